@@ -1,0 +1,185 @@
+"""Configuration: the canonical indicator schema and the label vocabulary, as data.
+
+In:  ``configs/schema.yaml`` and ``configs/labels.yaml`` (or another directory).
+Out: ``Config`` with a heading matcher (rapidfuzz, score 0–100 kept), label lookups and a
+``config_hash`` recorded with every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "configs"
+
+_SPACE = re.compile(r"\s+")
+_PUNCT_EDGE = re.compile(r"^[\s:：、.。,，*＊\-—]+|[\s:：、.。,，*＊]+$")
+
+
+def norm_key(text: str) -> str:
+    """Comparison key: NFKC, no whitespace, ASCII brackets, no edge punctuation."""
+    s = unicodedata.normalize("NFKC", text)
+    s = _SPACE.sub("", s)
+    s = s.replace("〔", "(").replace("〕", ")").replace("【", "(").replace("】", ")")
+    return _PUNCT_EDGE.sub("", s)
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingMatch:
+    canonical: str
+    level: int
+    score: float
+    raw: str
+
+
+@dataclass(slots=True)
+class Config:
+    level1_children: dict[str, list[str]]
+    level2_parent: dict[str, str]
+    level1_keys: dict[str, str]  # normalized name or synonym -> canonical level-1
+    level2_keys: dict[str, str]
+    threshold: float
+    garbled_threshold: float
+    fields: dict[str, str]  # normalized label -> field
+    budget: dict[str, str]  # normalized label -> "year" | "project" | "total_multi_year" | ...
+    sub_line_prefixes: tuple[str, ...]
+    sections: set[str]
+    grid_header: dict[str, str]  # normalized header word -> role
+    grid_stop: tuple[str, ...]
+    titles: dict[str, re.Pattern[str]]
+    config_hash: str
+    _l1_choices: list[str] = field(default_factory=list)
+    _l2_choices: list[str] = field(default_factory=list)
+
+    def __hash__(self) -> int:  # used as a cache key
+        return hash(self.config_hash)
+
+    def is_pair(self, level1: str | None, level2: str | None) -> bool:
+        return bool(level1 and level2 and self.level2_parent_ok(level1, level2))
+
+    def level2_parent_ok(self, level1: str, level2: str) -> bool:
+        return level2 in self.level1_children.get(level1, [])
+
+    def parent_of(self, level2: str) -> str | None:
+        return self.level2_parent.get(level2)
+
+    def match1(self, text: str) -> HeadingMatch | None:
+        return _match(self, text, 1)
+
+    def match2(self, text: str) -> HeadingMatch | None:
+        return _match(self, text, 2)
+
+    def field_of(self, text: str) -> tuple[str, str | None] | None:
+        """(field, unit) when ``text`` is a field label such as ``预算资金（万元）``."""
+        return _field_of(self, text)
+
+    def header_role(self, text: str) -> str | None:
+        return self.grid_header.get(norm_key(text))
+
+    def is_section(self, text: str) -> bool:
+        return norm_key(text) in self.sections
+
+
+def _read_yaml(path: Path) -> tuple[dict, bytes]:
+    data = path.read_bytes()
+    return yaml.safe_load(data.decode("utf-8")) or {}, data
+
+
+def load_config(directory: str | Path | None = None) -> Config:
+    d = Path(directory) if directory else DEFAULT_DIR
+    schema, b1 = _read_yaml(d / "schema.yaml")
+    labels, b2 = _read_yaml(d / "labels.yaml")
+    digest = hashlib.sha256(b1 + b"\0" + b2).hexdigest()[:16]
+    l1_children: dict[str, list[str]] = {}
+    l1_keys: dict[str, str] = {}
+    l2_parent: dict[str, str] = {}
+    l2_keys: dict[str, str] = {}
+    for name, spec in (schema.get("level1") or {}).items():
+        spec = spec or {}
+        l1_children[name] = list(spec.get("children") or [])
+        for syn in [name, *(spec.get("synonyms") or [])]:
+            l1_keys[norm_key(syn)] = name
+        for child in l1_children[name]:
+            l2_parent.setdefault(child, name)
+    for name, syns in (schema.get("level2") or {}).items():
+        for syn in [name, *(syns or [])]:
+            l2_keys[norm_key(syn)] = name
+    fields = {}
+    for fname, words in (labels.get("fields") or {}).items():
+        for w in words:
+            fields[norm_key(w)] = fname
+    budget = {}
+    b = labels.get("budget") or {}
+    for kind in ("year", "project", "total_multi_year", "department_lines"):
+        for w in b.get(kind) or []:
+            budget[norm_key(w)] = kind
+    grid_header = {}
+    for role, words in (labels.get("grid_header") or {}).items():
+        for w in words:
+            grid_header[norm_key(w)] = role
+    titles = {k: re.compile(v) for k, v in (labels.get("titles") or {}).items()}
+    return Config(
+        level1_children=l1_children,
+        level2_parent=l2_parent,
+        level1_keys=l1_keys,
+        level2_keys=l2_keys,
+        threshold=float(schema.get("match_threshold", 80)),
+        garbled_threshold=float(schema.get("garbled_threshold", 40)),
+        fields=fields,
+        budget=budget,
+        sub_line_prefixes=tuple(norm_key(w) for w in b.get("sub_line_prefix") or []),
+        sections={norm_key(w) for w in labels.get("sections") or []},
+        grid_header=grid_header,
+        grid_stop=tuple(norm_key(w) for w in labels.get("grid_stop") or []),
+        titles=titles,
+        config_hash=digest,
+        _l1_choices=list(l1_keys),
+        _l2_choices=list(l2_keys),
+    )
+
+
+_NOT_HEADING = re.compile(r"[\d%％≥≤<>=，。；;、/]")
+
+
+@lru_cache(maxsize=200_000)
+def _match(cfg: Config, text: str, level: int) -> HeadingMatch | None:
+    key = norm_key(text)
+    if not key or len(key) > 20:
+        return None
+    keys = cfg.level1_keys if level == 1 else cfg.level2_keys
+    if key in keys:
+        return HeadingMatch(keys[key], level, 100.0, text)
+    if len(key) < 3 or _NOT_HEADING.search(key):
+        return None
+    choices = cfg._l1_choices if level == 1 else cfg._l2_choices
+    best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=cfg.threshold)
+    if best is None:
+        return None
+    return HeadingMatch(keys[best[0]], level, round(float(best[1]), 1), text)
+
+
+_UNIT_IN_LABEL = re.compile(r"\((万元|元|千元|亿元)\)|(万元|元)$")
+_PAREN = re.compile(r"\([^()]*\)")
+
+
+@lru_cache(maxsize=100_000)
+def _field_of(cfg: Config, text: str) -> tuple[str, str | None] | None:
+    key = norm_key(text)
+    if not key or len(key) > 24:
+        return None
+    m = _UNIT_IN_LABEL.search(key)
+    unit = (m.group(1) or m.group(2)) if m else None
+    bare = _UNIT_IN_LABEL.sub("", key) if m else key
+    for k in (key, bare, _PAREN.sub("", bare)):
+        if k in cfg.budget:
+            return "budget:" + cfg.budget[k], unit
+        if k in cfg.fields:
+            return cfg.fields[k], unit
+    return None

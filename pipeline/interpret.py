@@ -1,0 +1,793 @@
+"""Interpret stage: one ``Table`` (rows of cells) → a ``TableRecord`` with header fields
+and the indicator tree.
+
+In:  ``Table`` from the segmenter, ``Config``.
+Out: ``TableRecord`` (header fields, budget in 元, indicators with level1/2/3, raw and
+canonical headings with match scores, target and actual values normalized) and the
+``Finding``s met on the way.
+
+Levels are recognised by vocabulary and by the tree, never by column position alone:
+
+* ``tokens``: a row's non-empty cells (header words and section labels dropped);
+* ``take_headings``: leading tokens that match a level-1 then a level-2 heading (fuzzy,
+  score kept); an unknown ``…指标`` cell before a known level-2 is a garbled level-1,
+  resolved from that child;
+* ``update_tree``: merged cells carry down; a new level-1 empties level-2; a level-2
+  with no level-1 takes its canonical parent;
+* ``assign_roles``: the remaining cells become level-3 / value / explanation (and
+  operator, unit, actual, weight, score, deviation where the header has those columns),
+  by position when the table's columns are clean, else by order and cell type;
+* rows of one cell each (plain text, one cell per line) are regrouped into indicators
+  by ``split_stream``; cells run together (``产出指标数量指标覆盖率100%``) are split by
+  ``split_run``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .config import Config, HeadingMatch, norm_key
+from .model import Finding, Indicator, Row, Table, TableRecord, Value
+from .normalize import looks_numeric, normalize_value
+
+CONTENT_ROLES = ("level3", "op", "value", "unit", "explanation", "actual", "weight", "score",
+                 "deviation")
+DEFAULT_ROLES = ("level3", "value", "explanation")
+OCR_LOW_CONF = 0.80
+
+_QUAL_WORDS = ("提升", "提高", "增强", "改善", "合规", "达标", "完成", "保障", "到位", "有效",
+               "稳定", "持续", "良好", "明显", "显著", "规范", "及时", "满意", "下降", "降低",
+               "减少", "扩大", "加强", "优化", "按时", "按期", "准确", "符合", "逐步", "进一步",
+               "较好", "高效", "安全", "正常", "顺利", "可控", "落实", "促进", "不超", "无", "是",
+               "否", "好", "高", "优", "达到", "实现", "确保", "加深", "整洁", "舒适", "改进")
+_SENTENCE = re.compile(r"[，。；;：:,]")
+_OP_TOKEN = {"≥", "≤", ">", "<", "=", ">=", "<=", "＝", "＞", "＜", "≧", "≦", "无", "定性", "大于",
+             "小于", "等于", "大于等于", "小于等于", "/", "-"}
+
+
+@dataclass(slots=True)
+class Token:
+    text: str
+    col: int
+    row: Row
+
+
+@dataclass(slots=True)
+class Level:
+    canonical: str | None
+    raw: str | None
+    score: float | None
+
+
+@dataclass(slots=True)
+class TreeState:
+    l1: Level | None = None
+    l2: Level | None = None
+
+
+@dataclass(slots=True)
+class Grid:
+    """Column roles of an indicator grid, from its header row."""
+
+    roles: dict[int, str] = field(default_factory=dict)  # column -> role
+    width: int = 0
+    line: int | None = None
+
+    @property
+    def content_roles(self) -> tuple[str, ...]:
+        found = [r for _, r in sorted(self.roles.items()) if r in CONTENT_ROLES]
+        if "level3" not in found or "value" not in found:
+            return DEFAULT_ROLES
+        out: list[str] = []
+        for r in found:
+            if r not in out:
+                out.append(r)
+        return tuple(out)
+
+
+# --------------------------------------------------------------------------- headings
+
+
+def classify(text: str, cfg: Config) -> tuple[HeadingMatch | None, HeadingMatch | None]:
+    """Best level-1 and level-2 readings of a cell (either may be None)."""
+    m1, m2 = cfg.match1(text), cfg.match2(text)
+    if m1 and m2:
+        if m1.score > m2.score:
+            return m1, None
+        if m2.score > m1.score:
+            return None, m2
+    return m1, m2
+
+
+def heading_like(text: str) -> bool:
+    """An unknown heading: short, ends with 指标 (or 类), no digits."""
+    k = norm_key(text)
+    return 3 <= len(k) <= 12 and k.endswith(("指标", "类")) and not re.search(r"\d|%", k)
+
+
+@dataclass(slots=True)
+class Headings:
+    l1: HeadingMatch | None = None
+    l1_unknown: str | None = None
+    l2: HeadingMatch | None = None
+    used: int = 0
+
+
+def take_headings(tokens: list[Token], cfg: Config, positional: Grid | None = None) -> Headings:
+    """Consume leading heading tokens: at most one level-1, then at most one level-2."""
+    h = Headings()
+    i = 0
+    while i < len(tokens) and h.l2 is None:
+        t = tokens[i].text
+        m1, m2 = classify(t, cfg)
+        nxt = tokens[i + 1].text if i + 1 < len(tokens) else None
+        role = positional.roles.get(tokens[i].col) if positional else None
+        if h.l1 is None and h.l1_unknown is None and m1 is not None:
+            if m2 is not None:  # ambiguous (成本指标): level-1 only if its child follows
+                n1, n2 = classify(nxt, cfg) if nxt else (None, None)
+                if not (n2 and cfg.parent_of(n2.canonical) == m1.canonical) and role != "level1":
+                    h.l2 = m2
+                    i += 1
+                    break
+            h.l1 = m1
+            i += 1
+            continue
+        if m2 is not None:
+            h.l2 = m2
+            i += 1
+            break
+        if h.l1 is None and h.l1_unknown is None and heading_like(t) and nxt:
+            n1, n2 = classify(nxt, cfg)
+            if n2 is not None or (positional and role == "level1"):
+                h.l1_unknown = t
+                i += 1
+                continue
+        if positional and role in ("level1", "level2") and len(tokens) - i >= 2:
+            # a clean grid: the cell sits in a level column though it matches no heading
+            if role == "level1" and h.l1 is None and h.l1_unknown is None:
+                h.l1_unknown = t
+                i += 1
+                continue
+            if role == "level2":
+                h.l2 = HeadingMatch(t, 2, 0.0, t)
+                i += 1
+                break
+        break
+    h.used = i
+    return h
+
+
+def update_tree(
+    state: TreeState, h: Headings, cfg: Config, clean: bool
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Apply a row's headings to the carried tree; returns (row flags, findings)."""
+    flags: list[str] = []
+    notes: list[tuple[str, str]] = []
+    if h.l1 is not None or h.l1_unknown is not None:
+        if h.l1 is not None:
+            state.l1 = Level(h.l1.canonical, h.l1.raw, h.l1.score)
+            if h.l1.score < 100:
+                notes.append(("heading_fuzzy", f"level-1 {h.l1.raw!r} read as {h.l1.canonical}"))
+        else:
+            raw = h.l1_unknown or ""
+            parent = cfg.parent_of(h.l2.canonical) if h.l2 else None
+            score = _similarity(raw, parent) if parent else 0.0
+            if parent and score >= cfg.garbled_threshold:
+                state.l1 = Level(parent, raw, score)
+                flags.append("level1_from_child")
+                notes.append(
+                    ("heading_garbled", f"level-1 {raw!r} read as {parent} (from its child)")
+                )
+            else:
+                state.l1 = Level(raw, raw, None)
+                notes.append(("heading_unknown", f"level-1 {raw!r} is not in the schema"))
+        state.l2 = None
+    if h.l2 is not None:
+        state.l2 = Level(h.l2.canonical, h.l2.raw, h.l2.score)
+        if 0 < h.l2.score < 100:
+            notes.append(("heading_fuzzy", f"level-2 {h.l2.raw!r} read as {h.l2.canonical}"))
+        parent = cfg.parent_of(h.l2.canonical)
+        l1_known = state.l1 is not None and state.l1.canonical in cfg.level1_children
+        if state.l1 is None or (
+            h.l1 is None and h.l1_unknown is None and not clean and parent and l1_known
+            and not cfg.level2_parent_ok(state.l1.canonical or "", h.l2.canonical)
+        ):
+            if parent:
+                state.l1 = Level(parent, None, None)
+                flags.append("level1_from_tree")
+        elif parent and state.l1.canonical in cfg.level1_children and not cfg.level2_parent_ok(
+            state.l1.canonical or "", h.l2.canonical
+        ):
+            notes.append(
+                ("heading_unusual_pair", f"level-2 {h.l2.canonical} under {state.l1.canonical}")
+            )
+    return flags, notes
+
+
+def _similarity(a: str, b: str) -> float:
+    from rapidfuzz import fuzz
+
+    return round(float(fuzz.ratio(norm_key(a), norm_key(b))), 1)
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def is_value_like(text: str) -> bool:
+    return looks_numeric(text) and len(norm_key(text)) <= 24
+
+
+def is_qualitative_value(text: str) -> bool:
+    k = norm_key(text)
+    return 1 <= len(k) <= 10 and not _SENTENCE.search(k) and any(w in k for w in _QUAL_WORDS)
+
+
+def _is_op(text: str) -> bool:
+    return norm_key(text) in _OP_TOKEN
+
+
+def _is_unit(text: str) -> bool:
+    k = norm_key(text)
+    return 1 <= len(k) <= 5 and not re.search(r"\d", k) and not is_qualitative_value(k)
+
+
+def _is_number(text: str) -> bool:
+    return bool(re.fullmatch(r"-?\d+(\.\d+)?%?", norm_key(text)))
+
+
+_ACCEPT = {
+    "op": _is_op,
+    "unit": _is_unit,
+    "weight": _is_number,
+    "score": _is_number,
+}
+
+
+def assign_roles(content: list[Token], roles: tuple[str, ...]) -> dict[str, Token]:
+    """Give each content cell a role, by order and cell type (count mode).
+
+    Extra cells (more than the header has columns for) are first read as doubled cells
+    (``调度平台系统 | 调度平台系统``); past that, level-3 is the cell just before the first
+    value-like cell and cells before it are dropped.
+    """
+    if "explanation" not in roles:
+        roles = (*roles, "explanation")  # headers are often cut short of their last column
+    toks = list(content)
+    if len(toks) > len(roles):
+        toks = _dedupe(toks)
+    n_extra = len(toks) - len(roles)
+    if n_extra > 0:
+        p = next((i for i, t in enumerate(toks) if i >= 1 and is_value_like(t.text)), None)
+        if p is not None and 0 < p - 1 <= n_extra:
+            toks = toks[p - 1 :]
+        else:
+            toks = toks[n_extra:]
+    out: dict[str, Token] = {}
+    ti = 0
+    for r in roles:
+        if ti >= len(toks):
+            break
+        accept = _ACCEPT.get(r)
+        if accept is not None and not accept(toks[ti].text):
+            continue
+        out[r] = toks[ti]
+        ti += 1
+    return out
+
+
+def assign_positional(content: list[Token], grid: Grid) -> dict[str, Token]:
+    out: dict[str, Token] = {}
+    for t in content:
+        r = grid.roles.get(t.col)
+        if r in CONTENT_ROLES and r not in out:
+            out[r] = t
+    return out
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+def split_run(text: str, cfg: Config) -> list[str]:
+    """Split a cell whose cells ran together: headings, level-3, value, explanation."""
+    s = text.strip()
+    parts: list[str] = []
+    for _ in range(2):  # at most a level-1 and a level-2 prefix
+        best = None
+        for key in list(cfg.level1_keys) + list(cfg.level2_keys):
+            if len(key) >= 3 and s.startswith(key) and (best is None or len(key) > len(best)):
+                best = key
+        if best is None:
+            break
+        parts.append(best)
+        s = s[len(best) :]
+    if not s:
+        return parts
+    m = _VALUE_IN_RUN.search(s)
+    if m and m.start() > 0:
+        parts += [s[: m.start()], m.group(0)]
+        rest = s[m.end() :]
+        if rest:
+            parts.append(rest)
+        return parts
+    for w in sorted(_QUAL_VALUES, key=len, reverse=True):
+        i = s.find(w)
+        if i > 1:
+            parts += [s[:i], w]
+            if s[i + len(w) :]:
+                parts.append(s[i + len(w) :])
+            return parts
+    parts.append(s)
+    return parts
+
+
+_VALUE_IN_RUN = re.compile(
+    r"(?:[≥≤><=＞＜≧≦]|不低于|不少于|不超过|不高于|至少)?\s*(?:每(?:月|年|季度|周|天|日|人))*"
+    r"\d+(?:\.\d+)?\s*(?:%|％|[^\d\s，。,；;：:（(]{0,3}?)(?:/(?:人/)?(?:月|年|季度|周|天|日|次|人|册|件))?"
+    r"(?:以上|以下|以内|前)?(?=[^\d]|$)"
+)
+_QUAL_VALUES = ("有所提升", "有效提升", "持续提升", "不断提升", "明显提升", "显著提升", "逐步提升",
+                "有所提高", "有效提高", "持续提高", "明显改善", "有所改善", "合规", "达标", "有效保障",
+                "保障到位", "按时完成", "按期完成", "及时完成", "持续下降", "有所下降", "稳步推进",
+                "不超支", "进一步扩大", "维持稳定", "保持稳定", "按计划落实", "有效可控", "良好")
+
+
+def split_stream(tokens: list[Token]) -> list[dict[str, Token | list[Token]]]:
+    """Regroup one-cell-per-line content into indicators (level-3, value, explanation).
+
+    A small Viterbi over roles L (level-3), l (its continuation), V (value), E
+    (explanation), e (its continuation), scored by cell type and by whether the cell
+    before a continuation was cut at its column's full width.
+    """
+    if not tokens:
+        return []
+    lens = [len(t.text) for t in tokens]
+    counts: dict[int, int] = {}
+    for n in lens:
+        if n >= 6:
+            counts[n] = counts.get(n, 0) + 1
+    full = {n for n, c in counts.items() if c >= 2}
+
+    def s_role(i: int, role: str) -> float:
+        t = tokens[i].text
+        k = norm_key(t)
+        num = is_value_like(t)
+        qual = is_qualitative_value(t)
+        long_ = len(k) > 14 or bool(_SENTENCE.search(k))
+        if role == "V":
+            return 4.0 if num else (2.0 if qual else (-3.0 if long_ else -0.5))
+        if role == "L":
+            return -4.0 if num else (-1.5 if long_ else (-0.3 if qual else 1.0))
+        if role == "E":
+            return -2.5 if num and not long_ else (1.5 if long_ else -0.5)
+        # continuations
+        prev = lens[i - 1] if i else 0
+        return 1.5 if prev in full or prev >= 18 else -4.0
+
+    nxt = {"L": ("l", "V"), "l": ("l", "V"), "V": ("E", "L"), "E": ("e", "L"), "e": ("e", "L")}
+    states = ("L", "l", "V", "E", "e")
+    neg = float("-inf")
+    score = [{s: neg for s in states} for _ in tokens]
+    back: list[dict[str, str | None]] = [{s: None for s in states} for _ in tokens]
+    score[0]["L"] = s_role(0, "L")
+    for i in range(1, len(tokens)):
+        for p in states:
+            if score[i - 1][p] == neg:
+                continue
+            for s in nxt[p]:
+                v = score[i - 1][p] + s_role(i, s.upper() if s in "LVE" else s)
+                if v > score[i][s]:
+                    score[i][s], back[i][s] = v, p
+    end = max(("V", "E", "e"), key=lambda s: score[-1][s])
+    if score[-1][end] == neg:
+        end = max(states, key=lambda s: score[-1][s])
+    path = [end]
+    for i in range(len(tokens) - 1, 0, -1):
+        path.append(back[i][path[-1]] or "L")
+    path.reverse()
+    groups: list[dict[str, Token | list[Token]]] = []
+    for tok, role in zip(tokens, path, strict=True):
+        if role == "L" or not groups:
+            groups.append({"level3": [tok]})
+        elif role == "l":
+            groups[-1]["level3"].append(tok)  # type: ignore[union-attr]
+        elif role == "V":
+            groups[-1]["value"] = tok
+        else:
+            groups[-1].setdefault("explanation", [])
+            groups[-1]["explanation"].append(tok)  # type: ignore[union-attr]
+    return groups
+
+
+# --------------------------------------------------------------------------- header fields
+
+
+_COLON_SPLIT = re.compile(r"^([^:：]{2,16})[:：]\s*(.*)$")
+_SPACE_SPLIT = re.compile(r"^(\S{2,12})\s+(\S.*)$")
+_AMOUNT = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def _label_parts(text: str, cfg: Config) -> tuple[str, str | None, str] | None:
+    """(field, unit, inline value) when a cell is a field label, possibly with its value."""
+    f = cfg.field_of(text)
+    if f:
+        return f[0], f[1], ""
+    for rx in (_COLON_SPLIT, _SPACE_SPLIT):
+        m = rx.match(text.strip())
+        if m:
+            f = cfg.field_of(m.group(1))
+            if f:
+                return f[0], f[1], m.group(2).strip()
+    return None
+
+
+def amount_yuan(text: str, unit: str | None) -> float | None:
+    s = norm_key(text)
+    m = _AMOUNT.search(s)
+    if not m:
+        return None
+    v = float(m.group(0).replace(",", ""))
+    tail = s[m.end() : m.end() + 3]
+    u = unit
+    if tail.startswith("万"):
+        u = "万元"
+    elif tail.startswith("亿"):
+        u = "亿元"
+    elif tail.startswith("元"):
+        u = "元"
+    mult = {"万元": 1e4, "千元": 1e3, "亿元": 1e8}.get(u or "元", 1.0)
+    return round(v * mult, 2)
+
+
+def _row_unit_hint(texts: list[str]) -> str | None:
+    for t in texts:
+        k = norm_key(t)
+        if "万元" in k:
+            return "万元"
+        if k.endswith("(元)") or k == "元":
+            return "元"
+    return None
+
+
+@dataclass(slots=True)
+class FieldState:
+    values: dict[str, str] = field(default_factory=dict)
+    budget: dict[str, float] = field(default_factory=dict)  # kind -> yuan
+    dept_lines: dict[str, float] = field(default_factory=dict)
+    unit_hint: str | None = None
+
+
+def read_fields(row: Row, cfg: Config, st: FieldState) -> bool:
+    """Take label/value pairs from a header row; True when the row held a field."""
+    texts = [t for t in row.texts]
+    hint = _row_unit_hint(texts)
+    if hint and not any(_is_number(t) for t in texts if t):
+        st.unit_hint = hint  # a column header such as 2024年度预算金额（万元）
+    found = False
+    i = 0
+    n = len(texts)
+    while i < n:
+        t = texts[i]
+        if not t or cfg.is_section(t):
+            i += 1
+            continue
+        lp = _label_parts(t, cfg)
+        if lp is None:
+            i += 1
+            continue
+        fname, unit, inline = lp
+        value = inline
+        j = i + 1
+        if not value:
+            while j < n and not texts[j]:
+                j += 1
+            if j < n and _label_parts(texts[j], cfg) is None and not cfg.is_section(texts[j]):
+                value = texts[j]
+                j += 1
+        found = True
+        if fname.startswith("budget:"):
+            kind = fname.split(":", 1)[1]
+            key = norm_key(t)
+            if any(key.startswith(p) for p in cfg.sub_line_prefixes):
+                i = j
+                continue
+            amt = amount_yuan(value, unit or st.unit_hint) if value else None
+            if amt is not None:
+                if kind == "department_lines":
+                    st.dept_lines.setdefault(key, amt)
+                else:
+                    st.budget.setdefault(kind, amt)
+        elif value and fname not in st.values:
+            st.values[fname] = value
+        i = j
+    return found
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def _tokens(row: Row, cfg: Config, drop_header: bool = True) -> list[Token]:
+    out = []
+    for col, c in enumerate(row.cells):
+        t = c.text.strip()
+        if not t:
+            continue
+        out.append(Token(t, col, row))
+    # header words and section labels lead some rows (指标 | 产出指标 | …)
+    while out and drop_header and (cfg.is_section(out[0].text) or cfg.header_role(out[0].text)):
+        out.pop(0)
+    return out
+
+
+def header_grid(row: Row, cfg: Config) -> Grid | None:
+    """The grid header (一级指标 | 二级指标 | 三级指标 | 指标值 …) or None."""
+    roles: dict[int, str] = {}
+    for col, c in enumerate(row.cells):
+        r = cfg.header_role(c.text) if c.text else None
+        if r:
+            roles[col] = r
+    kinds = set(roles.values())
+    if len(roles) >= 2 and ("level3" in kinds or "value" in kinds or len(kinds & {"level1",
+                                                                               "level2"}) == 2):
+        return Grid(roles, len(row.cells), row.line)
+    return None
+
+
+def _is_stop(row: Row, cfg: Config) -> bool:
+    first = next((t for t in row.texts if t), "")
+    return norm_key(first).startswith(cfg.grid_stop) if first else False
+
+
+def _grid_is_clean(rows: list[Row], grid: Grid, cfg: Config) -> bool:
+    """True when every heading sits in its own column and rows have the header's width."""
+    if not rows:
+        return False
+    col_of = {r: c for c, r in grid.roles.items()}
+    for row in rows:
+        if len(row.cells) != grid.width:
+            return False
+        for t in _tokens(row, cfg, drop_header=False):
+            m1, m2 = classify(t.text, cfg)
+            if m1 is not None and m2 is None and col_of.get("level1") not in (None, t.col):
+                return False
+            if m2 is not None and m1 is None and col_of.get("level2") not in (None, t.col):
+                return False
+            if grid.roles.get(t.col) is None:
+                return False
+    return True
+
+
+def interpret(table: Table, cfg: Config) -> tuple[TableRecord, list[Finding]]:
+    rec = TableRecord(
+        table_no=table.table_no, kind=table.kind, form=table.form, year=table.year,
+        issuer=table.issuer, line_start=table.line_start, line_end=table.line_end,
+        page=table.rows[0].page,
+    )
+    findings: list[Finding] = []
+    fs = FieldState()
+    grid: Grid | None = None
+    grid_rows: list[Row] = []
+    in_grid = False
+    for row in table.rows[1:] if table.title else table.rows:
+        if in_grid:
+            if _is_stop(row, cfg):
+                in_grid = False
+                continue
+            g = header_grid(row, cfg)
+            if g is not None and not grid_rows:
+                grid = g
+            if g is None:
+                grid_rows.append(row)
+            elif grid_rows:
+                # a repeated header (page break): keep any heading it carries
+                grid_rows.append(row)
+            continue
+        g = header_grid(row, cfg)
+        if g is not None:
+            grid, in_grid = g, True
+            grid_rows.append(row)  # the header may carry the first level-1
+            continue
+        if read_fields(row, cfg, fs):
+            continue
+        toks = _tokens(row, cfg)
+        if toks and classify(toks[0].text, cfg) != (None, None) and (
+            len(toks) >= 2 or split_run(toks[0].text, cfg)[:1] != [toks[0].text]
+        ):
+            in_grid = True
+            grid_rows.append(row)
+    _fill_fields(rec, fs, table)
+    rec.indicators, notes = parse_grid(grid_rows, grid, cfg)
+    for line, code, msg, row_no in notes:
+        findings.append(Finding("warning", code, msg, table.table_no, row_no, line))
+    return rec, findings
+
+
+def _fill_fields(rec: TableRecord, fs: FieldState, table: Table) -> None:
+    v = fs.values
+    for f in ("owner", "phone", "category", "attribute", "period", "fund_nature", "annual_goal",
+              "org", "policy", "plan"):
+        setattr(rec, f, v.get(f))
+    rec.name = v.get("name")
+    if v.get("issuer"):
+        rec.issuer = v["issuer"]
+    if rec.kind == "department":
+        rec.name = rec.name or rec.issuer
+        rec.budget_yuan = fs.budget.get("project") or fs.budget.get("year")
+        if rec.budget_yuan is None and fs.dept_lines:
+            rec.budget_yuan = round(sum(fs.dept_lines.values()), 2)
+    else:
+        rec.budget_yuan = fs.budget.get("year") or fs.budget.get("project")
+    rec.budget_lines = dict(fs.dept_lines)
+
+
+def parse_grid(
+    rows: list[Row], grid: Grid | None, cfg: Config
+) -> tuple[list[Indicator], list[tuple[int, str, str, int | None]]]:
+    """Indicator rows of a grid → indicators (and notes: line, code, message, row_no)."""
+    notes: list[tuple[int, str, str, int | None]] = []
+    out: list[Indicator] = []
+    state = TreeState()
+    clean = grid is not None and _grid_is_clean(rows[1:] if rows else rows, grid, cfg)
+    roles = grid.content_roles if grid else DEFAULT_ROLES
+    # token lists per row, with run-together cells split
+    row_tokens: list[list[Token]] = []
+    for row in rows:
+        toks = _tokens(row, cfg)
+        if header_grid(row, cfg) is not None:  # a header row may carry the first level-1
+            toks = [t for t in toks if not cfg.header_role(t.text) and not cfg.is_section(t.text)]
+        if len(toks) == 1 and len(toks[0].text) > 6:
+            parts = split_run(toks[0].text, cfg)
+            if len(parts) > 1 and (classify(parts[0], cfg) != (None, None) or len(parts) >= 3):
+                toks = [Token(p, toks[0].col + k, row) for k, p in enumerate(parts)]
+        row_tokens.append(toks)
+    single = sum(1 for t in row_tokens if len(t) == 1)
+    multi = sum(1 for t in row_tokens if len(t) >= 2)
+    if single > 2 * max(multi, 1):
+        return _parse_stream(row_tokens, cfg, state, notes)
+    for toks in row_tokens:
+        if not toks:
+            continue
+        h = take_headings(toks, cfg, grid if clean else None)
+        content = toks[h.used :]
+        row_flags, tree_notes = update_tree(state, h, cfg, clean)
+        row = toks[0].row
+        if not content:
+            for code, msg in tree_notes:
+                notes.append((row.line, code, msg, None))
+            continue
+        parts = assign_positional(content, grid) if clean and grid else assign_roles(content, roles)
+        if "level3" not in parts or ("value" not in parts and "explanation" not in parts
+                                     and "actual" not in parts):
+            if "level3" in parts and len(content) == 1 and h.used == 0:
+                notes.append((row.line, "row_incomplete",
+                              f"cell {content[0].text[:30]!r} has no value", None))
+                continue
+        ind = _indicator(len(out) + 1, state, parts, row, row_flags)
+        for code, msg in tree_notes:
+            notes.append((row.line, code, msg, ind.row_no))
+        out.append(ind)
+    return out, notes
+
+
+def _dedupe(content: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    for t in content:
+        if out and norm_key(out[-1].text) == norm_key(t.text):
+            continue
+        out.append(t)
+    return out
+
+
+def _text(x: Token | list[Token] | None) -> str | None:
+    if x is None:
+        return None
+    if isinstance(x, list):
+        return "".join(t.text for t in x) or None
+    return x.text or None
+
+
+def _indicator(
+    row_no: int, state: TreeState, parts: dict, row: Row, flags: list[str]
+) -> Indicator:
+    l1 = state.l1 or Level(None, None, None)
+    l2 = state.l2 or Level(None, None, None)
+    level3 = _text(parts.get("level3"))
+    target = normalize_value(
+        _text(parts.get("value")), level3, _text(parts.get("op")), _text(parts.get("unit"))
+    )
+    actual = None
+    if "actual" in parts:
+        actual = normalize_value(_text(parts.get("actual")), level3, None,
+                                 _text(parts.get("unit")))
+    confs = [c.conf for c in row.cells if c.conf is not None and c.text]
+    min_conf = min(confs) if confs else None
+    fl = list(flags) + list(target.flags)
+    if min_conf is not None and min_conf < OCR_LOW_CONF:
+        fl.append("low_ocr_confidence")
+    return Indicator(
+        row_no=row_no,
+        level1=l1.canonical,
+        level2=l2.canonical,
+        level3=level3,
+        target=target,
+        explanation=_text(parts.get("explanation")),
+        level1_raw=l1.raw,
+        level2_raw=l2.raw,
+        level1_score=l1.score,
+        level2_score=l2.score,
+        line=row.line,
+        page=row.page,
+        bbox=row.bbox,
+        flags=fl,
+        actual=actual,
+        weight=_num(_text(parts.get("weight"))),
+        score=_num(_text(parts.get("score"))),
+        deviation=_text(parts.get("deviation")),
+        min_conf=min_conf,
+    )
+
+
+def _num(text: str | None) -> float | None:
+    if not text:
+        return None
+    m = _AMOUNT.search(norm_key(text))
+    return float(m.group(0).replace(",", "")) if m else None
+
+
+def _merge_fragments(tokens: list[Token], cfg: Config) -> list[Token]:
+    """Join cells wrapped mid-word when the joined text is a heading (满意度指 + 标)."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if i + 1 < len(tokens):
+            joined = t.text + tokens[i + 1].text
+            a, b = classify(t.text, cfg), classify(joined, cfg)
+            jscore = max((m.score for m in b if m), default=0.0)
+            tscore = max((m.score for m in a if m), default=0.0)
+            if jscore >= cfg.threshold and jscore > tscore and len(tokens[i + 1].text) <= 4:
+                out.append(Token(joined, t.col, t.row))
+                i += 2
+                continue
+            if cfg.header_role(joined) and not cfg.header_role(t.text):
+                i += 2
+                continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def _parse_stream(
+    row_tokens: list[list[Token]], cfg: Config, state: TreeState,
+    notes: list[tuple[int, str, str, int | None]],
+) -> tuple[list[Indicator], list[tuple[int, str, str, int | None]]]:
+    flat = _merge_fragments([t for toks in row_tokens for t in toks], cfg)
+    flat = [t for t in flat if not cfg.header_role(t.text) and not cfg.is_section(t.text)]
+    out: list[Indicator] = []
+    i = 0
+    pending_flags: list[str] = []
+    force_content = False
+    while i < len(flat):
+        h = take_headings(flat[i:], cfg) if not force_content else Headings()
+        if h.used:
+            fl, tree_notes = update_tree(state, h, cfg, clean=False)
+            pending_flags = fl
+            for code, msg in tree_notes:
+                notes.append((flat[i].row.line, code, msg, None))
+            i += h.used
+            force_content = h.l2 is not None
+            continue
+        force_content = False
+        j = i
+        while j < len(flat):
+            if j > i and take_headings(flat[j:], cfg).used:
+                break
+            j += 1
+        for g in split_stream(flat[i:j]):
+            first = g["level3"][0] if isinstance(g["level3"], list) else g["level3"]
+            ind = _indicator(len(out) + 1, state, g, first.row, pending_flags)
+            ind.line = first.row.line
+            out.append(ind)
+        pending_flags = []
+        i = j
+    return out, notes

@@ -1,0 +1,185 @@
+"""Plain dataclasses passed between the stages.
+
+In:  nothing (this module only defines data).
+Out: ``Cell``/``Row``/``SourceDoc`` (what every reader produces), ``Table`` (what the
+segmenter produces), ``Indicator``/``TableRecord``/``Finding``/``DocResult`` (what the
+interpreter, normalizer and validator produce and the writer stores).
+
+Every reader (text, HTML, PDF, Office, OCR) returns a ``SourceDoc``: a list of ``Row``s
+in reading order.  A row is one line of a table (cells in column order, empty cells kept
+as ``""`` so columns stay aligned where the source aligns them) or one line of free text
+outside any table (a single cell).  Merged cells are written once, in their top-left
+position; the cells they cover are empty, and the interpreter carries levels down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (PDF points or pixels)
+
+
+@dataclass(slots=True)
+class Cell:
+    """One cell of a row: its text and, where the reader knows them, box and OCR confidence."""
+
+    text: str
+    bbox: BBox | None = None
+    conf: float | None = None  # OCR confidence 0..1; None when the text is not OCR output
+    ref: str | None = None  # reader-specific address, e.g. "Sheet1!B7" or "table 2 r3c4"
+
+
+@dataclass(slots=True)
+class Row:
+    """A row of cells with provenance.
+
+    ``line`` is the 1-based line in a text source (for PDFs and sheets: a running row
+    number within the document, so ordering and error messages still work).
+    ``table_id`` is set by readers that see physical tables (HTML ``<table>``, PDF
+    tables, sheets): rows with the same id come from the same physical table; free text
+    has ``None``.
+    """
+
+    cells: list[Cell]
+    line: int
+    page: int | None = None
+    table_id: int | None = None
+    bbox: BBox | None = None
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+
+@dataclass(slots=True)
+class SourceDoc:
+    """What a reader hands to the segmenter."""
+
+    path: str  # the file as given
+    source: str  # file name
+    doc_id: str  # content hash (sha256 hex, first 16 chars)
+    form: str  # reader name: "text", "html", "pdf", "ocr", "xlsx", "docx", ...
+    rows: list[Row]
+    encoding: str | None = None
+    n_pages: int | None = None
+    findings: list[Finding] = field(default_factory=list)  # reader-level findings
+
+
+@dataclass(slots=True)
+class Table:
+    """One logical table (department overall or project), as cut out by the segmenter."""
+
+    table_no: int
+    kind: str  # "department" | "project"
+    form: str  # "target" | "self_evaluation"
+    title: str | None
+    year: int | None
+    issuer: str | None
+    rows: list[Row]
+
+    @property
+    def line_start(self) -> int:
+        return self.rows[0].line
+
+    @property
+    def line_end(self) -> int:
+        return self.rows[-1].line
+
+
+@dataclass(slots=True)
+class Value:
+    """A normalized target or actual value (SPEC section 3)."""
+
+    raw: str | None
+    op: str | None = None
+    value: float | None = None
+    value_max: float | None = None
+    unit: str | None = None
+    per: str | None = None
+    kind: str | None = None  # "numeric" | "qualitative" | None when raw is empty
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Indicator:
+    row_no: int
+    level1: str | None
+    level2: str | None
+    level3: str | None
+    target: Value
+    explanation: str | None
+    level1_raw: str | None
+    level2_raw: str | None
+    level1_score: float | None
+    level2_score: float | None
+    line: int
+    page: int | None = None
+    bbox: BBox | None = None
+    flags: list[str] = field(default_factory=list)
+    # self-evaluation columns
+    actual: Value | None = None
+    weight: float | None = None
+    score: float | None = None
+    deviation: str | None = None
+    min_conf: float | None = None
+
+
+@dataclass(slots=True)
+class TableRecord:
+    """Header fields of one table plus its indicators."""
+
+    table_no: int
+    kind: str
+    form: str
+    year: int | None
+    name: str | None = None
+    issuer: str | None = None
+    owner: str | None = None
+    phone: str | None = None
+    category: str | None = None
+    attribute: str | None = None
+    period: str | None = None
+    budget_yuan: float | None = None
+    fund_nature: str | None = None
+    annual_goal: str | None = None
+    org: str | None = None
+    policy: str | None = None
+    plan: str | None = None  # 本年度实施计划 (its period), where the table has one
+    page: int | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+    bbox: BBox | None = None
+    budget_lines: dict[str, float] = field(default_factory=dict)  # label -> 元
+    indicators: list[Indicator] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Finding:
+    severity: str  # "error" | "warning" | "info"
+    code: str
+    message: str
+    table_no: int | None = None
+    row_no: int | None = None
+    line: int | None = None
+    page: int | None = None
+
+
+@dataclass(slots=True)
+class DocResult:
+    """Everything the pipeline learned about one input file."""
+
+    doc_id: str
+    source: str
+    path: str
+    form: str
+    status: str  # "ok" | "error" | "empty"
+    year: int | None = None
+    issuer: str | None = None
+    n_pages: int | None = None
+    tables: list[TableRecord] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+
+
+class ReadError(Exception):
+    """An input that cannot be read. The message names the file (and page/line if known)."""

@@ -1,0 +1,316 @@
+"""Normalize stage: one 指标值 (or 完成值) text → ``Value`` (SPEC section 3).
+
+In:  the raw cell text, optionally the indicator name and separate operator / unit
+column texts.  Out: ``model.Value`` with ``op`` (``>=``, ``<=``, ``>``, ``<``, ``=``,
+``range`` or None), ``value``, ``value_max``, ``unit``, ``per``, ``kind``
+(``numeric`` | ``qualitative``) and ``flags``.
+
+A chain of small pure functions: ``_prepare`` (width/sign folding) → ``_find_op`` (sign
+or word operator, prefix or suffix) → ``_find_quantity`` (number, Chinese numeral,
+range) → ``_find_unit_per`` (unit after the number, ``/per`` or ``每X`` period).  Never
+raises: any string gives a ``Value``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .model import Value
+
+# --- operators -----------------------------------------------------------------------
+
+_SIGN_OPS = [
+    (">=", (">=", "≥", "≧", "=>", "⩾", "大于等于", "大于或等于", "不低于", "不少于", "不小于",
+            "至少", "不得低于", "不得少于", "高于或等于", "多于或等于")),
+    ("<=", ("<=", "≤", "≦", "=<", "⩽", "小于等于", "小于或等于", "不超过", "不高于", "不大于",
+            "不多于", "至多", "最多", "不得超过", "不得高于", "控制在", "低于或等于")),
+    (">", (">", "大于", "高于", "超过", "多于")),
+    ("<", ("<", "小于", "低于", "少于")),
+    ("=", ("=", "等于", "≈", "约")),
+]
+_PREFIX_OPS = sorted(((w, op) for op, ws in _SIGN_OPS for w in ws), key=lambda x: -len(x[0]))
+# suffixes that turn a number into a bound
+_SUFFIX_OPS = [
+    ("及以上", ">="), ("或以上", ">="), ("以上", ">="), ("及以下", "<="), ("或以下", "<="),
+    ("以下", "<="), ("以内", "<="), ("之内", "<="), ("以前", "<="), ("之前", "<="),
+    ("前", "<="), ("内", "<="), ("以后", ">="), ("之后", ">="),
+]
+_OP_COLUMN = {
+    "≥": ">=", ">=": ">=", "≧": ">=", "大于等于": ">=", "≤": "<=", "<=": "<=", "≦": "<=",
+    "小于等于": "<=", ">": ">", "大于": ">", "<": "<", "小于": "<", "=": "=", "等于": "=",
+    "定性": None, "无": None, "": None,
+}
+_OP_SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
+
+# --- numbers -------------------------------------------------------------------------
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+             "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+_CN_NUM_CHARS = "".join(_CN_DIGIT) + "".join(_CN_UNIT)
+# measure words that may follow a Chinese numeral (so 进一步 or 一般 are not numbers)
+_MEASURE = (
+    "人次 万人次 批次 次 件 个 人 期 套 条 批 家 项 所 座 台 辆 间 册 份 篇 场 天 日 月 年 季度 "
+    "周 小时 分钟 元 万元 亿元 名 户 组 本 张 处 公里 千米 米 亩 吨 平方米 课时 学时 类 种 轮 "
+    "部 支 门 类 位 只 头 棵 株 所 栋 盏 块 根 辆次 架次 趟 园 村 镇 校 片 %"
+).split()
+_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+"
+_CN_NUM = f"[{_CN_NUM_CHARS}]+"
+_RANGE_SEP = r"\s*(?:-|~|～|—|–|－|至|到)\s*"
+_UNIT_CHARS = r"[^\d\s/／,，、;；:：()（）\[\]【】<>=≥≤≧≦~～\-—–－。.!！?？+×÷*\"“”'‘’]"
+_STOP_WORDS = ("及以上", "或以上", "以上", "及以下", "或以下", "以下", "以内", "之内", "以前",
+               "之前", "以后", "之后", "左右", "前", "后", "内", "的", "且", "和", "或", "并",
+               "确保", "完成", "达到", "以", "每")
+_PER_WORDS = ("季度", "半年", "学期", "年度", "小时", "工作日", "年", "季", "月", "周", "旬", "天",
+              "日", "人", "户", "次", "场", "期", "册", "批", "家", "项", "件", "个", "台", "辆",
+              "平方米", "亩", "公里", "吨")
+_YEAR_DATE = re.compile(r"(19|20)\d\d\s*年\s*(\d{1,2}\s*月|底|末|初|中|上半年|下半年|年底|前)")
+_ISO_DATE = re.compile(r"(19|20)\d\d[-/.]\d{1,2}([-/.]\d{1,2})?")
+_PAREN_UNIT = re.compile(r"[（(]\s*([^()（）]{1,6}?)\s*[)）]\s*$")
+
+
+@dataclass(slots=True)
+class _Quantity:
+    value: float
+    value_max: float | None
+    start: int
+    end: int  # index just after the (last) number
+    count: int  # numbers found outside the per part
+
+
+def chinese_numeral(s: str) -> float | None:
+    """Value of a Chinese numeral such as 十, 十二, 二十, 一百零五, 三千五百; None if not one."""
+    if not s or any(ch not in _CN_DIGIT and ch not in _CN_UNIT for ch in s):
+        return None
+    total, digit = 0, None
+    for ch in s:
+        if ch in _CN_DIGIT:
+            if digit is not None and _CN_DIGIT[ch] != 0 and digit != 0:
+                return None  # 二三: not a numeral we read
+            digit = _CN_DIGIT[ch]
+        else:
+            mult = _CN_UNIT[ch]
+            total += (1 if digit is None else digit) * mult
+            digit = None
+    if digit is not None:
+        total += digit
+    return float(total)
+
+
+def _prepare(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text)
+    s = re.sub(r"\s+", "", s)
+    return s.replace("％", "%")
+
+
+def _find_prefix_op(s: str) -> tuple[str | None, int]:
+    """Operator written before the number (sign or word); returns (op, length)."""
+    for word, op in _PREFIX_OPS:
+        if s.startswith(word):
+            return op, len(word)
+    return None, 0
+
+
+def _parse_number(tok: str) -> float | None:
+    if tok and (tok[0].isdigit() or tok[0] == "."):
+        try:
+            return float(tok.replace(",", ""))
+        except ValueError:
+            return None
+    return chinese_numeral(tok)
+
+
+_QTY = re.compile(
+    rf"(?P<a>{_NUM}|{_CN_NUM})(?P<ua>%?)(?:{_RANGE_SEP}(?P<b>{_NUM}|{_CN_NUM}))?"
+)
+
+
+def _numbers(s: str) -> list[re.Match[str]]:
+    """Number matches in ``s``; Chinese numerals only where a measure word follows."""
+    out = []
+    for m in _QTY.finditer(s):
+        a = m.group("a")
+        if not a[0].isdigit() and a[0] != ".":
+            tail = s[m.end("a") :]
+            before = s[: m.start("a")]
+            if not any(tail.startswith(w) for w in _MEASURE) and tail:
+                continue
+            if before and before[-1] not in "每/于过到至约为共计达≥≤><=" and not before.endswith(
+                tuple(w for w, _ in _PREFIX_OPS)
+            ):
+                continue
+            if chinese_numeral(a) is None:
+                continue
+        out.append(m)
+    return out
+
+
+def _find_quantity(s: str) -> tuple[_Quantity | None, list[re.Match[str]]]:
+    ms = _numbers(s)
+    if not ms:
+        return None, ms
+    m = ms[0]
+    a = _parse_number(m.group("a"))
+    if a is None:
+        return None, ms
+    b = _parse_number(m.group("b")) if m.group("b") else None
+    end = m.end("b") if m.group("b") else m.end("a")
+    return _Quantity(a, b, m.start("a"), end, len(ms)), ms
+
+
+def _read_unit(s: str, i: int) -> tuple[str, int]:
+    """Unit text starting at ``i``; stops at separators and operator/deadline words."""
+    j = i
+    while j < len(s) and re.match(_UNIT_CHARS, s[j]):
+        if s.startswith(_STOP_WORDS, j) and j > i:
+            break
+        if s.startswith(("以上", "以下", "以内", "之内", "左右"), j):
+            break
+        j += 1
+    unit = s[i:j]
+    # a unit is short; long runs are prose (keep the leading measure word if any)
+    if len(unit) > 6:
+        for w in sorted(_MEASURE, key=len, reverse=True):
+            if unit.startswith(w):
+                return w, i + len(w)
+        return "", i
+    return unit, j
+
+
+def _per_after_slash(s: str, j: int) -> tuple[str | None, int]:
+    parts = []
+    while j < len(s) and s[j] in "/／":
+        k = j + 1
+        while k < len(s) and (s[k].isdigit() or re.match(_UNIT_CHARS, s[k])):
+            if s.startswith(("以上", "以下", "以内", "之内", "左右", "前"), k) and k > j + 1:
+                break
+            k += 1
+        if k == j + 1:
+            break
+        parts.append(s[j + 1 : k])
+        j = k
+    return ("/".join(parts) if parts else None), j
+
+
+def _per_before(s: str, start: int) -> str | None:
+    """``每月``/``每人每月``/``每季度`` written before the number."""
+    head = s[:start]
+    pers = re.findall(r"每(" + "|".join(_PER_WORDS) + ")", head)
+    return "/".join(pers) if pers else None
+
+
+@lru_cache(maxsize=65536)
+def _normalize_cached(raw: str, name: str) -> Value:
+    s = _prepare(raw)
+    if not s:
+        return Value(raw=None)
+    if _YEAR_DATE.search(s) or _ISO_DATE.search(s):
+        return Value(raw=raw, kind="qualitative")
+    op, oplen = _find_prefix_op(s)
+    qty, matches = _find_quantity(s)
+    if qty is None:
+        return Value(raw=raw, kind="qualitative")
+    if op is None:
+        # an operator word just before the number, after some text (完成率不低于90%)
+        head = s[: qty.start]
+        for word, wop in _PREFIX_OPS:
+            if head.endswith(word) and len(word) > 1 or head.endswith(("≥", "≤", ">", "<", "=")):
+                op = wop if head.endswith(word) else _find_prefix_op(head[-1])[0]
+                break
+        if op is None and head.endswith(("达到", "达")):
+            op = ">="
+    flags: list[str] = []
+    j = qty.end
+    unit = ""
+    if qty.value_max is None:
+        pm = matches[0]
+        if pm.group("ua"):
+            unit, j = "%", pm.end("ua")
+        else:
+            unit, j = _read_unit(s, j)
+    else:
+        unit, j = _read_unit(s, j)
+        first_unit = matches[0].group("ua")
+        if not unit and first_unit:
+            unit = first_unit
+        if not unit:
+            # 80%-90%: the unit sits after the first number too
+            m_unit = re.match(rf"({_NUM})(%|[^\d\-~～—–－至到]{{1,4}}?){_RANGE_SEP}", s[qty.start :])
+            if m_unit:
+                unit = m_unit.group(2)
+        op = "range"
+    per, j2 = _per_after_slash(s, j)
+    if per is None:
+        per = _per_before(s, qty.start)
+    if op is None or op == "=":
+        tail = s[j2:]
+        for word, sop in _SUFFIX_OPS:
+            if tail.startswith(word):
+                if word in ("前", "内") and op == "=":
+                    break
+                op = sop
+                break
+    if op is None:
+        op = "="
+    numbers_outside = [m for m in matches if m.start() >= j2 or m.end() <= qty.start]
+    if numbers_outside and len(matches) > 1:
+        flags.append("multiple_values")
+    if not unit and name:
+        m = _PAREN_UNIT.search(unicodedata.normalize("NFKC", name))
+        if m and not re.search(r"\d", m.group(1)):
+            unit = m.group(1)
+    return Value(
+        raw=raw,
+        op=op,
+        value=qty.value,
+        value_max=qty.value_max,
+        unit=unit or None,
+        per=per,
+        kind="numeric",
+        flags=flags,
+    )
+
+
+def normalize_value(
+    raw: str | None,
+    name: str | None = None,
+    op_text: str | None = None,
+    unit_text: str | None = None,
+) -> Value:
+    """Split one value cell into op/value/value_max/unit/per/kind (SPEC section 3).
+
+    ``op_text`` and ``unit_text`` are the cells of separate 指标性质 / 计量单位 columns
+    where the table has them; ``value_raw`` then joins them (``≥`` + ``95`` + ``%``).
+    """
+    text = (raw or "").strip()
+    op_text = (op_text or "").strip()
+    unit_text = (unit_text or "").strip()
+    if op_text or unit_text:
+        op_sym = op_text if _OP_COLUMN.get(_prepare(op_text), "x") is not None else ""
+        if op_sym and op_sym in _OP_SYMBOL:
+            op_sym = _OP_SYMBOL[op_sym]
+        unit_part = unit_text if unit_text and not text.endswith(unit_text) else ""
+        if unit_part in ("无", "/", "-"):
+            unit_part = ""
+        joined = f"{op_sym}{text}{unit_part}" if text else ""
+        if not joined:
+            return Value(raw=None)
+        v = _copy(_normalize_cached(joined, name or ""))
+        v.raw = joined
+        return v
+    if not text:
+        return Value(raw=None)
+    return _copy(_normalize_cached(text, name or ""))
+
+
+def _copy(v: Value) -> Value:
+    return Value(v.raw, v.op, v.value, v.value_max, v.unit, v.per, v.kind, list(v.flags))
+
+
+def looks_numeric(text: str) -> bool:
+    """True when the cell reads as a measurable target (a number with operator/unit)."""
+    v = _normalize_cached(text.strip(), "") if text and text.strip() else None
+    return bool(v and v.kind == "numeric")
