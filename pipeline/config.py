@@ -86,6 +86,11 @@ class Config:
     def is_section(self, text: str) -> bool:
         return norm_key(text) in self.sections
 
+    def split_vocab(self, text: str) -> list[str]:
+        """Split text whose cells ran together at known labels, sections and header
+        words (``项目负责人邓婕联系电话8261896`` → 项目负责人 | 邓婕 | 联系电话 | 8261896)."""
+        return _split_vocab(self, text)
+
 
 def _read_yaml(path: Path) -> tuple[dict, bytes]:
     data = path.read_bytes()
@@ -183,3 +188,39 @@ def _field_of(cfg: Config, text: str) -> tuple[str, str | None] | None:
         if k in cfg.fields:
             return cfg.fields[k], unit
     return None
+
+
+@lru_cache(maxsize=8)
+def _vocab_regex(cfg: Config) -> re.Pattern[str]:
+    words = {w for w in list(cfg.fields) + list(cfg.budget) + list(cfg.grid_header) if len(w) >= 4}
+    words |= {w for w in cfg.sections if len(w) >= 5}
+    alts = sorted(words, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in alts))
+
+
+@lru_cache(maxsize=100_000)
+def _split_vocab(cfg: Config, text: str) -> list[str]:
+    s = unicodedata.normalize("NFKC", text).strip()
+    compact = _SPACE.sub("", s)
+    rx = _vocab_regex(cfg)
+    cuts: list[tuple[int, int]] = []
+    for m in rx.finditer(compact):
+        # a label is followed by its value (or colon/bracketed unit), not by more text of
+        # the same word
+        cuts.append((m.start(), m.end()))
+    if not cuts:
+        return [s]
+    parts: list[str] = []
+    pos = 0
+    for a, b in cuts:
+        if a > pos:
+            parts.append(compact[pos:a])
+        end = b
+        m = re.match(r"[(（][^()（）]{0,6}[)）]|[:：]", compact[end:])
+        if m:  # keep 预算资金(元) / 组织机构： together
+            end += m.end()
+        parts.append(compact[a:end])
+        pos = end
+    if pos < len(compact):
+        parts.append(compact[pos:])
+    return [p.strip(":：") or p for p in parts if p]

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from .config import Config, HeadingMatch, norm_key
-from .model import Finding, Indicator, Row, Table, TableRecord, Value
+from .model import Cell, Finding, Indicator, Row, Table, TableRecord, Value
 from .normalize import looks_numeric, normalize_value
 
 CONTENT_ROLES = ("level3", "op", "value", "unit", "explanation", "actual", "weight", "score",
@@ -288,51 +288,107 @@ def assign_positional(content: list[Token], grid: Grid) -> dict[str, Token]:
 # --------------------------------------------------------------------------- splitting
 
 
+_UNITS = sorted(
+    {"%", "‰", "mm", "cm", "km", "m", "kg", "t", "h", "万元", "亿元", "千元", "元", "万人次", "万人",
+     "万户", "万亩", "万册", "万", "平方米", "平方公里", "立方米", "公里", "千米", "小时", "分钟",
+     "个工作日", "工作日", "人次", "批次", "次", "件", "个", "人", "期", "套", "条", "批", "家",
+     "项", "所", "座", "台", "辆", "间", "册", "份", "篇", "场", "天", "日", "月", "年", "季度",
+     "周", "名", "户", "组", "本", "张", "处", "亩", "吨", "米", "课时", "学时", "类", "种", "轮",
+     "部", "门", "位", "只", "头", "棵", "株", "栋", "块", "趟", "村", "镇", "校", "分", "秒"},
+    key=len, reverse=True,
+)
+_PERS = sorted({*_UNITS, "季度", "半年", "学期", "年度"}, key=len, reverse=True)
+_VALUE_START = re.compile(
+    r"(?:[≥≤><=＞＜≧≦]|不低于|不少于|不超过|不高于|不大于|不小于|至少|大于|小于|低于|高于)?"
+    r"(?:每(?:人|户|月|年|季度|周|天|日|次))*"
+    r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+(?=[次件个人期套条项]))"
+)
+_QUAL_RUN = re.compile(
+    r"(?:有所|有效|持续|不断|明显|显著|逐步|稳步|进一步|大幅|全面|切实)"
+    r"(?:提升|提高|促进|改善|增强|下降|降低|减少|扩大|加强|加深|优化|保障|推进)"
+    r"|(?:按时|按期|及时|如期|顺利)(?:完成|发放|拨付|到位)|保障到位|有效保障|有效可控"
+    r"|合规(?![性率])|达标(?![率])|不超支|维持稳定|保持稳定|按计划落实|良好(?![率])"
+)
+
+
+def value_span(s: str) -> tuple[int, int] | None:
+    """Where a value sits inside run-together text: operator, number, known unit, per."""
+    for m in _VALUE_START.finditer(s):
+        if m.start() == 0:
+            continue
+        j = m.end()
+        for u in _UNITS:
+            if s.startswith(u, j):
+                j += len(u)
+                break
+        while j < len(s) and s[j] in "/／":
+            k = j + 1
+            while k < len(s) and s[k].isdigit():
+                k += 1
+            for u in _PERS:
+                if s.startswith(u, k):
+                    k += len(u)
+                    break
+            if k == j + 1:
+                break
+            j = k
+        for w in ("及以上", "以上", "以下", "以内", "之内", "前"):
+            if s.startswith(w, j):
+                j += len(w)
+                break
+        return m.start(), j
+    return None
+
+
+def _heading_prefix(s: str, cfg: Config) -> str | None:
+    best = None
+    for key in list(cfg.level1_keys) + list(cfg.level2_keys):
+        if len(key) >= 3 and s.startswith(key) and (best is None or len(key) > len(best)):
+            best = key
+    if best is None:
+        m = re.match(r"(.{2,4}指标)", s)
+        if m and _heading_prefix(s[m.end() :], cfg) in cfg.level2_keys:
+            best = m.group(1)  # a garbled level-1 before a known level-2
+    return best
+
+
 def split_run(text: str, cfg: Config) -> list[str]:
     """Split a cell whose cells ran together: headings, level-3, value, explanation."""
-    s = text.strip()
+    s = norm_key(text)
     parts: list[str] = []
+    for w in sorted(cfg.sections, key=len, reverse=True):
+        if len(w) >= 2 and s.startswith(w) and _heading_prefix(s[len(w) :], cfg):
+            s = s[len(w) :]
+            break
     for _ in range(2):  # at most a level-1 and a level-2 prefix
-        best = None
-        for key in list(cfg.level1_keys) + list(cfg.level2_keys):
-            if len(key) >= 3 and s.startswith(key) and (best is None or len(key) > len(best)):
-                best = key
+        best = _heading_prefix(s, cfg)
         if best is None:
             break
         parts.append(best)
         s = s[len(best) :]
     if not s:
         return parts
-    m = _VALUE_IN_RUN.search(s)
-    if m and m.start() > 0:
-        parts += [s[: m.start()], m.group(0)]
-        rest = s[m.end() :]
-        if rest:
-            parts.append(rest)
+    span = value_span(s)
+    q = _QUAL_RUN.search(s, 2)
+    if q and (span is None or q.start() < span[0]):
+        span = (q.start(), q.end())
+    if span:
+        a, b = span
+        head = s[:a]
+        half = len(head) // 2
+        if len(head) % 2 == 0 and head[:half] == head[half:]:
+            head = head[:half]  # a doubled name cell: 调度平台系统调度平台系统
+        parts += [head, s[a:b]]
+        if s[b:]:
+            parts.append(s[b:])
         return parts
-    for w in sorted(_QUAL_VALUES, key=len, reverse=True):
-        i = s.find(w)
-        if i > 1:
-            parts += [s[:i], w]
-            if s[i + len(w) :]:
-                parts.append(s[i + len(w) :])
-            return parts
     parts.append(s)
     return parts
 
 
-_VALUE_IN_RUN = re.compile(
-    r"(?:[≥≤><=＞＜≧≦]|不低于|不少于|不超过|不高于|至少)?\s*(?:每(?:月|年|季度|周|天|日|人))*"
-    r"\d+(?:\.\d+)?\s*(?:%|％|[^\d\s，。,；;：:（(]{0,3}?)(?:/(?:人/)?(?:月|年|季度|周|天|日|次|人|册|件))?"
-    r"(?:以上|以下|以内|前)?(?=[^\d]|$)"
-)
-_QUAL_VALUES = ("有所提升", "有效提升", "持续提升", "不断提升", "明显提升", "显著提升", "逐步提升",
-                "有所提高", "有效提高", "持续提高", "明显改善", "有所改善", "合规", "达标", "有效保障",
-                "保障到位", "按时完成", "按期完成", "及时完成", "持续下降", "有所下降", "稳步推进",
-                "不超支", "进一步扩大", "维持稳定", "保持稳定", "按计划落实", "有效可控", "良好")
-
-
-def split_stream(tokens: list[Token]) -> list[dict[str, Token | list[Token]]]:
+def split_stream(
+    tokens: list[Token], widths: set[int] | None = None
+) -> list[dict[str, Token | list[Token]]]:
     """Regroup one-cell-per-line content into indicators (level-3, value, explanation).
 
     A small Viterbi over roles L (level-3), l (its continuation), V (value), E
@@ -341,28 +397,29 @@ def split_stream(tokens: list[Token]) -> list[dict[str, Token | list[Token]]]:
     """
     if not tokens:
         return []
-    lens = [len(t.text) for t in tokens]
-    counts: dict[int, int] = {}
-    for n in lens:
-        if n >= 6:
-            counts[n] = counts.get(n, 0) + 1
-    full = {n for n, c in counts.items() if c >= 2}
+    lens = [0 if _value_alone(t.text) else len(t.text) for t in tokens]  # values never wrap
+    full = full_widths([t.text for t in tokens]) if widths is None else widths
 
     def s_role(i: int, role: str) -> float:
         t = tokens[i].text
         k = norm_key(t)
-        num = is_value_like(t)
+        num = _value_alone(t)
+        loose = not num and is_value_like(t)
         qual = is_qualitative_value(t)
         long_ = len(k) > 14 or bool(_SENTENCE.search(k))
-        if role == "V":
-            return 4.0 if num else (2.0 if qual else (-3.0 if long_ else -0.5))
-        if role == "L":
-            return -4.0 if num else (-1.5 if long_ else (-0.3 if qual else 1.0))
-        if role == "E":
-            return -2.5 if num and not long_ else (1.5 if long_ else -0.5)
-        # continuations
         prev = lens[i - 1] if i else 0
-        return 1.5 if prev in full or prev >= 18 else -4.0
+        cut = prev in full  # the cell before ran to its column's full width
+        if role in ("l", "e"):
+            return 2.0 if cut else -5.0
+        # a cell cut at full width goes on in the next line, whatever that looks like
+        if role == "V":
+            base = 4.0 if num else (2.0 if qual else (-3.0 if long_ else (0.5 if loose else -0.5)))
+            return base - (6.0 if cut else 0.0)
+        if role == "L":
+            base = -4.0 if num else (-1.5 if long_ else (-0.3 if qual else 1.0))
+            return base - (6.0 if cut else 0.0)
+        base = -2.5 if num and not long_ else (1.5 if long_ or len(k) in full else -0.5)  # E
+        return base - (6.0 if cut else 0.0)
 
     nxt = {"L": ("l", "V"), "l": ("l", "V"), "V": ("E", "L"), "E": ("e", "L"), "e": ("e", "L")}
     states = ("L", "l", "V", "E", "e")
@@ -378,14 +435,19 @@ def split_stream(tokens: list[Token]) -> list[dict[str, Token | list[Token]]]:
                 v = score[i - 1][p] + s_role(i, s.upper() if s in "LVE" else s)
                 if v > score[i][s]:
                     score[i][s], back[i][s] = v, p
-    end = max(("V", "E", "e"), key=lambda s: score[-1][s])
-    if score[-1][end] == neg:
-        end = max(states, key=lambda s: score[-1][s])
+    # a trailing cell with no value after it (a stray line) may end the stream
+    final = {s: score[-1][s] - (2.0 if s in ("L", "l") else 0.0) for s in states}
+    end = max(states, key=lambda s: final[s])
     path = [end]
     for i in range(len(tokens) - 1, 0, -1):
         path.append(back[i][path[-1]] or "L")
     path.reverse()
     groups: list[dict[str, Token | list[Token]]] = []
+    if path[-1] in ("L", "l"):
+        k = len(path)
+        while k > 0 and path[k - 1] in ("L", "l"):
+            k -= 1
+        tokens, path = tokens[:k], path[:k]  # drop the stray cells at the end
     for tok, role in zip(tokens, path, strict=True):
         if role == "L" or not groups:
             groups.append({"level3": [tok]})
@@ -557,6 +619,111 @@ def _grid_is_clean(rows: list[Row], grid: Grid, cfg: Config) -> bool:
     return True
 
 
+def full_widths(texts: list[str]) -> set[int]:
+    """Lengths at which a column wrapped its text (``texts`` in reading order).
+
+    A wrapped column yields many lines of exactly its width, so its width stands out as
+    a peak among line lengths (seen at least 3 times and twice as often as either
+    neighbouring length), and a line of that length is mostly followed by more text,
+    not by a value.  Natural cell lengths spread out and are followed by values.
+    """
+    counts: dict[int, int] = {}
+    then_text: dict[int, int] = {}
+    for i, t in enumerate(texts):
+        if _value_alone(t):
+            continue  # values never wrap
+        n = len(t)
+        counts[n] = counts.get(n, 0) + 1
+        if i + 1 < len(texts) and not _value_alone(texts[i + 1]):
+            then_text[n] = then_text.get(n, 0) + 1
+    peaks = {
+        n: c for n, c in counts.items()
+        if n >= 6 and c >= 3 and c >= 2 * max(counts.get(n - 1, 0), counts.get(n + 1, 0))
+        and then_text.get(n, 0) >= 0.6 * c
+    }
+    top = max(peaks.values(), default=0)
+    return {n for n, c in peaks.items() if c >= 0.3 * top}
+
+
+def _is_label(text: str, cfg: Config) -> bool:
+    return cfg.field_of(text) is not None or _label_parts(text, cfg) is not None
+
+
+def regroup(rows: list[Row], cfg: Config) -> list[Row]:
+    """Rebuild table rows from text with one cell per line or cells run together.
+
+    Before the grid: a label starts a row and the lines after it are its value (wrapped
+    lines joined where the line before was cut at the column's full width); cells run
+    together are split at known labels.  Consecutive header words make the grid header;
+    grid rows are left to ``parse_grid``.
+    """
+    texts = [next(t for t in r.texts if t) for r in rows]
+    full = full_widths(texts)
+    out: list[Row] = []
+    cur: Row | None = None
+    header: Row | None = None
+    i = 0
+    while i < len(rows):
+        row, text = rows[i], texts[i]
+        if header is not None and header.cells and not (
+            cfg.header_role(text) or cfg.is_section(text)
+        ):
+            # header words end: join fragments such as 指标解释及计算公 + 式
+            out.extend(rows[i:])
+            break
+        if i + 1 < len(rows) and not _is_label(text, cfg) and not cfg.header_role(text):
+            joined = text + texts[i + 1]
+            if _is_label(joined, cfg) or cfg.header_role(joined):
+                texts[i + 1] = joined
+                i += 1
+                continue
+        pieces = cfg.split_vocab(text) if len(text) > 3 else [text]
+        roles = [cfg.header_role(p) for p in pieces]
+        if sum(1 for r in roles if r) >= 2 or (header is not None and roles[0]):
+            header = header or Row([], row.line, row.page)
+            header.cells.extend(Cell(p) for p in pieces)
+            if header not in out:
+                if cur is not None:
+                    out.append(cur)
+                    cur = None
+                out.append(header)
+            i += 1
+            continue
+        if roles[0] and header is None and cfg.header_role(pieces[0]) in ("level1", "level2"):
+            header = Row([Cell(pieces[0])], row.line, row.page)
+            if cur is not None:
+                out.append(cur)
+                cur = None
+            out.append(header)
+            i += 1
+            continue
+        if len(pieces) > 1 or _is_label(text, cfg) or cfg.is_section(text):
+            if cur is not None:
+                out.append(cur)
+            cur = Row([Cell(p) for p in pieces], row.line, row.page, row.table_id, row.bbox)
+            if cfg.is_section(text) and len(pieces) == 1:
+                out.append(cur)
+                cur = None
+        elif cur is None:
+            out.append(row)
+        elif len(cur.cells) == 1 and _is_label(cur.cells[0].text, cfg):
+            cur.cells.append(Cell(text))
+        elif len(cur.cells[-1].text) in full:
+            cur.cells[-1] = Cell(cur.cells[-1].text + text)
+        else:
+            cur.cells.append(Cell(text))
+        i += 1
+    else:
+        if cur is not None:
+            out.append(cur)
+    return out
+
+
+def _single_cell_table(rows: list[Row]) -> bool:
+    n1 = sum(1 for r in rows if sum(1 for t in r.texts if t) == 1)
+    return n1 >= 0.8 * max(len(rows), 1) and len(rows) >= 4
+
+
 def interpret(table: Table, cfg: Config) -> tuple[TableRecord, list[Finding]]:
     rec = TableRecord(
         table_no=table.table_no, kind=table.kind, form=table.form, year=table.year,
@@ -568,7 +735,10 @@ def interpret(table: Table, cfg: Config) -> tuple[TableRecord, list[Finding]]:
     grid: Grid | None = None
     grid_rows: list[Row] = []
     in_grid = False
-    for row in table.rows[1:] if table.title else table.rows:
+    body = table.rows[1:] if table.title else table.rows
+    if _single_cell_table(body):
+        body = regroup(body, cfg)
+    for row in body:
         if in_grid:
             if _is_stop(row, cfg):
                 in_grid = False
@@ -635,15 +805,15 @@ def parse_grid(
         toks = _tokens(row, cfg)
         if header_grid(row, cfg) is not None:  # a header row may carry the first level-1
             toks = [t for t in toks if not cfg.header_role(t.text) and not cfg.is_section(t.text)]
-        if len(toks) == 1 and len(toks[0].text) > 6:
-            parts = split_run(toks[0].text, cfg)
-            if len(parts) > 1 and (classify(parts[0], cfg) != (None, None) or len(parts) >= 3):
-                toks = [Token(p, toks[0].col + k, row) for k, p in enumerate(parts)]
         row_tokens.append(toks)
-    single = sum(1 for t in row_tokens if len(t) == 1)
+    singles = [t[0].text for t in row_tokens if len(t) == 1]
     multi = sum(1 for t in row_tokens if len(t) >= 2)
-    if single > 2 * max(multi, 1):
-        return _parse_stream(row_tokens, cfg, state, notes)
+    if len(singles) > 2 * max(multi, 1):
+        # one cell per line (values stand alone on their lines) or cells run together
+        alone = sum(1 for t in singles if _value_alone(t))
+        if alone >= max(3, 0.1 * len(singles)):
+            return _parse_stream(row_tokens, cfg, state, notes)
+        row_tokens = [_split_row(t, cfg) for t in row_tokens]
     for toks in row_tokens:
         if not toks:
             continue
@@ -667,6 +837,27 @@ def parse_grid(
             notes.append((row.line, code, msg, ind.row_no))
         out.append(ind)
     return out, notes
+
+
+def _value_alone(text: str) -> bool:
+    """A cell that is a value and nothing else (one cell per line), not a run of cells."""
+    k = norm_key(text)
+    if _QUAL_RUN.fullmatch(k):
+        return True
+    return len(k) <= 14 and is_value_like(k) and k[0] in "≥≤><=＞＜≧≦每0123456789不至大小低高"
+
+
+def _split_row(toks: list[Token], cfg: Config) -> list[Token]:
+    """A row holding one cell whose cells ran together → its cells."""
+    if len(toks) != 1 or len(toks[0].text) <= 6:
+        return toks
+    parts = split_run(toks[0].text, cfg)
+    if len(parts) > 1 and (
+        classify(parts[0], cfg) != (None, None) or len(parts) >= 3
+        or is_value_like(parts[1]) or is_qualitative_value(parts[1])
+    ):
+        return [Token(p, toks[0].col + k, toks[0].row) for k, p in enumerate(parts)]
+    return toks
 
 
 def _dedupe(content: list[Token]) -> list[Token]:
@@ -763,6 +954,7 @@ def _parse_stream(
 ) -> tuple[list[Indicator], list[tuple[int, str, str, int | None]]]:
     flat = _merge_fragments([t for toks in row_tokens for t in toks], cfg)
     flat = [t for t in flat if not cfg.header_role(t.text) and not cfg.is_section(t.text)]
+    widths = full_widths([t.text for t in flat])
     out: list[Indicator] = []
     i = 0
     pending_flags: list[str] = []
@@ -775,7 +967,14 @@ def _parse_stream(
             for code, msg in tree_notes:
                 notes.append((flat[i].row.line, code, msg, None))
             i += h.used
-            force_content = h.l2 is not None
+            # after a level-2 the next cell is a level-3, unless it is another heading
+            # not followed by a value (the level-2 was a placeholder row)
+            force_content = h.l2 is not None and not (
+                i + 1 < len(flat)
+                and take_headings(flat[i : i + 1], cfg).used
+                and not is_value_like(flat[i + 1].text)
+                and not is_qualitative_value(flat[i + 1].text)
+            )
             continue
         force_content = False
         j = i
@@ -783,7 +982,7 @@ def _parse_stream(
             if j > i and take_headings(flat[j:], cfg).used:
                 break
             j += 1
-        for g in split_stream(flat[i:j]):
+        for g in split_stream(flat[i:j], widths):
             first = g["level3"][0] if isinstance(g["level3"], list) else g["level3"]
             ind = _indicator(len(out) + 1, state, g, first.row, pending_flags)
             ind.line = first.row.line
