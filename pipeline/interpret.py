@@ -609,6 +609,8 @@ def _grid_is_clean(rows: list[Row], grid: Grid, cfg: Config) -> bool:
         if len(row.cells) != grid.width:
             return False
         for t in _tokens(row, cfg, drop_header=False):
+            if cfg.is_section(t.text) or cfg.header_role(t.text):
+                continue
             m1, m2 = classify(t.text, cfg)
             if m1 is not None and m2 is None and col_of.get("level1") not in (None, t.col):
                 return False

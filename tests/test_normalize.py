@@ -1,0 +1,135 @@
+"""Value normalizer: the SPEC section 3 table, word operators, and properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.normalize import chinese_numeral, normalize_value
+
+# raw, op, value, value_max, unit, per, kind  (SPEC section 3, row by row)
+SPEC_TABLE = [
+    ("≥10次/月", ">=", 10, None, "次", "月", "numeric"),
+    ("≥每月4次", ">=", 4, None, "次", "月", "numeric"),
+    ("≥每季度1次", ">=", 1, None, "次", "季度", "numeric"),
+    ("=10件/年", "=", 10, None, "件", "年", "numeric"),
+    ("12期", "=", 12, None, "期", None, "numeric"),
+    ("100%", "=", 100, None, "%", None, "numeric"),
+    ("≤0.2mm", "<=", 0.2, None, "mm", None, "numeric"),
+    ("≤15元/册", "<=", 15, None, "元", "册", "numeric"),
+    ("720元/人/月", "=", 720, None, "元", "人/月", "numeric"),
+    ("120元/24小时", "=", 120, None, "元", "24小时", "numeric"),
+    ("≥5000万元", ">=", 5000, None, "万元", None, "numeric"),
+    ("≥20", ">=", 20, None, None, None, "numeric"),
+    ("每月30日前", "<=", 30, None, "日", "月", "numeric"),
+    ("80%-90%", "range", 80, 90, "%", None, "numeric"),
+    ("合规", None, None, None, None, None, "qualitative"),
+    ("有所提升", None, None, None, None, None, "qualitative"),
+    ("春节前", None, None, None, None, None, "qualitative"),
+    ("不超支", None, None, None, None, None, "qualitative"),
+]
+
+MORE = [
+    ("不低于95%", ">=", 95, None, "%", None),
+    ("不少于3次", ">=", 3, None, "次", None),
+    ("至少2次", ">=", 2, None, "次", None),
+    ("90%以上", ">=", 90, None, "%", None),
+    ("不超过5%", "<=", 5, None, "%", None),
+    ("不高于10万元", "<=", 10, None, "万元", None),
+    ("3个工作日以内", "<=", 3, None, "个工作日", None),
+    ("5%以下", "<=", 5, None, "%", None),
+    ("＞95％", ">", 95, None, "%", None),
+    ("≧60分", ">=", 60, None, "分", None),
+    (">=98%", ">=", 98, None, "%", None),
+    ("＜1‰", "<", 1, None, "‰", None),
+    ("十件", "=", 10, None, "件", None),
+    ("两次", "=", 2, None, "次", None),
+    ("一百人", "=", 100, None, "人", None),
+    ("≥三百所", ">=", 300, None, "所", None),
+    ("每人每月500元", "=", 500, None, "元", "人/月"),
+    ("≥1次/季度", ">=", 1, None, "次", "季度"),
+    ("0次", "=", 0, None, "次", None),
+    ("1万人次", "=", 1, None, "万人次", None),
+    ("80-90%", "range", 80, 90, "%", None),
+    ("4.5-5元/份", "range", 4.5, 5, "元", "份"),
+    ("1,200人", "=", 1200, None, "人", None),
+]
+
+
+@pytest.mark.parametrize("raw,op,value,value_max,unit,per,kind", SPEC_TABLE)
+def test_spec_table(raw, op, value, value_max, unit, per, kind):
+    v = normalize_value(raw)
+    assert (v.raw, v.op, v.value, v.value_max, v.unit, v.per, v.kind) == (
+        raw, op, value, value_max, unit, per, kind)
+
+
+@pytest.mark.parametrize("raw,op,value,value_max,unit,per", MORE)
+def test_word_operators_numerals_ranges(raw, op, value, value_max, unit, per):
+    v = normalize_value(raw)
+    assert (v.op, v.value, v.value_max, v.unit, v.per, v.kind) == (
+        op, value, value_max, unit, per, "numeric")
+
+
+@pytest.mark.parametrize("raw", ["不低于上年度水平", "进一步扩大", "按会议方案、调研方案",
+                                 "2024年12月31日前", "一般", "有效保障", "逐步建立"])
+def test_qualitative(raw):
+    v = normalize_value(raw)
+    assert v.kind == "qualitative" and v.op is None and v.value is None
+
+
+def test_several_numbers_keep_first_and_flag():
+    v = normalize_value("1600人、200人")
+    assert v.value == 1600 and v.unit == "人" and "multiple_values" in v.flags
+
+
+def test_unit_from_indicator_name():
+    assert normalize_value("5000", "城镇新增就业人数（人）").unit == "人"
+    assert normalize_value("95", "合格率(%)").unit == "%"
+    assert normalize_value("95%", "合格率（人）").unit == "%"  # the value's own unit wins
+
+
+def test_separate_operator_and_unit_columns():
+    v = normalize_value("95", None, "≥", "%")
+    assert (v.raw, v.op, v.value, v.unit) == ("≥95%", ">=", 95, "%")
+    v = normalize_value("稳步提高", None, "定性", "")
+    assert (v.raw, v.kind, v.op) == ("稳步提高", "qualitative", None)
+    v = normalize_value("100", None, "=", "%")
+    assert v.raw == "=100%" and v.op == "="
+
+
+def test_empty_values():
+    assert normalize_value(None).kind is None
+    assert normalize_value("   ").raw is None
+
+
+@pytest.mark.parametrize("s,n", [("十", 10), ("十二", 12), ("二十", 20), ("一百", 100),
+                                 ("一百零五", 105), ("三千五百", 3500), ("两", 2), ("零", 0)])
+def test_chinese_numerals(s, n):
+    assert chinese_numeral(s) == n
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=40))
+def test_never_raises_on_any_string(s):
+    v = normalize_value(s)
+    assert v.kind in (None, "numeric", "qualitative")
+    if v.kind == "numeric":
+        assert v.value is not None and v.op in (">=", "<=", ">", "<", "=", "range")
+    else:
+        assert v.value is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["≥", "≤", "=", ">", "<", ""]),
+    st.integers(min_value=0, max_value=10**7),
+    st.sampled_from(["%", "次", "人", "万元", "元", "个", "天", ""]),
+    st.sampled_from(["", "/月", "/年", "/季度"]),
+)
+def test_round_trip_composed_values(op, n, unit, per):
+    raw = f"{op}{n}{unit}{per}"
+    v = normalize_value(raw)
+    expect_op = {"≥": ">=", "≤": "<=", "": "="}.get(op, op)
+    assert (v.op, v.value, v.unit, v.per, v.kind) == (
+        expect_op, n, unit or None, per[1:] or None, "numeric")
