@@ -501,30 +501,61 @@ def amount_yuan(text: str, unit: str | None) -> float | None:
     return round(v * mult, 2)
 
 
-def _row_unit_hint(texts: list[str]) -> str | None:
-    for t in texts:
-        k = norm_key(t)
-        if "万元" in k:
-            return "万元"
-        if k.endswith("(元)") or k == "元":
-            return "元"
-    return None
-
-
 @dataclass(slots=True)
 class FieldState:
     values: dict[str, str] = field(default_factory=dict)
     budget: dict[str, float] = field(default_factory=dict)  # kind -> yuan
     dept_lines: dict[str, float] = field(default_factory=dict)
     unit_hint: str | None = None
+    # budget labels of a label-only row, by column, waiting for the amounts row below
+    pending: dict[int, tuple[str, str, str | None]] = field(default_factory=dict)
+
+
+def _store_budget(st: FieldState, kind: str, key: str, value: str, unit: str | None) -> None:
+    amt = amount_yuan(value, unit or st.unit_hint) if value else None
+    if amt is None:
+        return
+    if kind == "department_lines":
+        st.dept_lines.setdefault(key, amt)
+    else:
+        st.budget.setdefault(kind, amt)
+
+
+def _take_pending(row: Row, st: FieldState) -> bool:
+    """Amounts under a row of budget labels (资金总额 | 财政拨款 … above 15820.36 | …)."""
+    texts = row.texts
+    if not st.pending or not any(_AMOUNT.search(t) for t in texts if t):
+        st.pending = {}
+        return False
+    for col, (kind, key, unit) in st.pending.items():
+        for c in (col, col + 1, col - 1):
+            if 0 <= c < len(texts) and texts[c] and _AMOUNT.fullmatch(norm_key(texts[c])):
+                _store_budget(st, kind, key, texts[c], unit)
+                break
+    st.pending = {}
+    return True
 
 
 def read_fields(row: Row, cfg: Config, st: FieldState) -> bool:
     """Take label/value pairs from a header row; True when the row held a field."""
     texts = [t for t in row.texts]
-    hint = _row_unit_hint(texts)
-    if hint and not any(_is_number(t) for t in texts if t):
-        st.unit_hint = hint  # a column header such as 2024年度预算金额（万元）
+    if _take_pending(row, st):
+        return True
+    for t in texts:
+        # a section or column label with a unit, e.g. 项目资金（万元）, 2024年度预算金额（万元）
+        if t and ("万元" in t or t.endswith(("（元）", "(元)"))) and (
+            cfg.is_section(t) or cfg.field_of(t) is None
+        ) and not _AMOUNT.fullmatch(norm_key(t)):
+            st.unit_hint = "万元" if "万元" in t else "元"
+    budget_cols = {}
+    for col, t in enumerate(texts):
+        f = cfg.field_of(t) if t else None
+        if f and f[0].startswith("budget:"):
+            budget_cols[col] = (f[0].split(":", 1)[1], norm_key(t), f[1])
+    if budget_cols and not any(_AMOUNT.search(norm_key(t)) for t in texts if t and
+                               cfg.field_of(t) is None and not cfg.is_section(t)):
+        st.pending = budget_cols
+        return True
     found = False
     i = 0
     n = len(texts)
@@ -548,17 +579,9 @@ def read_fields(row: Row, cfg: Config, st: FieldState) -> bool:
                 j += 1
         found = True
         if fname.startswith("budget:"):
-            kind = fname.split(":", 1)[1]
             key = norm_key(t)
-            if any(key.startswith(p) for p in cfg.sub_line_prefixes):
-                i = j
-                continue
-            amt = amount_yuan(value, unit or st.unit_hint) if value else None
-            if amt is not None:
-                if kind == "department_lines":
-                    st.dept_lines.setdefault(key, amt)
-                else:
-                    st.budget.setdefault(kind, amt)
+            if not any(key.startswith(p) for p in cfg.sub_line_prefixes):
+                _store_budget(st, fname.split(":", 1)[1], key, value, unit)
         elif value and fname not in st.values:
             st.values[fname] = value
         i = j

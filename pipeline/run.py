@@ -58,8 +58,14 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
+_FIELDS = ("name", "owner", "phone", "category", "attribute", "period", "budget_yuan",
+           "fund_nature", "annual_goal", "org", "policy", "plan")
+
+
 def _has_content(rec: TableRecord) -> bool:
-    return bool(rec.indicators or rec.name or rec.budget_yuan is not None or rec.owner)
+    """A table is kept when it has indicators or at least three header fields; less is a
+    cover line, a contact line or page debris that looked like a title or a label."""
+    return bool(rec.indicators) or sum(getattr(rec, f) is not None for f in _FIELDS) >= 3
 
 
 def process_file(path: str | Path, cfg: Config) -> DocResult:

@@ -106,11 +106,14 @@ def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
     for row in doc.rows:
         t = title_of(row, cfg)
         if t is not None:
-            # a second title line right after a title with nothing in between (e.g. a
-            # sub-title) stays with the same table
-            if current is not None and len(current) == 1 and title is not None:
-                current.append(row)
-                continue
+            # a title followed by hardly anything before the next title was a cover or
+            # document title (…年度预算绩效目标表): its lines are preamble, the later and
+            # more specific title names the table
+            if current is not None and title is not None and len(current) <= 3 and not any(
+                _name_label(r, cfg) for r in current[1:]
+            ):
+                seg.preamble.extend(current)
+                current = None
             close()
             title, kind = t
             current, seen_name = [row], set()
