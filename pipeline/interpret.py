@@ -158,9 +158,7 @@ def take_headings(tokens: list[Token], cfg: Config, positional: Grid | None = No
     return h
 
 
-def update_tree(
-    state: TreeState, h: Headings, cfg: Config, clean: bool
-) -> tuple[list[str], list[tuple[str, str]]]:
+def update_tree(state: TreeState, h: Headings, cfg: Config) -> tuple[list[str], list[tuple[str, str]]]:
     """Apply a row's headings to the carried tree; returns (row flags, findings)."""
     flags: list[str] = []
     notes: list[tuple[str, str]] = []
@@ -188,9 +186,11 @@ def update_tree(
         if 0 < h.l2.score < 100:
             notes.append(("heading_fuzzy", f"level-2 {h.l2.raw!r} read as {h.l2.canonical}"))
         parent = cfg.parent_of(h.l2.canonical)
-        l1_known = state.l1 is not None and state.l1.canonical in cfg.level1_children
+        # a level-1 filled from the tree (not written) gives way to the next level-2's
+        # parent; a written one stands, even over an unusual pair (SPEC section 2)
+        filled = state.l1 is not None and state.l1.raw is None
         if state.l1 is None or (
-            h.l1 is None and h.l1_unknown is None and not clean and parent and l1_known
+            filled and parent
             and not cfg.level2_parent_ok(state.l1.canonical or "", h.l2.canonical)
         ):
             if parent:
@@ -253,9 +253,7 @@ def assign_roles(content: list[Token], roles: tuple[str, ...]) -> dict[str, Toke
     """
     if "explanation" not in roles:
         roles = (*roles, "explanation")  # headers are often cut short of their last column
-    toks = list(content)
-    if len(toks) > len(roles):
-        toks = _dedupe(toks)
+    toks = _dedupe(list(content))
     n_extra = len(toks) - len(roles)
     if n_extra > 0:
         p = next((i for i, t in enumerate(toks) if i >= 1 and is_value_like(t.text)), None)
@@ -844,7 +842,7 @@ def parse_grid(
             continue
         h = take_headings(toks, cfg, grid if clean else None)
         content = toks[h.used :]
-        row_flags, tree_notes = update_tree(state, h, cfg, clean)
+        row_flags, tree_notes = update_tree(state, h, cfg)
         row = toks[0].row
         if not content:
             for code, msg in tree_notes:
@@ -886,10 +884,15 @@ def _split_row(toks: list[Token], cfg: Config) -> list[Token]:
 
 
 def _dedupe(content: list[Token]) -> list[Token]:
+    """Drop a doubled name cell (调度平台系统 | 调度平台系统 | 1套).  A repeat followed by a
+    value is a doubled cell; one followed by an explanation is the value itself
+    (严格控制会期 | 严格控制会期 | 严守获批会议方案会期…)."""
     out: list[Token] = []
-    for t in content:
+    for i, t in enumerate(content):
         if out and norm_key(out[-1].text) == norm_key(t.text):
-            continue
+            nxt = content[i + 1].text if i + 1 < len(content) else None
+            if nxt is None or is_value_like(nxt) or is_qualitative_value(nxt):
+                continue
         out.append(t)
     return out
 
@@ -987,7 +990,7 @@ def _parse_stream(
     while i < len(flat):
         h = take_headings(flat[i:], cfg) if not force_content else Headings()
         if h.used:
-            fl, tree_notes = update_tree(state, h, cfg, clean=False)
+            fl, tree_notes = update_tree(state, h, cfg)
             pending_flags = fl
             for code, msg in tree_notes:
                 notes.append((flat[i].row.line, code, msg, None))

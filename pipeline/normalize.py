@@ -100,8 +100,15 @@ def chinese_numeral(s: str) -> float | None:
     return float(total)
 
 
+_KEEP = {"²": "\x01", "³": "\x02"}  # m² and m³ are units, not m2 and m3
+_RESTORE = {v: k for k, v in _KEEP.items()}
+
+
 def _prepare(text: str) -> str:
-    s = unicodedata.normalize("NFKC", text)
+    s = "".join(_KEEP.get(ch, ch) for ch in text) if ("²" in text or "³" in text) else text
+    s = unicodedata.normalize("NFKC", s)
+    if "\x01" in s or "\x02" in s:
+        s = "".join(_RESTORE.get(ch, ch) for ch in s)
     s = re.sub(r"\s+", "", s)
     return s.replace("％", "%")
 
