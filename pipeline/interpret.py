@@ -761,10 +761,11 @@ def interpret(table: Table, cfg: Config) -> tuple[TableRecord, list[Finding]]:
     body = table.rows[1:] if table.title else table.rows
     if _single_cell_table(body):
         body = regroup(body, cfg)
+    grid_table: int | None = None
     for row in body:
         if in_grid:
-            if _is_stop(row, cfg):
-                in_grid = False
+            if _is_stop(row, cfg) or (grid_table is not None and row.table_id is None):
+                in_grid = False  # signatures and notes, or text after the grid's table
                 continue
             g = header_grid(row, cfg)
             if g is not None and not grid_rows:
@@ -777,7 +778,7 @@ def interpret(table: Table, cfg: Config) -> tuple[TableRecord, list[Finding]]:
             continue
         g = header_grid(row, cfg)
         if g is not None:
-            grid, in_grid = g, True
+            grid, in_grid, grid_table = g, True, row.table_id
             grid_rows.append(row)  # the header may carry the first level-1
             continue
         if read_fields(row, cfg, fs):
@@ -786,7 +787,7 @@ def interpret(table: Table, cfg: Config) -> tuple[TableRecord, list[Finding]]:
         if toks and classify(toks[0].text, cfg) != (None, None) and (
             len(toks) >= 2 or split_run(toks[0].text, cfg)[:1] != [toks[0].text]
         ):
-            in_grid = True
+            in_grid, grid_table = True, row.table_id
             grid_rows.append(row)
     _fill_fields(rec, fs, table)
     rec.indicators, notes = parse_grid(grid_rows, grid, cfg)
