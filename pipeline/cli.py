@@ -17,8 +17,11 @@ from rich.table import Table as RichTable
 from .config import load_config
 from .run import expand, ingest_paths
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Budget performance target tables (绩效目标表) → Parquet.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Budget performance target tables (绩效目标表) → Parquet.",
+)
 err = Console(stderr=True)
 out = Console()
 
@@ -29,7 +32,9 @@ DEFAULT_OUT = Path("data/parquet")
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to read.")],
     out_dir: Annotated[Path, typer.Option("-o", "--out", help="Output directory.")] = DEFAULT_OUT,
-    config: Annotated[Path | None, typer.Option(help="Config directory (default configs/).")] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="Config directory (default configs/).")
+    ] = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress bar.")] = False,
 ) -> None:
     """Read documents and write the documents/targets/indicators/findings datasets."""
@@ -42,8 +47,14 @@ def ingest(
         raise typer.Exit(2)
     cfg = load_config(config)
     progress = Progress(
-        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.fields[name]}"), console=err, disable=quiet, transient=True,
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[name]}"),
+        console=err,
+        disable=quiet,
+        transient=True,
     )
     with progress:
         task = progress.add_task("ingest", total=len(files), name="")
@@ -68,8 +79,12 @@ def ingest(
 
 @app.command()
 def query(
-    sql: Annotated[str, typer.Argument(help="SQL over views documents/targets/indicators/findings.")],
-    data: Annotated[Path, typer.Option("-d", "--data", help="Output directory of an ingest.")] = DEFAULT_OUT,
+    sql: Annotated[
+        str, typer.Argument(help="SQL over views documents/targets/indicators/findings.")
+    ],
+    data: Annotated[
+        Path, typer.Option("-d", "--data", help="Output directory of an ingest.")
+    ] = DEFAULT_OUT,
     limit: Annotated[int, typer.Option(help="Rows to print at most.")] = 50,
 ) -> None:
     """Run DuckDB SQL over an ingest's output."""

@@ -23,6 +23,7 @@ _SPACE = re.compile(r"\s+")
 _PUNCT_EDGE = re.compile(r"^[\s:：、.。,，*＊\-—]+|[\s:：、.。,，*＊]+$")
 
 
+@lru_cache(maxsize=262_144)
 def norm_key(text: str) -> str:
     """Comparison key: NFKC, no whitespace, ASCII brackets, no edge punctuation."""
     s = unicodedata.normalize("NFKC", text)

@@ -28,22 +28,101 @@ import re
 from dataclasses import dataclass, field
 
 from .config import Config, HeadingMatch, norm_key
-from .model import Cell, Finding, Indicator, Row, Table, TableRecord, Value
+from .model import Cell, Finding, Indicator, Row, Table, TableRecord
 from .normalize import looks_numeric, normalize_value
 
-CONTENT_ROLES = ("level3", "op", "value", "unit", "explanation", "actual", "weight", "score",
-                 "deviation")
+CONTENT_ROLES = (
+    "level3",
+    "op",
+    "value",
+    "unit",
+    "explanation",
+    "actual",
+    "weight",
+    "score",
+    "deviation",
+)
 DEFAULT_ROLES = ("level3", "value", "explanation")
 OCR_LOW_CONF = 0.80
 
-_QUAL_WORDS = ("提升", "提高", "增强", "改善", "合规", "达标", "完成", "保障", "到位", "有效",
-               "稳定", "持续", "良好", "明显", "显著", "规范", "及时", "满意", "下降", "降低",
-               "减少", "扩大", "加强", "优化", "按时", "按期", "准确", "符合", "逐步", "进一步",
-               "较好", "高效", "安全", "正常", "顺利", "可控", "落实", "促进", "不超", "无", "是",
-               "否", "好", "高", "优", "达到", "实现", "确保", "加深", "整洁", "舒适", "改进")
+_QUAL_WORDS = (
+    "提升",
+    "提高",
+    "增强",
+    "改善",
+    "合规",
+    "达标",
+    "完成",
+    "保障",
+    "到位",
+    "有效",
+    "稳定",
+    "持续",
+    "良好",
+    "明显",
+    "显著",
+    "规范",
+    "及时",
+    "满意",
+    "下降",
+    "降低",
+    "减少",
+    "扩大",
+    "加强",
+    "优化",
+    "按时",
+    "按期",
+    "准确",
+    "符合",
+    "逐步",
+    "进一步",
+    "较好",
+    "高效",
+    "安全",
+    "正常",
+    "顺利",
+    "可控",
+    "落实",
+    "促进",
+    "不超",
+    "无",
+    "是",
+    "否",
+    "好",
+    "高",
+    "优",
+    "达到",
+    "实现",
+    "确保",
+    "加深",
+    "整洁",
+    "舒适",
+    "改进",
+)
 _SENTENCE = re.compile(r"[，。；;：:,]")
-_OP_TOKEN = {"≥", "≤", ">", "<", "=", ">=", "<=", "＝", "＞", "＜", "≧", "≦", "无", "定性", "大于",
-             "小于", "等于", "大于等于", "小于等于", "/", "-"}
+_OP_TOKEN = {
+    "≥",
+    "≤",
+    ">",
+    "<",
+    "=",
+    ">=",
+    "<=",
+    "＝",
+    "＞",
+    "＜",
+    "≧",
+    "≦",
+    "无",
+    "定性",
+    "大于",
+    "小于",
+    "等于",
+    "大于等于",
+    "小于等于",
+    "/",
+    "-",
+}
 
 
 @dataclass(slots=True)
@@ -158,7 +237,9 @@ def take_headings(tokens: list[Token], cfg: Config, positional: Grid | None = No
     return h
 
 
-def update_tree(state: TreeState, h: Headings, cfg: Config) -> tuple[list[str], list[tuple[str, str]]]:
+def update_tree(
+    state: TreeState, h: Headings, cfg: Config
+) -> tuple[list[str], list[tuple[str, str]]]:
     """Apply a row's headings to the carried tree; returns (row flags, findings)."""
     flags: list[str] = []
     notes: list[tuple[str, str]] = []
@@ -190,14 +271,15 @@ def update_tree(state: TreeState, h: Headings, cfg: Config) -> tuple[list[str], 
         # parent; a written one stands, even over an unusual pair (SPEC section 2)
         filled = state.l1 is not None and state.l1.raw is None
         if state.l1 is None or (
-            filled and parent
-            and not cfg.level2_parent_ok(state.l1.canonical or "", h.l2.canonical)
+            filled and parent and not cfg.level2_parent_ok(state.l1.canonical or "", h.l2.canonical)
         ):
             if parent:
                 state.l1 = Level(parent, None, None)
                 flags.append("level1_from_tree")
-        elif parent and state.l1.canonical in cfg.level1_children and not cfg.level2_parent_ok(
-            state.l1.canonical or "", h.l2.canonical
+        elif (
+            parent
+            and state.l1.canonical in cfg.level1_children
+            and not cfg.level2_parent_ok(state.l1.canonical or "", h.l2.canonical)
         ):
             notes.append(
                 ("heading_unusual_pair", f"level-2 {h.l2.canonical} under {state.l1.canonical}")
@@ -287,13 +369,94 @@ def assign_positional(content: list[Token], grid: Grid) -> dict[str, Token]:
 
 
 _UNITS = sorted(
-    {"%", "‰", "mm", "cm", "km", "m", "kg", "t", "h", "万元", "亿元", "千元", "元", "万人次", "万人",
-     "万户", "万亩", "万册", "万", "平方米", "平方公里", "立方米", "公里", "千米", "小时", "分钟",
-     "个工作日", "工作日", "人次", "批次", "次", "件", "个", "人", "期", "套", "条", "批", "家",
-     "项", "所", "座", "台", "辆", "间", "册", "份", "篇", "场", "天", "日", "月", "年", "季度",
-     "周", "名", "户", "组", "本", "张", "处", "亩", "吨", "米", "课时", "学时", "类", "种", "轮",
-     "部", "门", "位", "只", "头", "棵", "株", "栋", "块", "趟", "村", "镇", "校", "分", "秒"},
-    key=len, reverse=True,
+    {
+        "%",
+        "‰",
+        "mm",
+        "cm",
+        "km",
+        "m",
+        "kg",
+        "t",
+        "h",
+        "万元",
+        "亿元",
+        "千元",
+        "元",
+        "万人次",
+        "万人",
+        "万户",
+        "万亩",
+        "万册",
+        "万",
+        "平方米",
+        "平方公里",
+        "立方米",
+        "公里",
+        "千米",
+        "小时",
+        "分钟",
+        "个工作日",
+        "工作日",
+        "人次",
+        "批次",
+        "次",
+        "件",
+        "个",
+        "人",
+        "期",
+        "套",
+        "条",
+        "批",
+        "家",
+        "项",
+        "所",
+        "座",
+        "台",
+        "辆",
+        "间",
+        "册",
+        "份",
+        "篇",
+        "场",
+        "天",
+        "日",
+        "月",
+        "年",
+        "季度",
+        "周",
+        "名",
+        "户",
+        "组",
+        "本",
+        "张",
+        "处",
+        "亩",
+        "吨",
+        "米",
+        "课时",
+        "学时",
+        "类",
+        "种",
+        "轮",
+        "部",
+        "门",
+        "位",
+        "只",
+        "头",
+        "棵",
+        "株",
+        "栋",
+        "块",
+        "趟",
+        "村",
+        "镇",
+        "校",
+        "分",
+        "秒",
+    },
+    key=len,
+    reverse=True,
 )
 _PERS = sorted({*_UNITS, "季度", "半年", "学期", "年度"}, key=len, reverse=True)
 _VALUE_START = re.compile(
@@ -469,6 +632,8 @@ _AMOUNT = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
 
 def _label_parts(text: str, cfg: Config) -> tuple[str, str | None, str] | None:
     """(field, unit, inline value) when a cell is a field label, possibly with its value."""
+    if len(text) > 80:
+        return None
     f = cfg.field_of(text)
     if f:
         return f[0], f[1], ""
@@ -541,17 +706,23 @@ def read_fields(row: Row, cfg: Config, st: FieldState) -> bool:
         return True
     for t in texts:
         # a section or column label with a unit, e.g. 项目资金（万元）, 2024年度预算金额（万元）
-        if t and ("万元" in t or t.endswith(("（元）", "(元)"))) and (
-            cfg.is_section(t) or cfg.field_of(t) is None
-        ) and not _AMOUNT.fullmatch(norm_key(t)):
+        if (
+            t
+            and ("万元" in t or t.endswith(("（元）", "(元)")))
+            and (cfg.is_section(t) or cfg.field_of(t) is None)
+            and not _AMOUNT.fullmatch(norm_key(t))
+        ):
             st.unit_hint = "万元" if "万元" in t else "元"
     budget_cols = {}
     for col, t in enumerate(texts):
         f = cfg.field_of(t) if t else None
         if f and f[0].startswith("budget:"):
             budget_cols[col] = (f[0].split(":", 1)[1], norm_key(t), f[1])
-    if budget_cols and not any(_AMOUNT.search(norm_key(t)) for t in texts if t and
-                               cfg.field_of(t) is None and not cfg.is_section(t)):
+    if budget_cols and not any(
+        _AMOUNT.search(norm_key(t))
+        for t in texts
+        if t and cfg.field_of(t) is None and not cfg.is_section(t)
+    ):
         st.pending = budget_cols
         return True
     found = False
@@ -610,8 +781,9 @@ def header_grid(row: Row, cfg: Config) -> Grid | None:
         if r:
             roles[col] = r
     kinds = set(roles.values())
-    if len(roles) >= 2 and ("level3" in kinds or "value" in kinds or len(kinds & {"level1",
-                                                                               "level2"}) == 2):
+    if len(roles) >= 2 and (
+        "level3" in kinds or "value" in kinds or len(kinds & {"level1", "level2"}) == 2
+    ):
         return Grid(roles, len(row.cells), row.line)
     return None
 
@@ -660,8 +832,11 @@ def full_widths(texts: list[str]) -> set[int]:
         if i + 1 < len(texts) and not _value_alone(texts[i + 1]):
             then_text[n] = then_text.get(n, 0) + 1
     peaks = {
-        n: c for n, c in counts.items()
-        if n >= 6 and c >= 3 and c >= 2 * max(counts.get(n - 1, 0), counts.get(n + 1, 0))
+        n: c
+        for n, c in counts.items()
+        if n >= 6
+        and c >= 3
+        and c >= 2 * max(counts.get(n - 1, 0), counts.get(n + 1, 0))
         and then_text.get(n, 0) >= 0.6 * c
     }
     top = max(peaks.values(), default=0)
@@ -688,8 +863,10 @@ def regroup(rows: list[Row], cfg: Config) -> list[Row]:
     i = 0
     while i < len(rows):
         row, text = rows[i], texts[i]
-        if header is not None and header.cells and not (
-            cfg.header_role(text) or cfg.is_section(text)
+        if (
+            header is not None
+            and header.cells
+            and not (cfg.header_role(text) or cfg.is_section(text))
         ):
             # header words end: join fragments such as 指标解释及计算公 + 式
             out.extend(rows[i:])
@@ -749,8 +926,13 @@ def _single_cell_table(rows: list[Row]) -> bool:
 
 def interpret(table: Table, cfg: Config) -> tuple[TableRecord, list[Finding]]:
     rec = TableRecord(
-        table_no=table.table_no, kind=table.kind, form=table.form, year=table.year,
-        issuer=table.issuer, line_start=table.line_start, line_end=table.line_end,
+        table_no=table.table_no,
+        kind=table.kind,
+        form=table.form,
+        year=table.year,
+        issuer=table.issuer,
+        line_start=table.line_start,
+        line_end=table.line_end,
         page=table.rows[0].page,
     )
     findings: list[Finding] = []
@@ -784,8 +966,10 @@ def interpret(table: Table, cfg: Config) -> tuple[TableRecord, list[Finding]]:
         if read_fields(row, cfg, fs):
             continue
         toks = _tokens(row, cfg)
-        if toks and classify(toks[0].text, cfg) != (None, None) and (
-            len(toks) >= 2 or split_run(toks[0].text, cfg)[:1] != [toks[0].text]
+        if (
+            toks
+            and classify(toks[0].text, cfg) != (None, None)
+            and (len(toks) >= 2 or split_run(toks[0].text, cfg)[:1] != [toks[0].text])
         ):
             in_grid, grid_table = True, row.table_id
             grid_rows.append(row)
@@ -798,8 +982,18 @@ def interpret(table: Table, cfg: Config) -> tuple[TableRecord, list[Finding]]:
 
 def _fill_fields(rec: TableRecord, fs: FieldState, table: Table) -> None:
     v = fs.values
-    for f in ("owner", "phone", "category", "attribute", "period", "fund_nature", "annual_goal",
-              "org", "policy", "plan"):
+    for f in (
+        "owner",
+        "phone",
+        "category",
+        "attribute",
+        "period",
+        "fund_nature",
+        "annual_goal",
+        "org",
+        "policy",
+        "plan",
+    ):
         setattr(rec, f, v.get(f))
     rec.name = v.get("name")
     if v.get("issuer"):
@@ -850,11 +1044,18 @@ def parse_grid(
                 notes.append((row.line, code, msg, None))
             continue
         parts = assign_positional(content, grid) if clean and grid else assign_roles(content, roles)
-        if "level3" not in parts or ("value" not in parts and "explanation" not in parts
-                                     and "actual" not in parts):
+        if "level3" not in parts or (
+            "value" not in parts and "explanation" not in parts and "actual" not in parts
+        ):
             if "level3" in parts and len(content) == 1 and h.used == 0:
-                notes.append((row.line, "row_incomplete",
-                              f"cell {content[0].text[:30]!r} has no value", None))
+                notes.append(
+                    (
+                        row.line,
+                        "row_incomplete",
+                        f"cell {content[0].text[:30]!r} has no value",
+                        None,
+                    )
+                )
                 continue
         ind = _indicator(len(out) + 1, state, parts, row, row_flags)
         for code, msg in tree_notes:
@@ -877,8 +1078,10 @@ def _split_row(toks: list[Token], cfg: Config) -> list[Token]:
         return toks
     parts = split_run(toks[0].text, cfg)
     if len(parts) > 1 and (
-        classify(parts[0], cfg) != (None, None) or len(parts) >= 3
-        or is_value_like(parts[1]) or is_qualitative_value(parts[1])
+        classify(parts[0], cfg) != (None, None)
+        or len(parts) >= 3
+        or is_value_like(parts[1])
+        or is_qualitative_value(parts[1])
     ):
         return [Token(p, toks[0].col + k, toks[0].row) for k, p in enumerate(parts)]
     return toks
@@ -906,9 +1109,7 @@ def _text(x: Token | list[Token] | None) -> str | None:
     return x.text or None
 
 
-def _indicator(
-    row_no: int, state: TreeState, parts: dict, row: Row, flags: list[str]
-) -> Indicator:
+def _indicator(row_no: int, state: TreeState, parts: dict, row: Row, flags: list[str]) -> Indicator:
     l1 = state.l1 or Level(None, None, None)
     l2 = state.l2 or Level(None, None, None)
     level3 = _text(parts.get("level3"))
@@ -917,8 +1118,7 @@ def _indicator(
     )
     actual = None
     if "actual" in parts:
-        actual = normalize_value(_text(parts.get("actual")), level3, None,
-                                 _text(parts.get("unit")))
+        actual = normalize_value(_text(parts.get("actual")), level3, None, _text(parts.get("unit")))
     confs = [c.conf for c in row.cells if c.conf is not None and c.text]
     min_conf = min(confs) if confs else None
     fl = list(flags) + list(target.flags)
@@ -978,7 +1178,9 @@ def _merge_fragments(tokens: list[Token], cfg: Config) -> list[Token]:
 
 
 def _parse_stream(
-    row_tokens: list[list[Token]], cfg: Config, state: TreeState,
+    row_tokens: list[list[Token]],
+    cfg: Config,
+    state: TreeState,
     notes: list[tuple[int, str, str, int | None]],
 ) -> tuple[list[Indicator], list[tuple[int, str, str, int | None]]]:
     flat = _merge_fragments([t for toks in row_tokens for t in toks], cfg)

@@ -34,6 +34,7 @@ OFFICE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 
 _TAG = re.compile(r"<[^>]{0,200}>")
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 _BR = re.compile(r"<br\s*/?>", re.I)
 _ENTITY = {"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#39;": "'"}
 _ENTITY_RE = re.compile("|".join(map(re.escape, _ENTITY)))
@@ -243,8 +244,8 @@ def read_text(path: Path, data: bytes) -> SourceDoc:
         rows = text_rows(text, delimiter="\t")
     else:
         rows = mixed_rows(text)
-    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text[:20000])
-    if printable < 0.9 * min(len(text), 20000):
+    head = text[:20000]
+    if len(_UNPRINTABLE.findall(head)) > 0.1 * len(head):
         raise ReadError(f"{name}: binary or corrupt data (mostly unprintable characters)")
     form = "html" if "<table" in text.lower() else "text"
     return SourceDoc(

@@ -45,7 +45,8 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     for p in map(Path, paths):
         if p.is_dir():
             found = sorted(
-                f for f in p.rglob("*")
+                f
+                for f in p.rglob("*")
                 if f.is_file() and f.suffix.lower() in SUPPORTED and not f.name.startswith(".")
             )
         else:
@@ -58,8 +59,20 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-_FIELDS = ("name", "owner", "phone", "category", "attribute", "period", "budget_yuan",
-           "fund_nature", "annual_goal", "org", "policy", "plan")
+_FIELDS = (
+    "name",
+    "owner",
+    "phone",
+    "category",
+    "attribute",
+    "period",
+    "budget_yuan",
+    "fund_nature",
+    "annual_goal",
+    "org",
+    "policy",
+    "plan",
+)
 
 
 def _has_content(rec: TableRecord) -> bool:
@@ -76,12 +89,21 @@ def process_file(path: str | Path, cfg: Config) -> DocResult:
     except ReadError as e:
         return _failed(p, str(e), "read_error")
     except Exception as e:  # a reader bug must not sink the batch
-        return _failed(p, f"{p.name}: {type(e).__name__}: {e}", "internal_error",
-                       traceback.format_exc(limit=3))
+        return _failed(
+            p, f"{p.name}: {type(e).__name__}: {e}", "internal_error", traceback.format_exc(limit=3)
+        )
     try:
         seg = segment(doc, cfg)
-        res = DocResult(doc_id=doc.doc_id, source=doc.source, path=str(p), form=doc.form,
-                        status="ok", year=seg.year, issuer=seg.issuer, n_pages=doc.n_pages)
+        res = DocResult(
+            doc_id=doc.doc_id,
+            source=doc.source,
+            path=str(p),
+            form=doc.form,
+            status="ok",
+            year=seg.year,
+            issuer=seg.issuer,
+            n_pages=doc.n_pages,
+        )
         res.findings.extend(doc.findings)
         for table in seg.tables:
             rec, notes = interpret(table, cfg)
@@ -96,18 +118,31 @@ def process_file(path: str | Path, cfg: Config) -> DocResult:
             res.findings.extend(validate(rec, seg.year))
         if not res.tables:
             res.status = "empty"
-            res.findings.append(Finding("warning", "no_tables",
-                                        f"{p.name}: no 绩效目标表 found in the document"))
+            res.findings.append(
+                Finding("warning", "no_tables", f"{p.name}: no 绩效目标表 found in the document")
+            )
         res.year = res.year or next((t.year for t in res.tables if t.year), None)
         res.issuer = res.issuer or next((t.issuer for t in res.tables if t.issuer), None)
         return res
     except Exception as e:
-        return _failed(p, f"{p.name}: {type(e).__name__}: {e}", "internal_error",
-                       traceback.format_exc(limit=3), doc_id=doc.doc_id, form=doc.form)
+        return _failed(
+            p,
+            f"{p.name}: {type(e).__name__}: {e}",
+            "internal_error",
+            traceback.format_exc(limit=3),
+            doc_id=doc.doc_id,
+            form=doc.form,
+        )
 
 
-def _failed(p: Path, msg: str, code: str, detail: str | None = None, doc_id: str | None = None,
-            form: str | None = None) -> DocResult:
+def _failed(
+    p: Path,
+    msg: str,
+    code: str,
+    detail: str | None = None,
+    doc_id: str | None = None,
+    form: str | None = None,
+) -> DocResult:
     if doc_id is None:
         from .read import doc_id_of
 
@@ -115,8 +150,9 @@ def _failed(p: Path, msg: str, code: str, detail: str | None = None, doc_id: str
             doc_id = doc_id_of(p.read_bytes())
         except OSError:
             doc_id = "unreadable:" + p.name
-    res = DocResult(doc_id=doc_id, source=p.name, path=str(p), form=form or "unknown",
-                    status="error", error=msg)
+    res = DocResult(
+        doc_id=doc_id, source=p.name, path=str(p), form=form or "unknown", status="error", error=msg
+    )
     res.findings.append(Finding("error", code, msg + (f"\n{detail}" if detail else "")))
     return res
 

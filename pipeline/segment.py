@@ -55,8 +55,9 @@ def title_of(row: Row, cfg: Config) -> tuple[str, str] | None:
 
 
 def _name_label(row: Row, cfg: Config) -> str | None:
-    for t in row.texts:
-        if not t:
+    for c in row.cells:
+        t = c.text
+        if not t or len(t) > 40:  # labels are short; long cells are prose
             continue
         f = cfg.field_of(t)
         if f and f[0] == "name":
@@ -85,7 +86,9 @@ def issuer_in_title(title: str) -> str | None:
 
 def _issuer_line(text: str) -> str | None:
     """``编制单位（盖章）：X`` → X."""
-    m = re.match(r"^\s*(编制单位|填报单位|单位名称|预算单位|主管部门)[^:：]{0,8}[:：]\s*(.+)$", text)
+    m = re.match(
+        r"^\s*(编制单位|填报单位|单位名称|预算单位|主管部门)[^:：]{0,8}[:：]\s*(.+)$", text
+    )
     if m and m.group(2).strip():
         return m.group(2).strip()
     return None
@@ -109,8 +112,11 @@ def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
             # a title followed by hardly anything before the next title was a cover or
             # document title (…年度预算绩效目标表): its lines are preamble, the later and
             # more specific title names the table
-            if current is not None and title is not None and len(current) <= 3 and not any(
-                _name_label(r, cfg) for r in current[1:]
+            if (
+                current is not None
+                and title is not None
+                and len(current) <= 3
+                and not any(_name_label(r, cfg) for r in current[1:])
             ):
                 seg.preamble.extend(current)
                 current = None

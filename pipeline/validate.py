@@ -30,11 +30,19 @@ def validate(rec: TableRecord, doc_year: int | None) -> list[Finding]:
         out.append(Finding(sev, code, msg, t, row_no, line, rec.page))
 
     if not rec.indicators:
-        add("warning", "table_no_indicators", f"table {t} ({rec.name or 'no name'}) has no indicators",
-            line=rec.line_start)
+        add(
+            "warning",
+            "table_no_indicators",
+            f"table {t} ({rec.name or 'no name'}) has no indicators",
+            line=rec.line_start,
+        )
     if not rec.name:
-        add("warning", "table_no_name", f"table {t} has no project or department name",
-            line=rec.line_start)
+        add(
+            "warning",
+            "table_no_name",
+            f"table {t} has no project or department name",
+            line=rec.line_start,
+        )
     if rec.budget_yuan is None:
         add("info", "budget_missing", f"table {t} states no budget amount", line=rec.line_start)
     if year:
@@ -42,29 +50,62 @@ def validate(rec: TableRecord, doc_year: int | None) -> list[Finding]:
             ys = years_in(text)
             bad = [y for y in ys if y != year]
             if bad:
-                add("warning", "period_outside_year",
-                    f"{label} {text!r} lies outside the budget year {year}", line=rec.line_start)
+                add(
+                    "warning",
+                    "period_outside_year",
+                    f"{label} {text!r} lies outside the budget year {year}",
+                    line=rec.line_start,
+                )
     if rec.kind == "department" and rec.budget_lines and rec.budget_yuan is not None:
         total = sum(rec.budget_lines.values())
         if len(rec.budget_lines) >= 2 and abs(total - rec.budget_yuan) > max(100.0, 1e-4 * total):
-            add("warning", "budget_lines_mismatch",
+            add(
+                "warning",
+                "budget_lines_mismatch",
                 f"expenditure lines add up to {total:.2f} 元 but the total says "
-                f"{rec.budget_yuan:.2f} 元", line=rec.line_start)
+                f"{rec.budget_yuan:.2f} 元",
+                line=rec.line_start,
+            )
     for ind in rec.indicators:
         v = ind.target
         if v.raw is None:
-            add("warning", "value_missing", f"indicator {ind.level3!r} has no target value",
-                ind.row_no, ind.line)
+            add(
+                "warning",
+                "value_missing",
+                f"indicator {ind.level3!r} has no target value",
+                ind.row_no,
+                ind.line,
+            )
         elif v.kind == "qualitative" and _DIGIT.search(v.raw) and not years_in(v.raw):
-            add("info", "value_unparsed", f"value {v.raw!r} holds digits but no quantity was read",
-                ind.row_no, ind.line)
+            add(
+                "info",
+                "value_unparsed",
+                f"value {v.raw!r} holds digits but no quantity was read",
+                ind.row_no,
+                ind.line,
+            )
         if "multiple_values" in v.flags:
-            add("info", "value_multiple", f"value {v.raw!r} holds several numbers; the first is kept",
-                ind.row_no, ind.line)
+            add(
+                "info",
+                "value_multiple",
+                f"value {v.raw!r} holds several numbers; the first is kept",
+                ind.row_no,
+                ind.line,
+            )
         if "low_ocr_confidence" in ind.flags:
-            add("warning", "low_ocr_confidence",
-                f"OCR confidence {ind.min_conf:.2f} on row {ind.level3!r}", ind.row_no, ind.line)
+            add(
+                "warning",
+                "low_ocr_confidence",
+                f"OCR confidence {ind.min_conf:.2f} on row {ind.level3!r}",
+                ind.row_no,
+                ind.line,
+            )
         if not ind.level1:
-            add("warning", "level1_missing", f"indicator {ind.level3!r} has no level-1",
-                ind.row_no, ind.line)
+            add(
+                "warning",
+                "level1_missing",
+                f"indicator {ind.level3!r} has no level-1",
+                ind.row_no,
+                ind.line,
+            )
     return out

@@ -39,7 +39,8 @@ def test_output_types_are_explicit(tmp_path: Path):
     con = duckdb.connect()
     n, numeric = con.execute(
         f"SELECT count(*), count(*) FILTER (kind = 'numeric') "
-        f"FROM read_parquet('{tmp_path}/indicators/*.parquet')").fetchone()
+        f"FROM read_parquet('{tmp_path}/indicators/*.parquet')"
+    ).fetchone()
     assert (n, numeric) == (140, 107)  # as in the gold
 
 
@@ -55,16 +56,33 @@ def test_bad_inputs_do_not_sink_the_batch(tmp_path: Path):
     summary = ingest_paths([src], tmp_path / "out")
     assert summary.documents == 5 and summary.failed == 2
     con = duckdb.connect()
-    docs = dict(con.execute(
-        f"SELECT source, status FROM read_parquet('{tmp_path}/out/documents/*.parquet')").fetchall())
-    assert docs == {"binary.txt": "error", "empty.txt": "error", "good.txt": "ok",
-                    "prose.txt": "empty", "truncated.txt": "ok"}
-    codes = {r[0]: r[1] for r in con.execute(
-        f"SELECT source, code FROM read_parquet('{tmp_path}/out/findings/*.parquet') "
-        f"WHERE severity = 'error' OR code = 'no_tables'").fetchall()}
-    assert codes == {"binary.txt": "read_error", "empty.txt": "read_error",
-                     "prose.txt": "no_tables"}
+    docs = dict(
+        con.execute(
+            f"SELECT source, status FROM read_parquet('{tmp_path}/out/documents/*.parquet')"
+        ).fetchall()
+    )
+    assert docs == {
+        "binary.txt": "error",
+        "empty.txt": "error",
+        "good.txt": "ok",
+        "prose.txt": "empty",
+        "truncated.txt": "ok",
+    }
+    codes = {
+        r[0]: r[1]
+        for r in con.execute(
+            f"SELECT source, code FROM read_parquet('{tmp_path}/out/findings/*.parquet') "
+            f"WHERE severity = 'error' OR code = 'no_tables'"
+        ).fetchall()
+    }
+    assert codes == {
+        "binary.txt": "read_error",
+        "empty.txt": "read_error",
+        "prose.txt": "no_tables",
+    }
     # the truncated department table still gives what it holds
-    n = con.execute(f"SELECT count(*) FROM read_parquet('{tmp_path}/out/indicators/*.parquet') "
-                    f"WHERE source = 'truncated.txt'").fetchone()[0]
+    n = con.execute(
+        f"SELECT count(*) FROM read_parquet('{tmp_path}/out/indicators/*.parquet') "
+        f"WHERE source = 'truncated.txt'"
+    ).fetchone()[0]
     assert n == 8  # lines 32-36 and 38-40

@@ -61,18 +61,41 @@ MORE = [
 def test_spec_table(raw, op, value, value_max, unit, per, kind):
     v = normalize_value(raw)
     assert (v.raw, v.op, v.value, v.value_max, v.unit, v.per, v.kind) == (
-        raw, op, value, value_max, unit, per, kind)
+        raw,
+        op,
+        value,
+        value_max,
+        unit,
+        per,
+        kind,
+    )
 
 
 @pytest.mark.parametrize("raw,op,value,value_max,unit,per", MORE)
 def test_word_operators_numerals_ranges(raw, op, value, value_max, unit, per):
     v = normalize_value(raw)
     assert (v.op, v.value, v.value_max, v.unit, v.per, v.kind) == (
-        op, value, value_max, unit, per, "numeric")
+        op,
+        value,
+        value_max,
+        unit,
+        per,
+        "numeric",
+    )
 
 
-@pytest.mark.parametrize("raw", ["不低于上年度水平", "进一步扩大", "按会议方案、调研方案",
-                                 "2024年12月31日前", "一般", "有效保障", "逐步建立"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "不低于上年度水平",
+        "进一步扩大",
+        "按会议方案、调研方案",
+        "2024年12月31日前",
+        "一般",
+        "有效保障",
+        "逐步建立",
+    ],
+)
 def test_qualitative(raw):
     v = normalize_value(raw)
     assert v.kind == "qualitative" and v.op is None and v.value is None
@@ -103,8 +126,19 @@ def test_empty_values():
     assert normalize_value("   ").raw is None
 
 
-@pytest.mark.parametrize("s,n", [("十", 10), ("十二", 12), ("二十", 20), ("一百", 100),
-                                 ("一百零五", 105), ("三千五百", 3500), ("两", 2), ("零", 0)])
+@pytest.mark.parametrize(
+    "s,n",
+    [
+        ("十", 10),
+        ("十二", 12),
+        ("二十", 20),
+        ("一百", 100),
+        ("一百零五", 105),
+        ("三千五百", 3500),
+        ("两", 2),
+        ("零", 0),
+    ],
+)
 def test_chinese_numerals(s, n):
     assert chinese_numeral(s) == n
 
@@ -132,4 +166,9 @@ def test_round_trip_composed_values(op, n, unit, per):
     v = normalize_value(raw)
     expect_op = {"≥": ">=", "≤": "<=", "": "="}.get(op, op)
     assert (v.op, v.value, v.unit, v.per, v.kind) == (
-        expect_op, n, unit or None, per[1:] or None, "numeric")
+        expect_op,
+        n,
+        unit or None,
+        per[1:] or None,
+        "numeric",
+    )

@@ -19,11 +19,16 @@ def test_tab_line_keeps_empty_cells_and_strips_tags():
 def test_pipe_and_markdown_rows():
     assert split_line("| 一级指标 | 二级指标 |  |", None) == ["一级指标", "二级指标", ""]
     assert split_line("产出指标 | 数量指标 | 覆盖率 | 100%", None) == [
-        "产出指标", "数量指标", "覆盖率", "100%"]
+        "产出指标",
+        "数量指标",
+        "覆盖率",
+        "100%",
+    ]
 
 
-@pytest.mark.parametrize("enc,bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gb18030", b""),
-                                     ("gbk", b"")])
+@pytest.mark.parametrize(
+    "enc,bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gb18030", b""), ("gbk", b"")]
+)
 def test_encodings(tmp_path: Path, enc: str, bom: bytes):
     p = tmp_path / "x.txt"
     p.write_bytes(bom + SAMPLE_LINES.encode(enc))
@@ -49,20 +54,26 @@ def test_csv_quoted_multiline_cell(tmp_path: Path):
 
 
 def test_html_rowspan_colspan_expand_to_empty_cells():
-    html = ("<table><tr><td rowspan=2>产出指标</td><td colspan=2>数量指标</td><td>x</td></tr>"
-            "<tr><td>覆盖率</td><td>100%</td><td>y</td></tr></table>")
+    html = (
+        "<table><tr><td rowspan=2>产出指标</td><td colspan=2>数量指标</td><td>x</td></tr>"
+        "<tr><td>覆盖率</td><td>100%</td><td>y</td></tr></table>"
+    )
     rows = html_table_rows(html, first_line=10, table_id=0)
-    assert [r.texts for r in rows] == [["产出指标", "数量指标", "", "x"],
-                                       ["", "覆盖率", "100%", "y"]]
+    assert [r.texts for r in rows] == [
+        ["产出指标", "数量指标", "", "x"],
+        ["", "覆盖率", "100%", "y"],
+    ]
     assert all(r.table_id == 0 for r in rows) and rows[0].line == 10
 
 
 def test_html_page_debris_and_line_numbers(tmp_path: Path):
     p = tmp_path / "page.html"
-    p.write_text("<html><head><script>var a='<table>';</script></head><body>\n"
-                 "<nav><a>首页</a></nav>\n<h1>某某项目绩效目标表</h1>\n"
-                 "<table>\n<tr><td>项目名称</td><td>甲</td></tr>\n</table></body></html>",
-                 encoding="utf-8")
+    p.write_text(
+        "<html><head><script>var a='<table>';</script></head><body>\n"
+        "<nav><a>首页</a></nav>\n<h1>某某项目绩效目标表</h1>\n"
+        "<table>\n<tr><td>项目名称</td><td>甲</td></tr>\n</table></body></html>",
+        encoding="utf-8",
+    )
     doc = read_document(p)
     texts = [r.texts for r in doc.rows]
     assert ["某某项目绩效目标表"] in [[t for t in x if t] for x in texts]
