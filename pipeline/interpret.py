@@ -25,6 +25,7 @@ Levels are recognised by vocabulary and by the tree, never by column position al
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .config import Config, HeadingMatch, norm_key
@@ -558,8 +559,9 @@ def split_stream(
     """
     if not tokens:
         return []
-    lens = [0 if _value_alone(t.text) else len(t.text) for t in tokens]  # values never wrap
     full = full_widths([t.text for t in tokens]) if widths is None else widths
+    # values never wrap, so a value is never the cut first part of a cell
+    cuts = [not _value_alone(t.text) and is_cut(t.text, full) for t in tokens]
 
     def s_role(i: int, role: str) -> float:
         t = tokens[i].text
@@ -568,8 +570,7 @@ def split_stream(
         loose = not num and is_value_like(t)
         qual = is_qualitative_value(t)
         long_ = len(k) > 14 or bool(_SENTENCE.search(k))
-        prev = lens[i - 1] if i else 0
-        cut = prev in full  # the cell before ran to its column's full width
+        cut = cuts[i - 1] if i else False  # the cell before ran to its column's full width
         if role in ("l", "e"):
             return 2.0 if cut else -5.0
         # a cell cut at full width goes on in the next line, whatever that looks like
@@ -579,7 +580,7 @@ def split_stream(
         if role == "L":
             base = -4.0 if num else (-1.5 if long_ else (-0.3 if qual else 1.0))
             return base - (6.0 if cut else 0.0)
-        base = -2.5 if num and not long_ else (1.5 if long_ or len(k) in full else -0.5)  # E
+        base = -2.5 if num and not long_ else (1.5 if long_ or cuts[i] else -0.5)  # E
         return base - (6.0 if cut else 0.0)
 
     nxt = {"L": ("l", "V"), "l": ("l", "V"), "V": ("E", "L"), "E": ("e", "L"), "e": ("e", "L")}
@@ -814,6 +815,17 @@ def _grid_is_clean(rows: list[Row], grid: Grid, cfg: Config) -> bool:
     return True
 
 
+def display_width(text: str) -> int:
+    """Width as a column lays it out: CJK and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def is_cut(text: str, widths: set[int]) -> bool:
+    """True when a line filled its column (so the cell goes on in the next line)."""
+    w = display_width(text)
+    return any(0 <= full - w <= 1 for full in widths)
+
+
 def full_widths(texts: list[str]) -> set[int]:
     """Lengths at which a column wrapped its text (``texts`` in reading order).
 
@@ -825,22 +837,36 @@ def full_widths(texts: list[str]) -> set[int]:
     counts: dict[int, int] = {}
     then_text: dict[int, int] = {}
     for i, t in enumerate(texts):
-        if _value_alone(t):
-            continue  # values never wrap
-        n = len(t)
+        if _value_alone(t) or norm_key(t).endswith("指标"):
+            continue  # values never wrap; headings are whole words
+        n = display_width(t)
         counts[n] = counts.get(n, 0) + 1
-        if i + 1 < len(texts) and not _value_alone(texts[i + 1]):
+        # the next line goes on with this cell when neither it nor the one after it is
+        # a value (a level-3 name is followed by its value)
+        nxt = texts[i + 1 : i + 3]
+        if nxt and not any(_value_alone(x) for x in nxt):
             then_text[n] = then_text.get(n, 0) + 1
+    # a line that fills its column is at the width or one short of it (a wide character
+    # that did not fit), so lengths are pooled in pairs
+    pooled = {n: counts.get(n, 0) + counts.get(n - 1, 0) for n in counts}
+    then = {n: then_text.get(n, 0) + then_text.get(n - 1, 0) for n in counts}
     peaks = {
         n: c
-        for n, c in counts.items()
-        if n >= 6
+        for n, c in pooled.items()
+        if n >= 12
         and c >= 3
-        and c >= 2 * max(counts.get(n - 1, 0), counts.get(n + 1, 0))
-        and then_text.get(n, 0) >= 0.6 * c
+        and c >= 2 * max(pooled.get(n - 2, 0), pooled.get(n + 2, 0))
+        and then[n] >= 0.6 * c
     }
     top = max(peaks.values(), default=0)
-    return {n for n, c in peaks.items() if c >= 0.3 * top}
+    out = {n for n, c in peaks.items() if c >= 0.3 * top}
+    # the widest column wraps at the widest line: several lines at that very width (or one
+    # short of it) are cut lines, whatever follows them
+    if counts:
+        widest = max(counts)
+        if widest >= 12 and pooled.get(widest, 0) >= 3:
+            out.add(widest)
+    return out
 
 
 def _is_label(text: str, cfg: Config) -> bool:
@@ -908,7 +934,7 @@ def regroup(rows: list[Row], cfg: Config) -> list[Row]:
             out.append(row)
         elif len(cur.cells) == 1 and _is_label(cur.cells[0].text, cfg):
             cur.cells.append(Cell(text))
-        elif len(cur.cells[-1].text) in full:
+        elif is_cut(cur.cells[-1].text, full):
             cur.cells[-1] = Cell(cur.cells[-1].text + text)
         else:
             cur.cells.append(Cell(text))
@@ -944,8 +970,18 @@ def interpret(table: Table, cfg: Config) -> tuple[TableRecord, list[Finding]]:
     if _single_cell_table(body):
         body = regroup(body, cfg)
     grid_table: int | None = None
-    for row in body:
+    # the physical table each row's next table row belongs to: a page number or running
+    # header between two parts of one table does not end its grid
+    next_tid: list[int | None] = [None] * len(body)
+    nxt: int | None = None
+    for k in range(len(body) - 1, -1, -1):
+        next_tid[k] = nxt
+        if body[k].table_id is not None:
+            nxt = body[k].table_id
+    for k, row in enumerate(body):
         if in_grid:
+            if row.table_id is None and grid_table is not None and next_tid[k] == grid_table:
+                continue
             if _is_stop(row, cfg) or (grid_table is not None and row.table_id is None):
                 in_grid = False  # signatures and notes, or text after the grid's table
                 continue
@@ -1069,7 +1105,11 @@ def _value_alone(text: str) -> bool:
     k = norm_key(text)
     if _QUAL_RUN.fullmatch(k):
         return True
-    return len(k) <= 14 and is_value_like(k) and k[0] in "≥≤><=＞＜≧≦每0123456789不至大小低高"
+    return (
+        len(k) <= 14
+        and is_value_like(k)
+        and k[0] in "≥≤><=＞＜≧≦每0123456789不至大小低高一二两三四五六七八九十百千"
+    )
 
 
 def _split_row(toks: list[Token], cfg: Config) -> list[Token]:
@@ -1155,23 +1195,34 @@ def _num(text: str | None) -> float | None:
 
 
 def _merge_fragments(tokens: list[Token], cfg: Config) -> list[Token]:
-    """Join cells wrapped mid-word when the joined text is a heading (满意度指 + 标)."""
+    """Join cells wrapped mid-word when the joined text is a heading or a header word
+    (满意度指 + 标, 社会公众或服 + 务对象满意度 + 指标, 指标解释及计 + 算公式)."""
+
+    def score(text: str) -> float:
+        if cfg.header_role(text):
+            return 100.0
+        return max((m.score for m in classify(text, cfg) if m), default=0.0)
+
     out: list[Token] = []
     i = 0
     while i < len(tokens):
         t = tokens[i]
-        if i + 1 < len(tokens):
-            joined = t.text + tokens[i + 1].text
-            a, b = classify(t.text, cfg), classify(joined, cfg)
-            jscore = max((m.score for m in b if m), default=0.0)
-            tscore = max((m.score for m in a if m), default=0.0)
-            if jscore >= cfg.threshold and jscore > tscore and len(tokens[i + 1].text) <= 4:
-                out.append(Token(joined, t.col, t.row))
-                i += 2
-                continue
-            if cfg.header_role(joined) and not cfg.header_role(t.text):
-                i += 2
-                continue
+        best, best_n, base = None, 0, score(t.text)
+        joined = t.text
+        for n in (1, 2):
+            if i + n >= len(tokens):
+                break
+            joined += tokens[i + n].text
+            if len(joined) > 20:
+                break
+            base = max(base, score(tokens[i + n].text))  # better than every part alone
+            sc = score(joined)
+            if sc >= cfg.threshold and sc > base and sc >= (best or 0.0):
+                best, best_n = sc, n
+        if best_n:
+            out.append(Token("".join(x.text for x in tokens[i : i + best_n + 1]), t.col, t.row))
+            i += best_n + 1
+            continue
         out.append(t)
         i += 1
     return out

@@ -55,7 +55,7 @@ def read_document(path: str | Path) -> SourceDoc:
     except OSError as e:
         raise ReadError(f"{p}: cannot open: {e.strerror or e}") from e
     suffix = p.suffix.lower()
-    if suffix in PDF_SUFFIXES or data[:5] == b"%PDF-":
+    if suffix in PDF_SUFFIXES or b"%PDF-" in data[:1024]:
         from .read_pdf import read_pdf
 
         return read_pdf(p, data)

@@ -115,7 +115,7 @@ def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
             if (
                 current is not None
                 and title is not None
-                and len(current) <= 3
+                and len(current) <= 8
                 and not any(_name_label(r, cfg) for r in current[1:])
             ):
                 seg.preamble.extend(current)
