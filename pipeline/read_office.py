@@ -1,0 +1,570 @@
+"""Office reader: ``.xlsx``/``.xlsm`` (openpyxl), ``.xls`` (xlrd), ``.docx`` (python-docx)
+→ ``SourceDoc`` rows in reading order.
+
+In:  a path and the file's bytes (the format is taken from the content when the suffix
+lies: a ZIP with ``xl/workbook.xml`` is a workbook, one with ``word/document.xml`` a Word
+file, an OLE2 container an ``.xls`` or an encrypted Office file).
+Out: ``model.SourceDoc`` with form ``"xlsx"``, ``"xls"`` or ``"docx"``.
+
+Sheets: every visible sheet is read over its used range (hidden sheets, rows and columns
+are skipped, as Excel shows them).  Cells render as Excel displays them: percent formats
+as ``95%``, whole numbers without ``.0``, decimals and thousands separators as the format
+says, dates as ``2024-01-31``.  A merged range keeps its text in the top-left cell; the
+cells it covers are ``""``.  Rows above a sheet's grid that hold one text (a title,
+``（2024年度）``) and title rows between stacked tables (``…绩效目标表``, the year,
+``编制单位：…`` with perhaps ``单位：元`` beside it) come out as rows of their filled cells
+only, with ``table_id`` None; each grid (several per sheet when titles separate them) gets
+its own ``table_id``.  Formula cells saved without a value (never recalculated) read as
+empty, with a ``xlsx_formula_no_value`` warning.  ``Row.page`` is the sheet's 1-based position,
+``Cell.ref`` the cell address (``Sheet1!B7``).
+
+Word: paragraphs (single-cell rows) and tables in document order.  A vertically merged
+cell (``vMerge``) keeps its text in the first row, the cells below are ``""``; a
+horizontally merged cell (``gridSpan``) is followed by ``""`` for each extra grid column
+it covers.  ``Row.page`` counts page breaks (rendered or explicit).
+
+Encrypted, damaged or unsupported files raise ``ReadError`` naming the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from .model import Cell, Finding, ReadError, Row, SourceDoc
+from .read import doc_id_of
+from .read_pdf import clean_text, join_lines
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_TITLE = re.compile(
+    r"(绩效目标表|绩效自评表|目标申报表|目标批复表|绩效目标申报表|^\s*[（(]?\s*\d{4}\s*年度?\s*[）)]?\s*$"
+    r"|^\s*(编制单位|填报单位|申报单位|预算单位|主管部门)\s*(（盖章）|\(盖章\))?\s*[:：]"
+    r"|^\s*(金额)?单位\s*[:：]\s*(万?元)\s*$|^\s*附件\s*\d*\s*[:：]?\s*$)"
+)
+_FMT_SECTION = re.compile(r'\[[^\]]*\]|"[^"]*"|\\.|_.|\*.')
+
+
+# --------------------------------------------------------------------------- values
+
+
+def cell_text(text: str) -> str:
+    """Clean text typed into a cell: lines (Alt+Enter, paragraphs) joined as wrapped
+    Chinese text, spaces between CJK characters dropped."""
+    if "\n" in text or "\r" in text:
+        return join_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return clean_text(text)
+
+
+def _decimals(section: str) -> int:
+    core = _FMT_SECTION.sub("", section)
+    if "." not in core:
+        return 0
+    frac = core.split(".", 1)[1]
+    return len(re.match(r"[0#?]*", frac).group(0))  # type: ignore[union-attr]
+
+
+def _general(v: float) -> str:
+    if v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    s = f"{v:.15g}"
+    if "e" in s:
+        s = f"{v:.10g}"
+    return s
+
+
+def format_number(v: float, fmt: str | None) -> str:
+    """A number as Excel displays it under ``fmt`` (the common formats)."""
+    fmt = (fmt or "General").strip()
+    if fmt.lower() in ("general", "@", ""):
+        return _general(v)
+    section = fmt.split(";", 1)[0]
+    core = _FMT_SECTION.sub("", section)
+    if not re.search(r"[0#?]", core):
+        return _general(v)
+    if "E+" in core.upper() or "E-" in core.upper():
+        return _general(v)
+    d = _decimals(section)
+    if "%" in core:
+        v = v * 100
+    s = f"{v:,.{d}f}" if "," in core.split(".", 1)[0] else f"{v:.{d}f}"
+    if "%" in core:
+        s += "%"
+    lits = re.findall(r'"([^"]*)"', section)
+    if lits and section.rstrip().endswith('"'):
+        s += lits[-1]
+    return s
+
+
+def format_date(v: dt.datetime | dt.date | dt.time, fmt: str | None) -> str:
+    f = (fmt or "").lower()
+    if isinstance(v, dt.time):
+        return v.strftime("%H:%M:%S" if "s" in f else "%H:%M")
+    if isinstance(v, dt.datetime) and (v.hour or v.minute or v.second) and "h" in f:
+        return v.strftime("%Y-%m-%d %H:%M")
+    if "年" in (fmt or ""):
+        if "日" in (fmt or ""):
+            return f"{v.year}年{v.month}月{v.day}日"
+        return f"{v.year}年{v.month}月"
+    return f"{v.year:04d}-{v.month:02d}-{v.day:02d}"
+
+
+def display(value: Any, fmt: str | None) -> str:
+    """What a cell shows."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return cell_text(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return format_date(value, fmt)
+    if isinstance(value, int | float):
+        return format_number(float(value), fmt)
+    return cell_text(str(value))
+
+
+# --------------------------------------------------------------------------- sheets
+
+
+def _col_letter(c: int) -> str:
+    s = ""
+    while c:
+        c, r = divmod(c - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+class _SheetGrid:
+    """A sheet's visible cells as a dense grid of display strings plus their refs."""
+
+    def __init__(
+        self, title: str, rows: list[int], cols: list[int], values: dict[tuple[int, int], str]
+    ) -> None:
+        self.title = title
+        self.rows = rows  # 1-based sheet row numbers, visible, in order
+        self.cols = cols  # 1-based sheet column numbers, visible, in order
+        self.values = values  # (row, col) -> text, "" for covered cells
+
+    def ref(self, r: int, c: int) -> str:
+        name = self.title
+        if re.search(r"[^A-Za-z0-9_]", name):
+            name = "'" + name.replace("'", "''") + "'"
+        return f"{name}!{_col_letter(c)}{r}"
+
+
+def _sheet_rows(
+    grid: _SheetGrid, page: int, first_line: int, next_table: int
+) -> tuple[list[Row], int]:
+    """Rows of one sheet: title rows as text, grids as tables (split at title rows)."""
+    out: list[Row] = []
+    table: int | None = None
+    line = first_line
+    for r in grid.rows:
+        cells = [Cell(grid.values.get((r, c), ""), ref=grid.ref(r, c)) for c in grid.cols]
+        filled = [x for x in cells if x.text]
+        if not filled:
+            continue
+        titles = all(_TITLE.search(x.text) for x in filled) and len(filled) <= 2
+        if (len(filled) == 1 and table is None) or titles:
+            out.append(Row(filled, line=line, page=page))
+            line += 1
+            table = None
+            continue
+        if table is None:
+            table = next_table
+            next_table += 1
+        out.append(Row(cells, line=line, page=page, table_id=table))
+        line += 1
+    return out, next_table
+
+
+def _trim(
+    rows: list[int], cols: list[int], values: dict[tuple[int, int], str]
+) -> tuple[list[int], list[int]]:
+    used_r = {r for (r, _), v in values.items() if v}
+    used_c = {c for (_, c), v in values.items() if v}
+    rows = [r for r in rows if used_r and min(used_r) <= r <= max(used_r)]
+    cols = [c for c in cols if used_c and min(used_c) <= c <= max(used_c)]
+    return rows, cols
+
+
+def _xlsx_grids(name: str, data: bytes) -> tuple[list[tuple[int, _SheetGrid]], list[Finding]]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
+    except Exception as e:  # zipfile/XML/KeyError from a broken package
+        raise ReadError(f"{name}: damaged workbook ({type(e).__name__}: {str(e)[:100]})") from e
+    grids: list[tuple[int, _SheetGrid]] = []
+    findings: list[Finding] = _uncached_formulas(name, data)
+    try:
+        for idx, ws in enumerate(wb.worksheets, 1):
+            if ws.sheet_state != "visible":
+                findings.append(
+                    Finding(
+                        "info",
+                        "sheet_hidden",
+                        f"{name}: sheet {ws.title!r} is hidden; skipped",
+                        page=idx,
+                    )
+                )
+                continue
+            stored = getattr(ws, "_cells", None)
+            items = (
+                list(stored.items())
+                if stored is not None
+                else [((c.row, c.column), c) for row in ws.iter_rows() for c in row]
+            )
+            values: dict[tuple[int, int], str] = {}
+            for (r, c), cell in items:
+                v = cell.value
+                if v is None or (isinstance(v, str) and not v.strip()):
+                    continue
+                values[(r, c)] = display(v, cell.number_format)
+            covered: set[tuple[int, int]] = set()
+            for rng in ws.merged_cells.ranges:
+                for r in range(rng.min_row, rng.max_row + 1):
+                    for c in range(rng.min_col, rng.max_col + 1):
+                        if (r, c) != (rng.min_row, rng.min_col):
+                            covered.add((r, c))
+            for pos in covered:
+                values.pop(pos, None)
+            if not values:
+                continue
+            hidden_r = {r for r, d in ws.row_dimensions.items() if d.hidden}
+            hidden_c: set[int] = set()
+            for d in ws.column_dimensions.values():
+                if d.hidden and d.min and d.max:
+                    hidden_c.update(range(d.min, d.max + 1))
+            max_r = max(r for r, _ in values)
+            max_c = max(c for _, c in values)
+            rows = [r for r in range(1, max_r + 1) if r not in hidden_r]
+            cols = [c for c in range(1, max_c + 1) if c not in hidden_c]
+            rows, cols = _trim(
+                rows,
+                cols,
+                {k: v for k, v in values.items() if k[0] not in hidden_r and k[1] not in hidden_c},
+            )
+            grids.append((idx, _SheetGrid(ws.title, rows, cols, values)))
+    finally:
+        wb.close()
+    return grids, findings
+
+
+_FORMULA_NO_VALUE = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"[^>]*>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v>\s*</v>|<v\s*/>)?\s*</c>'
+)
+
+
+def _uncached_formulas(name: str, data: bytes) -> list[Finding]:
+    """Formula cells saved without a computed value (files written by scripts and
+    never opened in Excel) read as empty: say so."""
+    refs: list[str] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for n in sorted(z.namelist()):
+                if n.startswith("xl/worksheets/") and n.endswith(".xml"):
+                    xml = z.read(n)
+                    if b"<f" in xml:
+                        refs += [m.decode() for m in _FORMULA_NO_VALUE.findall(xml)]
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return []
+    if not refs:
+        return []
+    return [
+        Finding(
+            "warning",
+            "xlsx_formula_no_value",
+            f"{name}: {len(refs)} formula cell(s) have no saved value and read as "
+            f"empty (e.g. {', '.join(refs[:3])}); open and save the file in a "
+            "spreadsheet program to compute them",
+        )
+    ]
+
+
+def _xls_grids(name: str, data: bytes) -> tuple[list[tuple[int, _SheetGrid]], list[Finding]]:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+    except xlrd.XLRDError as e:
+        if "encrypt" in str(e).lower():
+            raise ReadError(f"{name}: encrypted workbook (password required)") from e
+        raise ReadError(f"{name}: damaged .xls workbook ({str(e)[:100]})") from e
+    except Exception as e:  # struct/index errors on truncated files
+        raise ReadError(f"{name}: damaged .xls workbook ({type(e).__name__})") from e
+    grids: list[tuple[int, _SheetGrid]] = []
+    findings: list[Finding] = []
+    for idx in range(book.nsheets):
+        sh = book.sheet_by_index(idx)
+        if sh.visibility:
+            findings.append(
+                Finding(
+                    "info",
+                    "sheet_hidden",
+                    f"{name}: sheet {sh.name!r} is hidden; skipped",
+                    page=idx + 1,
+                )
+            )
+            continue
+        covered: set[tuple[int, int]] = set()
+        for rlo, rhi, clo, chi in sh.merged_cells:
+            for r in range(rlo, rhi):
+                for c in range(clo, chi):
+                    if (r, c) != (rlo, clo):
+                        covered.add((r, c))
+        values: dict[tuple[int, int], str] = {}
+        for r in range(sh.nrows):
+            for c in range(sh.ncols):
+                if (r, c) in covered:
+                    continue
+                cell = sh.cell(r, c)
+                text = _xls_display(book, cell)
+                if text:
+                    values[(r + 1, c + 1)] = text
+        if not values:
+            continue
+        hidden_r = {r + 1 for r, info in sh.rowinfo_map.items() if info.hidden}
+        hidden_c = {c + 1 for c, info in sh.colinfo_map.items() if info.hidden}
+        rows = [r for r in range(1, sh.nrows + 1) if r not in hidden_r]
+        cols = [c for c in range(1, sh.ncols + 1) if c not in hidden_c]
+        rows, cols = _trim(
+            rows,
+            cols,
+            {k: v for k, v in values.items() if k[0] not in hidden_r and k[1] not in hidden_c},
+        )
+        grids.append((idx + 1, _SheetGrid(sh.name, rows, cols, values)))
+    return grids, findings
+
+
+def _xls_display(book, cell) -> str:
+    import xlrd
+
+    t = cell.ctype
+    if t in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return ""
+    if t == xlrd.XL_CELL_TEXT:
+        return cell_text(cell.value)
+    if t == xlrd.XL_CELL_BOOLEAN:
+        return "TRUE" if cell.value else "FALSE"
+    if t == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(cell.value, "#ERR")
+    fmt = None
+    try:
+        xf = book.xf_list[cell.xf_index]
+        fmt = book.format_map[xf.format_key].format_str
+    except (IndexError, KeyError, AttributeError, TypeError):
+        pass
+    if t == xlrd.XL_CELL_DATE:
+        try:
+            return format_date(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode), fmt)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return _general(float(cell.value))
+    return format_number(float(cell.value), fmt)
+
+
+# --------------------------------------------------------------------------- docx
+
+
+def _w(tag: str) -> str:
+    return "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + tag
+
+
+def _val(el, tag: str) -> str | None:
+    """``w:val`` of child ``tag`` of a properties element (``""`` if present w/o val)."""
+    if el is None:
+        return None
+    child = el.find(_w(tag))
+    if child is None:
+        return None
+    return child.get(_w("val"), "")
+
+
+class _DocxReader:
+    def __init__(self, name: str, doc) -> None:
+        self.name = name
+        self.doc = doc
+        body = doc.element.body
+        self.rendered = any(True for _ in body.iter(_w("lastRenderedPageBreak")))
+        self.page = 1
+        self.rows: list[Row] = []
+        self.next_table = 0
+
+    # page counting: rendered breaks when Word left them, else explicit ones
+    def _breaks(self, el) -> int:
+        if self.rendered:
+            return sum(1 for _ in el.iter(_w("lastRenderedPageBreak")))
+        n = sum(1 for br in el.iter(_w("br")) if br.get(_w("type")) == "page")
+        for ppr in el.iter(_w("pPr")):
+            if ppr.find(_w("pageBreakBefore")) is not None:
+                n += 1
+            sect = ppr.find(_w("sectPr"))
+            if sect is not None and _val(sect, "type") not in ("continuous", "nextColumn"):
+                n += 1
+        return n
+
+    def _para_text(self, p) -> str:
+        parts: list[str] = []
+        for el in p.iter():
+            if el.tag == _w("t"):
+                parts.append(el.text or "")
+            elif el.tag == _w("tab"):
+                parts.append("\t")
+            elif el.tag in (_w("br"), _w("cr")):
+                parts.append("\n")
+        return "".join(parts)
+
+    def _cell_text(self, tc) -> str:
+        lines: list[str] = []
+        for el in tc.iter(_w("p")):
+            lines.extend(self._para_text(el).split("\n"))
+        return join_lines(x.replace("\t", " ") for x in lines)
+
+    def _add(self, cells: list[Cell], table_id: int | None) -> None:
+        self.rows.append(Row(cells, line=len(self.rows) + 1, page=self.page, table_id=table_id))
+
+    def paragraph(self, p) -> None:
+        """A paragraph is one row; text set apart by tabs (``title<TAB>单位：元``) gives
+        one cell per part."""
+        raw = self._para_text(p).replace("\n", " ")
+        parts = [clean_text(x) for x in raw.split("\t")]
+        cells = [Cell(x) for x in parts if x]
+        breaks = self._breaks(p)
+        if cells:
+            self._add(cells, None)
+        self.page += breaks
+
+    def table(self, tbl) -> None:
+        tid = self.next_table
+        self.next_table += 1
+        grid: list[list[Cell]] = []
+        pages: list[int] = []
+        n = len(self.rows)
+        t_no = tid + 1
+        for r_idx, tr in enumerate(tbl.iterchildren(_w("tr"))):
+            trpr = tr.find(_w("trPr"))
+            before = _int(_val(trpr, "gridBefore"))
+            after = _int(_val(trpr, "gridAfter"))
+            cells: list[Cell] = [Cell("") for _ in range(before)]
+            for tc in _row_cells(tr):
+                tcpr = tc.find(_w("tcPr"))
+                span = max(1, _int(_val(tcpr, "gridSpan")) or 1)
+                vm = _val(tcpr, "vMerge")
+                hm = _val(tcpr, "hMerge")
+                cont = (vm is not None and vm != "restart") or (hm is not None and hm != "restart")
+                text = "" if cont else self._cell_text(tc)
+                ref = f"table {t_no} r{r_idx + 1}c{len(cells) + 1}"
+                cells.append(Cell(text, ref=ref))
+                cells.extend(Cell("") for _ in range(span - 1))
+            cells.extend(Cell("") for _ in range(after))
+            pages.append(self.page)
+            self.page += self._breaks(tr)
+            grid.append(cells)
+        width = max((len(c) for c in grid), default=0)
+        for cells, page in zip(grid, pages, strict=True):
+            if not any(c.text for c in cells):
+                continue
+            cells = cells + [Cell("") for _ in range(width - len(cells))]
+            self.rows.append(Row(cells, line=len(self.rows) + 1, page=page, table_id=tid))
+        if len(self.rows) == n:
+            self.next_table -= 1
+
+    def walk(self, parent) -> None:
+        for el in parent.iterchildren():
+            if el.tag == _w("p"):
+                self.paragraph(el)
+            elif el.tag == _w("tbl"):
+                self.table(el)
+            elif el.tag in (_w("sdt"), _w("customXml")):
+                content = el.find(_w("sdtContent"))
+                self.walk(content if content is not None else el)
+
+
+def _row_cells(tr) -> list:
+    out = []
+    for el in tr.iterchildren():
+        if el.tag == _w("tc"):
+            out.append(el)
+        elif el.tag in (_w("sdt"), _w("customXml")):
+            content = el.find(_w("sdtContent"))
+            out.extend(_row_cells(content if content is not None else el))
+    return out
+
+
+def _int(v: str | None) -> int:
+    try:
+        return int(v) if v else 0
+    except ValueError:
+        return 0
+
+
+def _read_docx(name: str, data: bytes) -> list[Row]:
+    import docx
+
+    try:
+        doc = docx.Document(io.BytesIO(data))
+    except Exception as e:  # PackageNotFoundError, BadZipFile, KeyError, XML errors
+        raise ReadError(f"{name}: damaged Word file ({type(e).__name__}: {str(e)[:100]})") from e
+    reader = _DocxReader(name, doc)
+    reader.walk(doc.element.body)
+    return reader.rows
+
+
+# --------------------------------------------------------------------------- public
+
+
+def _kind(name: str, suffix: str, data: bytes) -> str:
+    if not data.strip():
+        raise ReadError(f"{name}: empty file")
+    if data.startswith(_OLE):
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+            raise ReadError(f"{name}: encrypted Office file (password required)")
+        if suffix == ".docx":
+            raise ReadError(f"{name}: a legacy .doc (OLE) file, not .docx; save it as .docx")
+        return "xls"
+    if data.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = set(z.namelist())
+        except zipfile.BadZipFile as e:
+            raise ReadError(f"{name}: damaged Office file (broken ZIP container)") from e
+        if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        if "word/document.xml" in names:
+            return "docx"
+        raise ReadError(f"{name}: ZIP file that is neither a workbook nor a Word document")
+    raise ReadError(f"{name}: not an Office file (no ZIP or OLE2 signature)")
+
+
+def read_office(path: Path, data: bytes) -> SourceDoc:
+    """Read an Excel workbook or Word document (see the module docstring)."""
+    name = path.name
+    kind = _kind(name, path.suffix.lower(), data)
+    findings: list[Finding] = []
+    n_pages: int | None = None
+    if kind == "docx":
+        rows = _read_docx(name, data)
+        n_pages = max((r.page or 1 for r in rows), default=1)
+    else:
+        grids, findings = (_xlsx_grids if kind == "xlsx" else _xls_grids)(name, data)
+        rows = []
+        next_table = 0
+        for page, grid in grids:
+            sheet_rows, next_table = _sheet_rows(grid, page, len(rows) + 1, next_table)
+            rows.extend(sheet_rows)
+        n_pages = len(grids)
+    if not rows:
+        findings.append(Finding("warning", "office_empty", f"{name}: no text in the file"))
+    return SourceDoc(
+        path=str(path),
+        source=name,
+        doc_id=doc_id_of(data),
+        form=kind,
+        rows=rows,
+        n_pages=n_pages,
+        findings=findings,
+    )

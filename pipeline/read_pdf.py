@@ -1,0 +1,884 @@
+"""PDF reader: a PDF with a text layer → ``SourceDoc`` rows in reading order.
+
+In:  a path and the file's bytes.  Out: ``model.SourceDoc`` (form ``"pdf"``).
+
+* Ruled tables are found with pdfplumber's ``lines`` strategy.  Each grid row becomes one
+  ``Row``; a merged cell's text sits in its top-left position and the positions it covers
+  are ``""`` so columns stay aligned.  Text inside a cell is assembled from the characters
+  (wrapped lines joined with ``''`` for Chinese, spaces between CJK characters dropped,
+  ``(cid:N)`` debris removed).
+* Borderless tables (no ruling) are rebuilt from the text lines left outside ruled
+  tables: runs of lines with several widely spaced chunks form a table, columns come from
+  the gutters that most lines leave free, wrapped lines join their row by line spacing.
+* Text outside tables (titles, ``（2024年度）``, ``编制单位（盖章）：…``, page numbers)
+  comes out as rows with ``table_id`` None, one per text line, interleaved with the table
+  rows by page and vertical position.  A line is one cell, except that pieces set far
+  apart (``编制单位：…`` at the left, ``单位：元`` at the right) are separate cells.
+* A table that continues on the next page (nothing but page furniture between the two
+  parts, same horizontal extent) keeps one ``table_id``; a header row repeated at the top
+  of the continuation is dropped.  A borderless continuation is read with the columns of
+  the part above it.  Characters drawn twice ("fake bold") are read once.
+* Pages without a text layer give a ``pdf_page_no_text`` finding (one per page, for the
+  OCR route: see ``pages_without_text``); pages whose fonts have no Unicode map give a
+  ``pdf_no_text_map`` error and no rows.  Encrypted, truncated or damaged files raise
+  ``ReadError`` naming the file.
+
+camelot is not used: on the fixtures pdfplumber's grids were as exact and several times
+faster (``bench/pdf_camelot_compare.py`` measures both; ``bench/pdf_throughput.py``
+measures pages/s).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .model import BBox, Cell, Finding, ReadError, Row, SourceDoc
+from .read import doc_id_of
+
+TABLE_SETTINGS = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
+BAD_MAP_SHARE = 0.3  # share of unmapped characters above which a page is unreadable
+
+_CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3200-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_SPACE = re.compile(f"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+_MULTI_SPACE = re.compile(r"[ \t]{2,}")
+_CID = re.compile(r"\(cid:\d+\)")
+_PAGE_NO = re.compile(
+    r"^[\s\-—–_·•]*(第\s*)?(\d{1,4}|[ivxlcdmIVXLCDM]{1,6})\s*(页)?"
+    r"(\s*[/／]\s*(共\s*)?\d{1,4}\s*(页)?)?[\s\-—–_·•]*$"
+)
+_ABOVE_TABLE = re.compile(
+    r"^\s*(编制单位|填报单位|申报单位|预算单位|主管部门|单位名称|部门名称|金额单位|单位)\s*"
+    r"(（盖章）|\(盖章\))?\s*[:：]"
+)
+_TABLE_START = re.compile(r"^(项目名称|部门（单位）名称|部门\(单位\)名称|部门名称|单位名称)")
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def _is_bad(text: str) -> bool:
+    """True for characters that carry no text: ``(cid:N)`` debris and private-use code
+    points (fonts without a Unicode map)."""
+    if text.startswith("(cid:"):
+        return True
+    return any("\ue000" <= ch <= "\uf8ff" for ch in text)
+
+
+def _is_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def join_lines(lines: Iterable[str]) -> str:
+    """Join the wrapped lines of one cell: ``''`` (Chinese wraps anywhere, numbers too),
+    a space only between two Latin letters."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if out and _is_letter(out[-1]) and _is_letter(line[0]):
+            out += " "
+        out += line
+    return clean_text(out)
+
+
+def clean_text(text: str) -> str:
+    """Drop ``(cid:N)`` debris and spaces between CJK characters; collapse spaces."""
+    if "(cid:" in text:
+        text = _CID.sub("", text)
+    text = text.replace("\u3000", " ")
+    text = _CJK_SPACE.sub("", text)
+    text = _MULTI_SPACE.sub(" ", text)
+    return text.strip()
+
+
+@dataclass(slots=True)
+class _Line:
+    chars: list[dict]
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+
+
+@dataclass(slots=True)
+class _Chunk:
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    text: str
+
+
+def _cluster_lines(chars: list[dict]) -> list[_Line]:
+    """Group characters into text lines by vertical overlap (chars sorted by top)."""
+    lines: list[_Line] = []
+    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        mid = (ch["top"] + ch["bottom"]) / 2
+        if lines and lines[-1].top - 0.5 <= mid <= lines[-1].bottom + 0.5:
+            ln = lines[-1]
+            ln.chars.append(ch)
+            ln.bottom = max(ln.bottom, ch["bottom"])
+            ln.x0 = min(ln.x0, ch["x0"])
+            ln.x1 = max(ln.x1, ch["x1"])
+        else:
+            lines.append(_Line([ch], ch["top"], ch["bottom"], ch["x0"], ch["x1"], 0.0))
+    for ln in lines:
+        ln.chars.sort(key=lambda c: c["x0"])
+        ln.size = statistics.median(c["size"] for c in ln.chars)
+    return lines
+
+
+def _line_text(chars: list[dict], size: float) -> str:
+    """Text of chars on one line (sorted by x): a space where the gap is word-sized."""
+    parts: list[str] = []
+    prev = None
+    for ch in chars:
+        if prev is not None and ch["x0"] - prev["x1"] > 0.2 * size:
+            parts.append(" ")
+        parts.append(ch["text"])
+        prev = ch
+    return "".join(parts)
+
+
+def _chunks(line: _Line, gap: float) -> list[_Chunk]:
+    """Split a line where characters are more than ``gap`` apart (column gutters)."""
+    out: list[list[dict]] = []
+    for ch in line.chars:
+        if out and ch["x0"] - out[-1][-1]["x1"] <= gap:
+            out[-1].append(ch)
+        else:
+            out.append([ch])
+    return [
+        _Chunk(
+            cs[0]["x0"],
+            max(c["x1"] for c in cs),
+            min(c["top"] for c in cs),
+            max(c["bottom"] for c in cs),
+            clean_text(_line_text(cs, line.size)),
+        )
+        for cs in out
+    ]
+
+
+def _cell_text(chars: list[dict]) -> str:
+    if not chars:
+        return ""
+    if sum(1 for c in chars if not c.get("upright", True)) > len(chars) / 2:
+        # vertical text: columns left to right, top to bottom inside a column
+        chars = sorted(chars, key=lambda c: (round(c["x0"] / 3), c["top"]))
+        return clean_text("".join(c["text"] for c in chars))
+    lines = _cluster_lines(chars)
+    return join_lines(_line_text(ln.chars, ln.size) for ln in lines)
+
+
+# --------------------------------------------------------------------------- page model
+
+
+@dataclass(slots=True)
+class _PRow:
+    cells: list[Cell]
+    bbox: BBox
+
+
+@dataclass
+class _Block:
+    """A table or a line of free text on one page."""
+
+    kind: str  # "table" | "text"
+    page: int
+    bbox: BBox
+    rows: list[_PRow]
+    col_x: list[float] = field(default_factory=list)  # left edge of each column
+    ruled: bool = False
+    size: float = 0.0  # font size (text lines)
+    furniture: bool = False  # page number or running header/footer
+    carried: bool = False  # borderless part read with the previous page's columns
+    table_key: int | None = None  # logical table this part belongs to
+
+    @property
+    def top(self) -> float:
+        return self.bbox[1]
+
+    @property
+    def text(self) -> str:
+        return " ".join(c.text for c in self.rows[0].cells if c.text) if self.rows else ""
+
+
+@dataclass
+class _PageInfo:
+    number: int
+    width: float
+    height: float
+    blocks: list[_Block]
+    status: str  # "ok" | "no_text" | "no_map" | "blank"
+    bad_share: float = 0.0
+    dropped: int = 0  # unmapped characters dropped from an otherwise readable page
+
+
+def _char_ok(ch: dict) -> bool:
+    t = ch.get("text", "")
+    return bool(t) and not t.isspace()
+
+
+def _page_status(page, chars: list[dict]) -> tuple[str, float]:
+    if not chars:
+        drawn = page.images or page.curves or len(page.rects) + len(page.lines) > 4
+        return ("no_text" if drawn else "blank"), 0.0
+    bad = sum(1 for c in chars if _is_bad(c["text"]))
+    share = bad / len(chars)
+    return ("no_map" if share > BAD_MAP_SHARE else "ok"), share
+
+
+def _ruled_tables(page, chars: list[dict], page_no: int) -> tuple[list[_Block], set[int]]:
+    """Ruled tables on the page and the ids of the chars they consumed."""
+    blocks: list[_Block] = []
+    used: set[int] = set()
+    if not (page.lines or page.rects or page.curves):
+        return blocks, used
+    settings = dict(TABLE_SETTINGS)
+    sides = _open_sides(page)
+    if sides:
+        settings["explicit_vertical_lines"] = sides
+    for table in page.find_tables(settings):
+        cells = table.cells
+        xs = sorted({c[0] for c in cells})
+        tops = sorted({c[1] for c in cells})
+        if len(xs) < 2:  # a frame or a one-column box: not a table
+            continue
+        n_r, n_c = len(tops), len(xs)
+        owner: list[list[int | None]] = [[None] * n_c for _ in range(n_r)]
+        anchor: dict[int, tuple[int, int]] = {}
+        for k, (x0, top, x1, bottom) in enumerate(cells):
+            r0, c0 = bisect_left(tops, top), bisect_left(xs, x0)
+            r1, c1 = bisect_left(tops, bottom - 0.01), bisect_left(xs, x1 - 0.01)
+            anchor[k] = (r0, c0)
+            for r in range(r0, max(r1, r0 + 1)):
+                for c in range(c0, max(c1, c0 + 1)):
+                    if owner[r][c] is None:
+                        owner[r][c] = k
+        x_min, t_min, x_max, b_max = table.bbox
+        cell_chars: dict[int, list[dict]] = {}
+        for i, ch in enumerate(chars):
+            h = (ch["x0"] + ch["x1"]) / 2
+            v = (ch["top"] + ch["bottom"]) / 2
+            if not (x_min <= h < x_max and t_min <= v < b_max):
+                continue
+            r = bisect_right(tops, v) - 1
+            c = bisect_right(xs, h) - 1
+            if r < 0 or c < 0:
+                continue
+            k = owner[r][c]
+            if k is None:
+                continue
+            cell_chars.setdefault(k, []).append(ch)
+            used.add(i)
+        grid: list[list[Cell]] = [[Cell("") for _ in range(n_c)] for _ in range(n_r)]
+        for k, bbox in enumerate(cells):
+            r0, c0 = anchor[k]
+            if grid[r0][c0].bbox is None:
+                grid[r0][c0] = Cell(_cell_text(cell_chars.get(k, [])), bbox=_round(bbox))
+        rows: list[_PRow] = []
+        for r in range(n_r):
+            if not any(c.text for c in grid[r]):
+                continue
+            bottom = min(
+                (c.bbox[3] for c in grid[r] if c.bbox is not None),
+                default=tops[r + 1] if r + 1 < n_r else b_max,
+            )
+            if r + 1 < n_r:
+                bottom = min(bottom, tops[r + 1])
+            rows.append(_PRow(grid[r], _round((x_min, tops[r], x_max, bottom))))
+        if rows:
+            blocks.append(_Block("table", page_no, _round(table.bbox), rows, col_x=xs, ruled=True))
+    return blocks, used
+
+
+def _union(spans: Iterable[tuple[float, float]], join: float = 1.0) -> list[list[float]]:
+    out: list[list[float]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1] + join:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return out
+
+
+def _minus(spans: list[list[float]], cut: list[list[float]]) -> list[tuple[float, float]]:
+    """Parts of ``spans`` not covered by ``cut`` (both sorted, disjoint)."""
+    out: list[tuple[float, float]] = []
+    for a, b in spans:
+        pos = a
+        for c, d in cut:
+            if d <= pos or c >= b:
+                continue
+            if c > pos:
+                out.append((pos, c))
+            pos = max(pos, d)
+        if pos < b:
+            out.append((pos, b))
+    return out
+
+
+def _open_sides(page) -> list[dict]:
+    """Missing outer borders of "open-sided" grids (inner rules only, no left/right
+    frame line), as explicit vertical lines for pdfplumber.
+
+    For a stack of three or more horizontal rules with the same ends, a line is added
+    at an end wherever column lines (vertical rules strictly between the ends) run but
+    no vertical rule stands at that end: the gap between two tables, or a title rule
+    above a table, gets nothing."""
+    from pdfplumber.table import merge_edges
+
+    edges = merge_edges(page.edges, 3, 3, 3, 3)  # cell borders joined into rules
+    h = [e for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 50]
+    if len(h) < 3:
+        return []
+    v = [e for e in edges if e["orientation"] == "v"]
+    groups: dict[tuple[int, int], list[dict]] = {}
+    for e in h:
+        groups.setdefault((round(e["x0"] / 3), round(e["x1"] / 3)), []).append(e)
+    out: list[dict] = []
+    for rules in groups.values():
+        if len(rules) < 3:
+            continue
+        x0 = min(e["x0"] for e in rules)
+        x1 = max(e["x1"] for e in rules)
+        top = min(e["top"] for e in rules)
+        bottom = max(e["bottom"] for e in rules)
+        inner = _union(
+            (max(top, e["top"]), min(bottom, e["bottom"]))
+            for e in v
+            if x0 + 3 < e["x0"] < x1 - 3 and e["bottom"] > top and e["top"] < bottom
+        )
+        if not inner:
+            continue
+        for x in (x0, x1):
+            border = _union((e["top"], e["bottom"]) for e in v if abs(e["x0"] - x) <= 3)
+            for a, b in _minus(inner, border):
+                if b - a > 5:
+                    out.append(
+                        {
+                            "x0": x,
+                            "x1": x,
+                            "top": a,
+                            "bottom": b,
+                            "width": 0,
+                            "height": b - a,
+                            "object_type": "line",
+                            "orientation": "v",
+                        }
+                    )
+    return out
+
+
+def _round(b: Iterable[float]) -> BBox:
+    x0, top, x1, bottom = (round(float(v), 2) for v in b)
+    return (x0, top, x1, bottom)
+
+
+# --------------------------------------------------------------------------- borderless
+
+
+def _columns(lines: list[_Line], chunks: list[list[_Chunk]]) -> list[float]:
+    """Column boundaries of a borderless region: x positions that several full rows
+    (three or more chunks) leave as a gap and few of their chunks cover.  Rows with
+    fewer chunks (a label and a long text spanning the rest) do not vote."""
+    full = [cs for cs in chunks if len(cs) >= 3]
+    if len(full) < 2:
+        full = [cs for cs in chunks if len(cs) >= 2]
+    x_lo = int(min(ln.x0 for ln in lines)) - 1
+    x_hi = int(max(ln.x1 for ln in lines)) + 2
+    n = x_hi - x_lo
+    cover = [0] * n
+    support = [0] * n
+    for cs in full:
+        for ck in cs:
+            for x in range(max(0, int(ck.x0) - x_lo), min(n, int(ck.x1) - x_lo + 1)):
+                cover[x] += 1
+        for a, b in zip(cs, cs[1:], strict=False):
+            for x in range(max(0, int(a.x1) - x_lo + 1), min(n, int(b.x0) - x_lo)):
+                support[x] += 1
+    bounds: list[float] = []
+    start = None
+    for x in range(n + 1):
+        ok = x < n and support[x] >= 2 and cover[x] <= max(1.0, 0.25 * support[x])
+        if ok and start is None:
+            start = x
+        elif not ok and start is not None:
+            bounds.append(x_lo + (start + x) / 2)
+            start = None
+    return bounds
+
+
+@dataclass(slots=True)
+class _Carry:
+    """Columns of a borderless table that reached the bottom of the previous page."""
+
+    bounds: list[float]
+    x0: float
+    x1: float
+
+
+def _borderless(
+    lines: list[_Line], page_no: int, carry: _Carry | None = None
+) -> tuple[list[_Block], set[int]]:
+    """Find borderless tables among free text lines. Returns the table blocks and the
+    indexes of the lines they consumed.  A short run at the top of the page continues
+    ``carry`` (same horizontal extent) and uses its columns."""
+    if not lines:
+        return [], set()
+    chunked = [_chunks(ln, gap=0.6 * ln.size) for ln in lines]
+    blocks: list[_Block] = []
+    used: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if len(chunked[i]) < 2 and not (i == 0 and carry is not None):
+            i += 1
+            continue
+        region = [i]
+        size = lines[i].size
+        j = i + 1
+        while j < len(lines):
+            ln, prev = lines[j], lines[region[-1]]
+            if abs(ln.size - size) > 0.15 * size or ln.top - prev.bottom > 3 * size:
+                break
+            region.append(j)
+            j += 1
+        while region and _ABOVE_TABLE.match(" ".join(c.text for c in chunked[region[0]])):
+            region.pop(0)  # "编制单位：…  单位：元" sits above a table, not in it
+        if not region:
+            i = j
+            continue
+        # single-chunk lines at the end belong to the table only as wrapped text or as
+        # a one-cell row aligned on a column other than the first
+        starts = [c.x0 for k in region if len(chunked[k]) >= 2 for c in chunked[k]]
+        left = min(lines[k].x0 for k in region)
+        while len(region) > 1 and len(chunked[region[-1]]) == 1:
+            k = region[-1]
+            gap = lines[k].top - lines[region[-2]].bottom
+            x0 = chunked[k][0].x0
+            aligned = x0 > left + 2 * size and any(abs(x0 - s) <= 2 for s in starts)
+            if gap <= 0.6 * size or aligned:
+                break
+            region.pop()
+        multi = sum(1 for k in region if len(chunked[k]) >= 2)
+        sub_lines = [lines[k] for k in region]
+        sub_chunks = [chunked[k] for k in region]
+        cont = (
+            carry is not None
+            and region[0] == 0
+            and min(ln.x0 for ln in sub_lines) >= carry.x0 - 12
+            and max(ln.x1 for ln in sub_lines) <= carry.x1 + 12
+        )
+        if multi >= 3 or (cont and multi >= 1):
+            bounds = carry.bounds if cont and carry is not None else None
+            block = _region_table(sub_lines, sub_chunks, page_no, bounds)
+            block.carried = bounds is not None
+            blocks.append(block)
+            used.update(region)
+            i = region[-1] + 1
+        else:
+            i += 1
+    return blocks, used
+
+
+def _region_table(
+    lines: list[_Line], chunks: list[list[_Chunk]], page_no: int, bounds: list[float] | None = None
+) -> _Block:
+    if bounds is None:
+        bounds = _columns(lines, chunks)
+    n_cols = len(bounds) + 1
+    size = statistics.median(ln.size for ln in lines)
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False)]
+    threshold = None
+    if gaps:
+        s = sorted(gaps)
+        jumps = [(s[k + 1] - s[k], k) for k in range(len(s) - 1)]
+        if jumps:
+            jump, k = max(jumps)
+            if jump >= 0.3 * size:
+                threshold = (s[k] + s[k + 1]) / 2
+    # rows: lists of (column -> list of chunk texts), with chunk boxes
+    rows: list[dict[int, list[_Chunk]]] = []
+    row_lines: list[list[_Line]] = []
+    for n, (ln, cs) in enumerate(zip(lines, chunks, strict=True)):
+        cols: dict[int, list[_Chunk]] = {}
+        for ck in cs:
+            cols.setdefault(bisect_right(bounds, ck.x0 + 1), []).append(ck)
+        cont = (
+            n > 0
+            and threshold is not None
+            and gaps[n - 1] <= threshold
+            and all(c in rows[-1] for c in cols)
+        )
+        if cont:
+            for c, cks in cols.items():
+                rows[-1][c].extend(cks)
+            row_lines[-1].append(ln)
+        else:
+            rows.append(cols)
+            row_lines.append([ln])
+    out: list[_PRow] = []
+    for cols, lns in zip(rows, row_lines, strict=True):
+        cells = []
+        for c in range(n_cols):
+            cks = cols.get(c, [])
+            if not cks:
+                cells.append(Cell(""))
+                continue
+            by_line: list[list[_Chunk]] = []
+            for ck in cks:  # chunks of one cell on the same line join with a space
+                if by_line and abs(by_line[-1][0].top - ck.top) < 0.5 * size:
+                    by_line[-1].append(ck)
+                else:
+                    by_line.append([ck])
+            text = join_lines(" ".join(x.text for x in grp) for grp in by_line)
+            box = (
+                min(x.x0 for x in cks),
+                min(x.top for x in cks),
+                max(x.x1 for x in cks),
+                max(x.bottom for x in cks),
+            )
+            cells.append(Cell(text, bbox=_round(box)))
+        box = (min(ln.x0 for ln in lns), lns[0].top, max(ln.x1 for ln in lns), lns[-1].bottom)
+        out.append(_PRow(cells, _round(box)))
+    bbox = (min(ln.x0 for ln in lines), lines[0].top, max(ln.x1 for ln in lines), lines[-1].bottom)
+    col_x = [min(ln.x0 for ln in lines)] + list(bounds)
+    return _Block("table", page_no, _round(bbox), out, col_x=col_x, ruled=False, size=size)
+
+
+# --------------------------------------------------------------------------- page reading
+
+
+def _dedupe(chars: list[dict]) -> list[dict]:
+    """Drop characters drawn twice at (almost) the same place: the "fake bold" of many
+    Chinese PDF producers, which would otherwise read ``项项目目``."""
+    out: list[dict] = []
+    last: dict | None = None
+    for ch in sorted(chars, key=lambda c: (c["text"], c["top"], c["x0"])):
+        if (
+            last is not None
+            and ch["text"] == last["text"]
+            and abs(ch["top"] - last["top"]) < 1
+            and abs(ch["x0"] - last["x0"]) < 1
+        ):
+            continue
+        out.append(ch)
+        last = ch
+    return out if len(out) < len(chars) else chars
+
+
+def _carry(info: _PageInfo | None) -> _Carry | None:
+    """Columns to hand to the next page when this page ends with a borderless table."""
+    if info is None or not info.blocks:
+        return None
+    last = [b for b in info.blocks if not _PAGE_NO.match(b.text)]
+    if not last or last[-1].kind != "table" or last[-1].ruled:
+        return None
+    b = last[-1]
+    if b.bbox[3] < 0.6 * info.height:
+        return None
+    return _Carry(b.col_x[1:], b.bbox[0], b.bbox[2])
+
+
+def _read_page(page, page_no: int, prev: _PageInfo | None = None) -> _PageInfo:
+    chars = _dedupe([c for c in page.chars if _char_ok(c)])
+    status, share = _page_status(page, chars)
+    info = _PageInfo(page_no, float(page.width), float(page.height), [], status, share)
+    if status != "ok":
+        return info
+    if share:
+        n = len(chars)
+        chars = [c for c in chars if not _is_bad(c["text"])]
+        info.dropped = n - len(chars)
+    tables, used = _ruled_tables(page, chars, page_no)
+    free = [c for i, c in enumerate(chars) if i not in used]
+    lines = _cluster_lines(free) if free else []
+    borderless, used_lines = _borderless(lines, page_no, _carry(prev))
+    blocks = tables + borderless
+    for k, ln in enumerate(lines):
+        if k in used_lines:
+            continue
+        cells = [
+            Cell(c.text, bbox=_round((c.x0, c.top, c.x1, c.bottom)))
+            for c in _chunks(ln, gap=1.5 * ln.size)
+            if c.text
+        ]
+        if not cells:
+            continue
+        box = _round((ln.x0, ln.top, ln.x1, ln.bottom))
+        blocks.append(_Block("text", page_no, box, [_PRow(cells, box)], size=ln.size))
+    blocks.sort(key=lambda b: (b.top, b.bbox[0]))
+    info.blocks = blocks
+    return info
+
+
+def _mark_furniture(pages: list[_PageInfo]) -> None:
+    """Page numbers, and small lines repeated near the top or bottom edge of several
+    pages (running headers/footers)."""
+    seen: Counter[str] = Counter()
+    band: list[tuple[_Block, str]] = []
+    for p in pages:
+        body = [b.size for b in p.blocks if b.kind == "text"]
+        body_size = statistics.median(body) if body else 0
+        for b in p.blocks:
+            if b.kind != "text":
+                continue
+            t = b.text
+            if _PAGE_NO.match(t):
+                b.furniture = True
+                continue
+            edge = b.bbox[3] < 0.06 * p.height or b.top > 0.94 * p.height
+            if edge and b.size <= 1.1 * body_size:
+                key = re.sub(r"\d+", "#", t)
+                seen[key] += 1
+                band.append((b, key))
+    for b, key in band:
+        if seen[key] >= 2:
+            b.furniture = True
+
+
+def _continues(prev: _Block, prev_page: _PageInfo, nxt: _Block) -> bool:
+    """Does ``nxt`` (first block of a page) continue ``prev`` (last block of the page
+    before)?"""
+    if prev.kind != "table" or nxt.kind != "table" or prev.ruled != nxt.ruled:
+        return False
+    if nxt.carried:
+        return True
+    if prev.bbox[3] < 0.6 * prev_page.height:
+        return False
+    tol = 12.0
+    if abs(prev.bbox[0] - nxt.bbox[0]) > tol or abs(prev.bbox[2] - nxt.bbox[2]) > tol:
+        return False
+    first = next((c.text for c in nxt.rows[0].cells if c.text), "")
+    return not _TABLE_START.match(first)
+
+
+def _remap(rows: list[_PRow], src_x: list[float], dst_x: list[float]) -> list[_PRow]:
+    """Put a continuation's cells under the first part's columns when its column edges
+    are a subset of the first part's."""
+    if len(src_x) == len(dst_x) or not src_x:
+        return rows
+    index = []
+    for x in src_x:
+        k = min(range(len(dst_x)), key=lambda i: abs(dst_x[i] - x))
+        if abs(dst_x[k] - x) > 3 or (index and k <= index[-1]):
+            return rows
+        index.append(k)
+    out = []
+    for r in rows:
+        cells = [Cell("") for _ in dst_x]
+        for c, cell in enumerate(r.cells):
+            if c < len(index):
+                cells[index[c]] = cell
+        out.append(_PRow(cells, r.bbox))
+    return out
+
+
+def _repeats(row: _PRow, head: _PRow) -> bool:
+    """Is ``row`` (first row of a continuation) a repeat of ``head`` (a row of the first
+    part)?  Every non-empty cell must match, at the same column or, when the columns
+    differ, in the same order at the end of the row; at least two cells."""
+    texts = [c.text for c in row.cells]
+    filled = [t for t in texts if t]
+    if len(filled) < 2:
+        return False
+    other = [c.text for c in head.cells]
+    if len(other) == len(texts) and all(not t or t == o for t, o in zip(texts, other, strict=True)):
+        return True
+    keys = [t for t in other if t]
+    return len(filled) >= 3 and keys[-len(filled) :] == filled
+
+
+def _assemble(pages: list[_PageInfo]) -> list[Row]:
+    """Number logical tables (merging page continuations) and emit rows."""
+    _mark_furniture(pages)
+    next_id = 0
+    firsts: dict[int, _Block] = {}  # table id -> first part
+    last_table: tuple[_Block, _PageInfo] | None = None
+    for p in pages:
+        content = [b for b in p.blocks if not b.furniture]
+        for n, b in enumerate(content):
+            if b.kind != "table":
+                continue
+            if n == 0 and last_table is not None and _continues(*last_table, b):
+                head = firsts[last_table[0].table_key]  # type: ignore[index]
+                b.table_key = head.table_key
+                b.rows = _remap(b.rows, b.col_x, head.col_x)
+                if b.rows and any(_repeats(b.rows[0], h) for h in head.rows):
+                    b.rows = b.rows[1:]
+            else:
+                b.table_key = next_id
+                firsts[next_id] = b
+                next_id += 1
+        last_table = None
+        if p.status == "ok" and content and content[-1].kind == "table":
+            last_table = (content[-1], p)
+    width: dict[int, int] = {}
+    for p in pages:
+        for b in p.blocks:
+            if b.kind == "table" and b.table_key is not None:
+                w = max((len(r.cells) for r in b.rows), default=0)
+                width[b.table_key] = max(width.get(b.table_key, 0), w)
+    rows: list[Row] = []
+    for p in pages:
+        for b in p.blocks:
+            for r in b.rows:
+                cells = r.cells
+                if b.kind == "table":
+                    w = width[b.table_key]  # type: ignore[index]
+                    if len(cells) < w:
+                        cells = cells + [Cell("") for _ in range(w - len(cells))]
+                rows.append(
+                    Row(cells, line=len(rows) + 1, page=p.number, table_id=b.table_key, bbox=r.bbox)
+                )
+    return rows
+
+
+# --------------------------------------------------------------------------- public
+
+
+def _check_bytes(name: str, data: bytes) -> None:
+    if not data.strip():
+        raise ReadError(f"{name}: empty file")
+    if b"%PDF-" not in data[:1024]:
+        raise ReadError(f"{name}: not a PDF (no %PDF header)")
+    if b"%%EOF" not in data[-2048:]:
+        raise ReadError(f"{name}: damaged PDF (truncated: no end-of-file marker)")
+
+
+def _open(name: str, data: bytes):
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    _check_bytes(name, data)
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        _ = pdf.pages
+    except Exception as e:  # pdfplumber wraps pdfminer's errors
+        inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
+        if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError):
+            raise ReadError(f"{name}: encrypted PDF (password required)") from e
+        msg = str(inner).strip().splitlines()[0] if str(inner).strip() else type(inner).__name__
+        raise ReadError(f"{name}: damaged PDF ({msg[:120]})") from e
+    return pdf
+
+
+def read_pdf(path: Path, data: bytes) -> SourceDoc:
+    """Read a PDF with a text layer (see the module docstring)."""
+    name = path.name
+    pdf = _open(name, data)
+    pages: list[_PageInfo] = []
+    findings: list[Finding] = []
+    failed = 0
+    with pdf:
+        n_pages = len(pdf.pages)
+        for i, page in enumerate(pdf.pages, 1):
+            try:
+                info = _read_page(page, i, pages[-1] if pages else None)
+            except Exception as e:  # a broken content stream: keep the other pages
+                failed += 1
+                findings.append(
+                    Finding(
+                        "error",
+                        "pdf_page_error",
+                        f"{name}: page {i}: cannot read: {e}"[:300],
+                        page=i,
+                    )
+                )
+                continue
+            finally:
+                page.close()
+            pages.append(info)
+            if info.status == "no_text":
+                findings.append(
+                    Finding(
+                        "warning",
+                        "pdf_page_no_text",
+                        f"{name}: page {i} has no text layer (scanned image); "
+                        "it needs the scanned-page (OCR) path",
+                        page=i,
+                    )
+                )
+            elif info.dropped:
+                findings.append(
+                    Finding(
+                        "warning",
+                        "pdf_unmapped_chars",
+                        f"{name}: page {i}: {info.dropped} character(s) without a Unicode map "
+                        "dropped",
+                        page=i,
+                    )
+                )
+            elif info.status == "no_map":
+                findings.append(
+                    Finding(
+                        "error",
+                        "pdf_no_text_map",
+                        f"{name}: page {i}: the fonts have no Unicode map "
+                        f"({info.bad_share:.0%} of characters unreadable), text not extracted; "
+                        "use the scanned-page (OCR) path for this page",
+                        page=i,
+                    )
+                )
+    if n_pages and failed == n_pages:
+        raise ReadError(f"{name}: damaged PDF (no page could be read)")
+    return SourceDoc(
+        path=str(path),
+        source=name,
+        doc_id=doc_id_of(data),
+        form="pdf",
+        rows=_assemble(pages),
+        n_pages=n_pages,
+        findings=findings,
+    )
+
+
+def page_text_status(pdf: Any) -> dict[int, str]:
+    """Text-layer status of each page (1-based): ``"ok"``, ``"no_text"`` (nothing but
+    images or drawings), ``"no_map"`` (fonts without a Unicode map) or ``"blank"``.
+
+    ``pdf`` is a path, the file's bytes or an open ``pdfplumber.PDF``."""
+    own = not hasattr(pdf, "pages")
+    if own:
+        if isinstance(pdf, bytes | bytearray):
+            doc = _open("<bytes>", bytes(pdf))
+        else:
+            p = Path(pdf)
+            doc = _open(p.name, p.read_bytes())
+    else:
+        doc = pdf
+    out: dict[int, str] = {}
+    try:
+        for i, page in enumerate(doc.pages, 1):
+            chars = [c for c in page.chars if _char_ok(c)]
+            out[i] = _page_status(page, chars)[0]
+            page.close()
+    finally:
+        if own:
+            doc.close()
+    return out
+
+
+def pages_without_text(pdf: Any) -> list[int]:
+    """1-based pages that need OCR: no text layer, or fonts without a Unicode map.
+    ``pdf`` is a path, bytes or an open ``pdfplumber.PDF``.  After ``read_pdf`` the same
+    pages are in ``SourceDoc.findings`` (codes ``pdf_page_no_text`` / ``pdf_no_text_map``,
+    ``Finding.page``), so a router need not open the file twice."""
+    return [n for n, s in page_text_status(pdf).items() if s in ("no_text", "no_map")]
