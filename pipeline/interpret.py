@@ -572,13 +572,15 @@ def split_stream(
         long_ = len(k) > 14 or bool(_SENTENCE.search(k))
         cut = cuts[i - 1] if i else False  # the cell before ran to its column's full width
         if role in ("l", "e"):
-            return 2.0 if cut else -5.0
+            # a cell of one or two characters is the tail of a wrapped cell, not a name
+            return 2.0 if cut else (-1.0 if len(k) <= 2 else -5.0)
         # a cell cut at full width goes on in the next line, whatever that looks like
         if role == "V":
             base = 4.0 if num else (2.0 if qual else (-3.0 if long_ else (0.5 if loose else -0.5)))
             return base - (6.0 if cut else 0.0)
         if role == "L":
             base = -4.0 if num else (-1.5 if long_ else (-0.3 if qual else 1.0))
+            base -= 3.0 if len(k) <= 2 else 0.0
             return base - (6.0 if cut else 0.0)
         base = -2.5 if num and not long_ else (1.5 if long_ or cuts[i] else -0.5)  # E
         return base - (6.0 if cut else 0.0)
@@ -1066,7 +1068,7 @@ def parse_grid(
         # one cell per line (values stand alone on their lines) or cells run together
         alone = sum(1 for t in singles if _value_alone(t))
         if alone >= max(3, 0.1 * len(singles)):
-            return _parse_stream(row_tokens, cfg, state, notes)
+            return _parse_stream(row_tokens, cfg, state, notes, roles)
         row_tokens = [_split_row(t, cfg) for t in row_tokens]
     for toks in row_tokens:
         if not toks:
@@ -1203,12 +1205,9 @@ def _merge_fragments(tokens: list[Token], cfg: Config) -> list[Token]:
             return 100.0
         return max((m.score for m in classify(text, cfg) if m), default=0.0)
 
-    out: list[Token] = []
-    i = 0
-    while i < len(tokens):
-        t = tokens[i]
-        best, best_n, base = None, 0, score(t.text)
-        joined = t.text
+    def best_join(i: int) -> tuple[float, int]:
+        best, best_n, base = 0.0, 0, score(tokens[i].text)
+        joined = tokens[i].text
         for n in (1, 2):
             if i + n >= len(tokens):
                 break
@@ -1217,12 +1216,55 @@ def _merge_fragments(tokens: list[Token], cfg: Config) -> list[Token]:
                 break
             base = max(base, score(tokens[i + n].text))  # better than every part alone
             sc = score(joined)
-            if sc >= cfg.threshold and sc > base and sc >= (best or 0.0):
+            if sc >= cfg.threshold and sc > base and sc >= best:
                 best, best_n = sc, n
+        return best, best_n
+
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        best, best_n = best_join(i)
+        if best_n and i + 1 < len(tokens) and best_join(i + 1)[0] >= best:
+            best_n = 0  # the heading starts at the next cell (年 | 满意度指 | 标)
         if best_n:
             out.append(Token("".join(x.text for x in tokens[i : i + best_n + 1]), t.col, t.row))
             i += best_n + 1
             continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def _is_unit_cell(text: str) -> bool:
+    k = norm_key(text)
+    return (
+        0 < len(k) <= 5
+        and not re.search(r"\d", k)
+        and (k in _UNITS or k[0] in "万千亿%‰" or "/" in k or k.endswith(tuple(_UNITS)))
+    )
+
+
+def _join_value_columns(tokens: list[Token]) -> list[Token]:
+    """Operator, number and unit cells on lines of their own (separate 指标性质 and 计量单位
+    columns) → one value cell, as ``normalize_value`` joins them: ≥ | 12 | 万人 → ≥12万人."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        k = norm_key(t.text)
+        if _is_op(k) and i + 1 < len(tokens):
+            nxt = tokens[i + 1]
+            if k in ("无", "定性", "/", "-"):
+                i += 1  # no operator: the value follows as written
+                continue
+            sym = {">=": "≥", "<=": "≤", "大于等于": "≥", "小于等于": "≤"}.get(k, t.text)
+            t = Token(sym + nxt.text, t.col, t.row)
+            i += 1
+        if _is_number(t.text.lstrip("≥≤<>=＞＜＝")) and i + 1 < len(tokens):
+            if _is_unit_cell(tokens[i + 1].text):
+                t = Token(t.text + tokens[i + 1].text, t.col, t.row)
+                i += 1
         out.append(t)
         i += 1
     return out
@@ -1233,9 +1275,12 @@ def _parse_stream(
     cfg: Config,
     state: TreeState,
     notes: list[tuple[int, str, str, int | None]],
+    roles: tuple[str, ...] = DEFAULT_ROLES,
 ) -> tuple[list[Indicator], list[tuple[int, str, str, int | None]]]:
     flat = _merge_fragments([t for toks in row_tokens for t in toks], cfg)
     flat = [t for t in flat if not cfg.header_role(t.text) and not cfg.is_section(t.text)]
+    if "op" in roles or "unit" in roles:
+        flat = _join_value_columns(flat)
     widths = full_widths([t.text for t in flat])
     out: list[Indicator] = []
     i = 0
