@@ -370,107 +370,42 @@ def assign_positional(content: list[Token], grid: Grid) -> dict[str, Token]:
 
 
 _UNITS = sorted(
-    {
-        "%",
-        "‰",
-        "mm",
-        "cm",
-        "km",
-        "m",
-        "kg",
-        "t",
-        "h",
-        "万元",
-        "亿元",
-        "千元",
-        "元",
-        "万人次",
-        "万人",
-        "万户",
-        "万亩",
-        "万册",
-        "万",
-        "平方米",
-        "平方公里",
-        "立方米",
-        "公里",
-        "千米",
-        "小时",
-        "分钟",
-        "个工作日",
-        "工作日",
-        "人次",
-        "批次",
-        "次",
-        "件",
-        "个",
-        "人",
-        "期",
-        "套",
-        "条",
-        "批",
-        "家",
-        "项",
-        "所",
-        "座",
-        "台",
-        "辆",
-        "间",
-        "册",
-        "份",
-        "篇",
-        "场",
-        "天",
-        "日",
-        "月",
-        "年",
-        "季度",
-        "周",
-        "名",
-        "户",
-        "组",
-        "本",
-        "张",
-        "处",
-        "亩",
-        "吨",
-        "米",
-        "课时",
-        "学时",
-        "类",
-        "种",
-        "轮",
-        "部",
-        "门",
-        "位",
-        "只",
-        "头",
-        "棵",
-        "株",
-        "栋",
-        "块",
-        "趟",
-        "村",
-        "镇",
-        "校",
-        "分",
-        "秒",
-    },
+    set(
+        """% ‰ mm cm km m m² m³ kg t h 岁 个月 万元 亿元 千元 元 万人次 万人 万户 万亩 万册 万
+        平方米 平方公里 立方米 公里 千米 小时 分钟 个工作日 工作日 人次 批次 次 件 个 人 期 套 条
+        批 家 项 所 座 台 辆 间 册 份 篇 场 天 日 月 年 季度 周 名 户 组 本 张 处 亩 吨 米 课时
+        学时 类 种 轮 部 门 位 只 头 棵 株 栋 块 趟 村 镇 校 分 秒 卷 株 棵 宗 起 例 床 班""".split()
+    ),
     key=len,
     reverse=True,
 )
 _PERS = sorted({*_UNITS, "季度", "半年", "学期", "年度"}, key=len, reverse=True)
+_OPS_RUN = (
+    r"(?:>=|<=|[≥≤><=＞＜≧≦]|不低于|不少于|不超过|不高于|不大于|不小于|至少|大于|小于|低于|高于)"
+)
+_PER_RUN = r"(?:每(?:人|户|月|年|季度|周|天|日|次))*"
 _VALUE_START = re.compile(
-    r"(?:[≥≤><=＞＜≧≦]|不低于|不少于|不超过|不高于|不大于|不小于|至少|大于|小于|低于|高于)?"
-    r"(?:每(?:人|户|月|年|季度|周|天|日|次))*"
+    rf"{_PER_RUN}{_OPS_RUN}?{_PER_RUN}"
     r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+(?=[次件个人期套条项]))"
 )
+_RANGE_TAIL = re.compile(r"\s*(?:-|~|～|—|–|至|到)\s*\d+(?:\.\d+)?")
 _QUAL_RUN = re.compile(
-    r"(?:有所|有效|持续|不断|明显|显著|逐步|稳步|进一步|大幅|全面|切实)"
-    r"(?:提升|提高|促进|改善|增强|下降|降低|减少|扩大|加强|加深|优化|保障|推进)"
+    r"(?:有所|有效|持续|不断|明显|显著|逐步|稳步|进一步|大幅|全面|切实|得到有效|较上年)"
+    r"(?:提升|提高|促进|改善|增强|下降|降低|减少|扩大|加强|加深|优化|保障|推进|增长)"
     r"|(?:按时|按期|及时|如期|顺利)(?:完成|发放|拨付|到位)|保障到位|有效保障|有效可控"
+    r"|(?:持续|稳定|正常)(?:稳定)?运行|稳定达到\S{1,4}?类|(?:年底|年末|季度末|月底)前"
+    r"|不(?:超过|低于|高于|少于)(?:年初预算|上年度?水平|上年|预算)数?|按(?:季度|月|年)拨付"
     r"|合规(?![性率])|达标(?![率])|不超支|维持稳定|保持稳定|按计划落实|良好(?![率])"
 )
+
+
+def _unit_at(s: str, j: int) -> int:
+    """End of the known unit starting at ``j`` (万/千/亿 may lead it: 万人, 万m³)."""
+    k = j + 1 if j < len(s) and s[j] in "万千亿" else j
+    for u in _UNITS:
+        if s.startswith(u, k):
+            return k + len(u)
+    return k
 
 
 def value_span(s: str) -> tuple[int, int] | None:
@@ -478,11 +413,10 @@ def value_span(s: str) -> tuple[int, int] | None:
     for m in _VALUE_START.finditer(s):
         if m.start() == 0:
             continue
-        j = m.end()
-        for u in _UNITS:
-            if s.startswith(u, j):
-                j += len(u)
-                break
+        j = _unit_at(s, m.end())
+        r = _RANGE_TAIL.match(s, j)
+        if r:  # 80%-90%, 3-5个月
+            j = _unit_at(s, r.end())
         while j < len(s) and s[j] in "/／":
             k = j + 1
             while k < len(s) and s[k].isdigit():
@@ -516,7 +450,8 @@ def _heading_prefix(s: str, cfg: Config) -> str | None:
 
 def split_run(text: str, cfg: Config) -> list[str]:
     """Split a cell whose cells ran together: headings, level-3, value, explanation."""
-    s = norm_key(text)
+    s = norm_key(text.replace("²", "\x01").replace("³", "\x02"))
+    s = s.replace("\x01", "²").replace("\x02", "³")  # m² and m³ stay units
     parts: list[str] = []
     for w in sorted(cfg.sections, key=len, reverse=True):
         if len(w) >= 2 and s.startswith(w) and _heading_prefix(s[len(w) :], cfg):
@@ -532,7 +467,8 @@ def split_run(text: str, cfg: Config) -> list[str]:
         return parts
     span = value_span(s)
     q = _QUAL_RUN.search(s, 2)
-    if q and (span is None or q.start() < span[0]):
+    if q and (span is None or _SENTENCE.search(s, 0, span[0])):
+        # a worded target before any sentence; a number after a comma is explanation
         span = (q.start(), q.end())
     if span:
         a, b = span
