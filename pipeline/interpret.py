@@ -29,7 +29,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .config import Config, HeadingMatch, norm_key
-from .model import Cell, Finding, Indicator, Row, Table, TableRecord
+from .model import OCR_LOW_CONF, Cell, Finding, Indicator, Row, Table, TableRecord
 from .normalize import looks_numeric, normalize_value
 
 CONTENT_ROLES = (
@@ -44,7 +44,6 @@ CONTENT_ROLES = (
     "deviation",
 )
 DEFAULT_ROLES = ("level3", "value", "explanation")
-OCR_LOW_CONF = 0.80
 
 _QUAL_WORDS = (
     "提升",

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (PDF points or pixels)
+OCR_LOW_CONF = 0.80  # OCR cells below this mean confidence are flagged for a person
 
 
 @dataclass(slots=True)

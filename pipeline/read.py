@@ -56,9 +56,11 @@ def read_document(path: str | Path) -> SourceDoc:
         raise ReadError(f"{p}: cannot open: {e.strerror or e}") from e
     suffix = p.suffix.lower()
     if suffix in PDF_SUFFIXES or b"%PDF-" in data[:1024]:
+        from .read_ocr import ocr_missing_pages
         from .read_pdf import read_pdf
 
-        return read_pdf(p, data)
+        # pages with no (or no usable) text layer go to the scanned-page path
+        return ocr_missing_pages(read_pdf(p, data), p, data)
     if suffix in OFFICE_SUFFIXES:
         from .read_office import read_office
 

@@ -279,7 +279,7 @@ def test_split_stream_joins_wrapped_cells():
         "会议无差错率",
         "≥90%",
     ]
-    groups = split_stream([Token(c, 0, row) for c in cells], widths={12})
+    groups = split_stream([Token(c, 0, row) for c in cells], widths={24})  # display width
     got = [
         (
             "".join(t.text for t in g["level3"]),
