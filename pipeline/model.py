@@ -123,6 +123,10 @@ class Indicator:
     score: float | None = None
     deviation: str | None = None
     min_conf: float | None = None
+    direction: str | None = None  # for qualitative targets: improve/maintain/comply/…
+    met: bool | None = None  # self-evaluation: target met by the actual value
+    key: str | None = None  # stable indicator key (keys.py)
+    link_key: str | None = None  # same for a project's target row and its self-evaluation
 
 
 @dataclass(slots=True)
@@ -151,6 +155,12 @@ class TableRecord:
     line_end: int | None = None
     bbox: BBox | None = None
     budget_lines: dict[str, float] = field(default_factory=dict)  # label -> 元
+    # budget execution block of a 自评表 (元; rate in %)
+    budget_planned: float | None = None  # 年初预算数
+    budget_adjusted: float | None = None  # 全年预算数 (adjusted)
+    budget_executed: float | None = None  # 全年执行数
+    execution_rate: float | None = None  # 执行率 as stated
+    key: str | None = None  # stable table key (keys.py)
     indicators: list[Indicator] = field(default_factory=list)
 
 

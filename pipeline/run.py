@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .config import Config, load_config
 from .interpret import interpret
+from .keys import assign_keys
 from .model import DocResult, Finding, ReadError, TableRecord
 from .read import IMAGE_SUFFIXES, OFFICE_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES, read_document
 from .segment import segment
@@ -123,7 +124,7 @@ def process_file(path: str | Path, cfg: Config) -> DocResult:
             )
         res.year = res.year or next((t.year for t in res.tables if t.year), None)
         res.issuer = res.issuer or next((t.issuer for t in res.tables if t.issuer), None)
-        return res
+        return assign_keys(res)
     except Exception as e:
         return _failed(
             p,

@@ -70,6 +70,11 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("line_start", I32),
             ("line_end", I32),
             ("bbox", BBOX),
+            ("budget_planned", F),
+            ("budget_adjusted", F),
+            ("budget_executed", F),
+            ("execution_rate", F),
+            ("target_key", S),
         ]
     ),
     "indicators": pa.schema(
@@ -107,6 +112,12 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("score", F),
             ("deviation", S),
             ("ocr_conf", F),
+            ("actual_kind", S),
+            ("met", pa.bool_()),
+            ("direction", S),
+            ("target_key", S),
+            ("indicator_key", S),
+            ("link_key", S),
         ]
     ),
     "findings": pa.schema(
@@ -174,6 +185,11 @@ def rows_of(result: DocResult, config_hash: str) -> dict[str, list[dict]]:
                 "line_start": t.line_start,
                 "line_end": t.line_end,
                 "bbox": list(t.bbox) if t.bbox else None,
+                "budget_planned": t.budget_planned,
+                "budget_adjusted": t.budget_adjusted,
+                "budget_executed": t.budget_executed,
+                "execution_rate": t.execution_rate,
+                "target_key": t.key,
             }
         )
         for i in t.indicators:
@@ -213,6 +229,12 @@ def rows_of(result: DocResult, config_hash: str) -> dict[str, list[dict]]:
                     "score": i.score,
                     "deviation": i.deviation,
                     "ocr_conf": i.min_conf,
+                    "actual_kind": a.kind if a else None,
+                    "met": i.met,
+                    "direction": i.direction,
+                    "target_key": t.key,
+                    "indicator_key": i.key,
+                    "link_key": i.link_key,
                 }
             )
     for f in result.findings:
