@@ -56,6 +56,10 @@ class Config:
     grid_stop: tuple[str, ...]
     titles: dict[str, re.Pattern[str]]
     config_hash: str
+    budget_execution: dict[str, str] = field(default_factory=dict)  # label -> field
+    budget_execution_total: set[str] = field(default_factory=set)
+    grades_met: frozenset[str] = frozenset()
+    grades_missed: frozenset[str] = frozenset()
     _l1_choices: list[str] = field(default_factory=list)
     _l2_choices: list[str] = field(default_factory=list)
 
@@ -131,6 +135,12 @@ def load_config(directory: str | Path | None = None) -> Config:
         for w in words:
             grid_header[norm_key(w)] = role
     titles = {k: re.compile(v) for k, v in (labels.get("titles") or {}).items()}
+    execution = {
+        norm_key(w): name
+        for name, words in (labels.get("budget_execution") or {}).items()
+        for w in words
+    }
+    grades = labels.get("grades") or {}
     return Config(
         level1_children=l1_children,
         level2_parent=l2_parent,
@@ -146,6 +156,10 @@ def load_config(directory: str | Path | None = None) -> Config:
         grid_stop=tuple(norm_key(w) for w in labels.get("grid_stop") or []),
         titles=titles,
         config_hash=digest,
+        budget_execution=execution,
+        budget_execution_total={norm_key(w) for w in labels.get("budget_execution_total") or []},
+        grades_met=frozenset(norm_key(w) for w in grades.get("met") or []),
+        grades_missed=frozenset(norm_key(w) for w in grades.get("missed") or []),
         _l1_choices=list(l1_keys),
         _l2_choices=list(l2_keys),
     )

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from .config import Config, HeadingMatch, norm_key
 from .model import OCR_LOW_CONF, Cell, Finding, Indicator, Row, Table, TableRecord
 from .normalize import looks_numeric, normalize_value
+from .selfeval import assess
 
 CONTENT_ROLES = (
     "level3",
@@ -610,6 +611,49 @@ class FieldState:
     unit_hint: str | None = None
     # budget labels of a label-only row, by column, waiting for the amounts row below
     pending: dict[int, tuple[str, str, str | None]] = field(default_factory=dict)
+    # 自评表 budget execution block: columns of 年初预算数 / 全年预算数 / 全年执行数 / 执行率 …
+    execution_cols: dict[int, str] = field(default_factory=dict)
+    execution: dict[str, float] = field(default_factory=dict)
+
+
+def _percent(text: str) -> float | None:
+    m = _AMOUNT.search(norm_key(text))
+    return float(m.group(0).replace(",", "")) if m else None
+
+
+def read_execution(row: Row, cfg: Config, st: FieldState) -> bool:
+    """The budget execution block of a 自评表: a row of labels (年初预算数 | 全年预算数 |
+    全年执行数 | 分值 | 执行率 | 得分), then the amounts of 年度资金总额 by column."""
+    texts = row.texts
+    cols = {
+        c: cfg.budget_execution[norm_key(t)]
+        for c, t in enumerate(texts)
+        if t and norm_key(t) in cfg.budget_execution
+    }
+    if len({v for v in cols.values()} & {"planned", "adjusted", "executed", "rate"}) >= 2:
+        st.execution_cols = cols
+        return True
+    if not st.execution_cols or st.execution:
+        return False
+    first = next((norm_key(t) for t in texts if t), "")
+    numbers = [t for t in texts if t and _AMOUNT.fullmatch(norm_key(t).rstrip("%"))]
+    if first not in cfg.budget_execution_total and not (numbers and len(numbers) >= 3):
+        return False
+    for col, name in st.execution_cols.items():
+        for c in (col, col + 1, col - 1):
+            if (
+                0 <= c < len(texts)
+                and texts[c]
+                and _AMOUNT.fullmatch(norm_key(texts[c]).rstrip("%"))
+            ):
+                if name in ("planned", "adjusted", "executed"):
+                    v = amount_yuan(texts[c], st.unit_hint)
+                else:
+                    v = _percent(texts[c])
+                if v is not None:
+                    st.execution[name] = v
+                break
+    return True
 
 
 def _store_budget(st: FieldState, kind: str, key: str, value: str, unit: str | None) -> None:
@@ -637,11 +681,7 @@ def _take_pending(row: Row, st: FieldState) -> bool:
     return True
 
 
-def read_fields(row: Row, cfg: Config, st: FieldState) -> bool:
-    """Take label/value pairs from a header row; True when the row held a field."""
-    texts = [t for t in row.texts]
-    if _take_pending(row, st):
-        return True
+def _unit_hint(texts: list[str], cfg: Config, st: FieldState) -> None:
     for t in texts:
         # a section or column label with a unit, e.g. 项目资金（万元）, 2024年度预算金额（万元）
         if (
@@ -651,6 +691,16 @@ def read_fields(row: Row, cfg: Config, st: FieldState) -> bool:
             and not _AMOUNT.fullmatch(norm_key(t))
         ):
             st.unit_hint = "万元" if "万元" in t else "元"
+
+
+def read_fields(row: Row, cfg: Config, st: FieldState) -> bool:
+    """Take label/value pairs from a header row; True when the row held a field."""
+    texts = [t for t in row.texts]
+    if _take_pending(row, st):
+        return True
+    _unit_hint(texts, cfg, st)
+    if read_execution(row, cfg, st):
+        return True
     budget_cols = {}
     for col, t in enumerate(texts):
         f = cfg.field_of(t) if t else None
@@ -921,6 +971,7 @@ def interpret(table: Table, cfg: Config) -> tuple[TableRecord, list[Finding]]:
                 continue
             if _is_stop(row, cfg) or (grid_table is not None and row.table_id is None):
                 in_grid = False  # signatures and notes, or text after the grid's table
+                rec.stated_total = rec.stated_total or _stated_total(row, cfg)
                 continue
             g = header_grid(row, cfg)
             if g is not None and not grid_rows:
@@ -947,9 +998,12 @@ def interpret(table: Table, cfg: Config) -> tuple[TableRecord, list[Finding]]:
             in_grid, grid_table = True, row.table_id
             grid_rows.append(row)
     _fill_fields(rec, fs, table)
+    if grid is not None and "actual" in grid.roles.values():
+        rec.form = "self_evaluation"
     rec.indicators, notes = parse_grid(grid_rows, grid, cfg)
     for line, code, msg, row_no in notes:
         findings.append(Finding("warning", code, msg, table.table_no, row_no, line))
+    findings.extend(assess(rec, cfg))
     return rec, findings
 
 
@@ -979,6 +1033,24 @@ def _fill_fields(rec: TableRecord, fs: FieldState, table: Table) -> None:
     else:
         rec.budget_yuan = fs.budget.get("year") or fs.budget.get("project")
     rec.budget_lines = dict(fs.dept_lines)
+    ex = fs.execution
+    rec.budget_planned = ex.get("planned")
+    rec.budget_adjusted = ex.get("adjusted")
+    rec.budget_executed = ex.get("executed")
+    rec.execution_rate = ex.get("rate")
+    rec.budget_execution_weight = ex.get("weight")
+    rec.budget_execution_score = ex.get("score")
+    if rec.budget_yuan is None:
+        # a 自评表 states the year's money as 全年预算数 (or 年初预算数)
+        rec.budget_yuan = rec.budget_adjusted or rec.budget_planned
+
+
+def _stated_total(row: Row, cfg: Config) -> float | None:
+    """The form's total weight from a 总分 row (the first number on it)."""
+    first = next((t for t in row.texts if t), "")
+    if not norm_key(first).startswith(("总分", "合计", "总得分")):
+        return None
+    return next((_num(t) for t in row.texts[1:] if t and _num(t) is not None), None)
 
 
 def parse_grid(

@@ -161,6 +161,9 @@ class TableRecord:
     budget_executed: float | None = None  # 全年执行数
     execution_rate: float | None = None  # 执行率 as stated
     key: str | None = None  # stable table key (keys.py)
+    budget_execution_weight: float | None = None  # 分值 of the budget execution line
+    budget_execution_score: float | None = None
+    stated_total: float | None = None  # 总分 row: the form's total weight
     indicators: list[Indicator] = field(default_factory=list)
 
 

@@ -72,6 +72,10 @@ _SIGN_OPS = [
 _PREFIX_OPS = sorted(((w, op) for op, ws in _SIGN_OPS for w in ws), key=lambda x: -len(x[0]))
 # suffixes that turn a number into a bound
 _SUFFIX_OPS = [
+    ("底前", "<="),
+    ("末前", "<="),
+    ("底", "<="),
+    ("末", "<="),
     ("及以上", ">="),
     ("或以上", ">="),
     ("以上", ">="),
@@ -137,6 +141,10 @@ _CN_NUM = f"[{_CN_NUM_CHARS}]+"
 _RANGE_SEP = r"\s*(?:-|~|～|—|–|－|至|到)\s*"
 _UNIT_CHARS = r"[^\d\s/／,，、;；:：()（）\[\]【】<>=≥≤≧≦~～\-—–－。.!！?？+×÷*\"“”'‘’]"
 _STOP_WORDS = (
+    "底前",
+    "末前",
+    "底",
+    "末",
     "及以上",
     "或以上",
     "以上",
