@@ -386,16 +386,19 @@ _OPS_RUN = (
 _PER_RUN = r"(?:每(?:人|户|月|年|季度|周|天|日|次))*"
 _VALUE_START = re.compile(
     rf"{_PER_RUN}{_OPS_RUN}?{_PER_RUN}"
-    r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+(?=[次件个人期套条项]))"
+    r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+(?=[次件个人期套条项场所家批户名篇册间座台辆轮]))"
 )
 _RANGE_TAIL = re.compile(r"\s*(?:-|~|～|—|–|至|到)\s*\d+(?:\.\d+)?")
 _QUAL_RUN = re.compile(
     r"(?:有所|有效|持续|不断|明显|显著|逐步|稳步|进一步|大幅|全面|切实|得到有效|较上年)"
-    r"(?:提升|提高|促进|改善|增强|下降|降低|减少|扩大|加强|加深|优化|保障|推进|增长)"
+    r"(?:提升|提高|促进|改善|增强|下降|降低|减少|扩大|加强|加深|优化|保障|推进|增长|完善|建立"
+    r"|健全|规范)"
+    r"|得到(?:有效)?(?:维护|保障|提升|落实|改善)|(?:总体|基本|保持|维持)稳定|稳中有升"
     r"|(?:按时|按期|及时|如期|顺利)(?:完成|发放|拨付|到位)|保障到位|有效保障|有效可控"
-    r"|(?:持续|稳定|正常)(?:稳定)?运行|稳定达到\S{1,4}?类|(?:年底|年末|季度末|月底)前"
+    r"|(?:持续|稳定|正常)(?:稳定)?运行|稳定达到\S{1,4}?类"
+    r"|(?:每(?:月|季度|年|周))?(?:年底|年末|季度末|月底|月末)前|控制在[^，。；\d]{1,6}?(?:内|以内)"
     r"|不(?:超过|低于|高于|少于)(?:年初预算|上年度?水平|上年|预算)数?|按(?:季度|月|年)拨付"
-    r"|合规(?![性率])|达标(?![率])|不超支|维持稳定|保持稳定|按计划落实|良好(?![率])"
+    r"|合规(?![性率])|达标(?![率])|不超支|按计划落实|良好(?![率])"
 )
 
 
@@ -417,6 +420,11 @@ def value_span(s: str) -> tuple[int, int] | None:
         r = _RANGE_TAIL.match(s, j)
         if r:  # 80%-90%, 3-5个月
             j = _unit_at(s, r.end())
+        while True:  # several numbers in one value: 600人、2400人
+            more = re.match(r"[、,，/和及]\d+(?:\.\d+)?", s[j:])
+            if not more or _unit_at(s, j + more.end()) == j + more.end():
+                break
+            j = _unit_at(s, j + more.end())
         while j < len(s) and s[j] in "/／":
             k = j + 1
             while k < len(s) and s[k].isdigit():
@@ -470,12 +478,20 @@ def split_run(text: str, cfg: Config) -> list[str]:
     if q and (span is None or _SENTENCE.search(s, 0, span[0])):
         # a worded target before any sentence; a number after a comma is explanation
         span = (q.start(), q.end())
+    if span is None and s.find("定性", 2) > 0:
+        # a separate 指标性质 column ran in: the worded target follows its 定性 mark
+        k = s.find("定性", 2)
+        return [*parts, s[:k], s[k + 2 :]] if s[k + 2 :] else [*parts, s[:k]]
     if span:
         a, b = span
         head = s[:a]
         half = len(head) // 2
         if len(head) % 2 == 0 and head[:half] == head[half:]:
             head = head[:half]  # a doubled name cell: 调度平台系统调度平台系统
+        for mark in ("定性", "无"):  # the 指标性质 cell of a worded target
+            if head.endswith(mark) and len(head) > len(mark) + 1 and q and span[0] == q.start():
+                head = head[: -len(mark)]
+                break
         parts += [head, s[a:b]]
         if s[b:]:
             parts.append(s[b:])
@@ -1131,6 +1147,7 @@ def _split_row(toks: list[Token], cfg: Config) -> list[Token]:
         or len(parts) >= 3
         or is_value_like(parts[1])
         or is_qualitative_value(parts[1])
+        or _QUAL_RUN.fullmatch(parts[1])
     ):
         return [Token(p, toks[0].col + k, toks[0].row) for k, p in enumerate(parts)]
     return toks
