@@ -4,11 +4,13 @@ compared row by row.
 In:  a ``DocResult`` (after interpretation).  Out: the same result with ``TableRecord.key``,
 ``Indicator.key`` and ``Indicator.link_key`` set.
 
-* document identity: the source file name without its extension (a department that
-  re-publishes a corrected attachment under the same name keeps its keys; the content
-  hash ``doc_id`` changes, the key does not);
-* table identity: its kind and its name (project or department name, whitespace and
-  bracket width folded); unnamed tables use ``#<table_no>``;
+* document identity: the file name without its extension, with the name of the folder
+  it sits in (``2024/附件2``), so a department that re-publishes a corrected attachment
+  under the same name keeps its keys (the content hash ``doc_id`` changes, the key does
+  not) while same-named files of different folders stay apart;
+* table identity: its kind, its form (目标表 or 自评表) and its name (project or
+  department name, whitespace and bracket width folded); unnamed tables use
+  ``#<table_no>``; a repeated identity within a document gets ``~2``, ``~3`` …;
 * indicator identity: the table key + level1/level2/level3 (canonical levels, folded
   level-3 text); a path that repeats within a table gets ``~2``, ``~3`` … in row order;
 * ``link_key`` leaves the document out (year + table kind + name + path), so a project's
@@ -35,14 +37,19 @@ def fold(text: str | None) -> str:
     return norm_key(text or "")
 
 
+def document_identity(path: str) -> str:
+    p = PurePath(path)
+    return f"{p.parent.name}/{p.stem}" if p.parent.name else p.stem
+
+
 def assign_keys(result: DocResult) -> DocResult:
-    doc = PurePath(result.source).stem
-    seen_tables: dict[str, int] = {}
+    doc = document_identity(result.path)
+    seen_tables: dict[tuple[str, str, str], int] = {}
     for t in result.tables:
         ident = fold(t.name) or f"#{t.table_no}"
-        n = seen_tables[ident] = seen_tables.get(ident, 0) + 1
+        n = seen_tables[(t.kind, t.form, ident)] = seen_tables.get((t.kind, t.form, ident), 0) + 1
         suffix = f"~{n}" if n > 1 else ""
-        t.key = digest("table", doc, t.kind, ident + suffix)
+        t.key = digest("table", doc, t.kind, t.form, ident + suffix)
         seen_paths: dict[tuple[str, str, str], int] = {}
         for ind in t.indicators:
             path = (fold(ind.level1), fold(ind.level2), fold(ind.level3))
