@@ -56,6 +56,7 @@ class Config:
     grid_stop: tuple[str, ...]
     titles: dict[str, re.Pattern[str]]
     config_hash: str
+    directory: Path = DEFAULT_DIR
     budget_execution: dict[str, str] = field(default_factory=dict)  # label -> field
     budget_execution_total: set[str] = field(default_factory=set)
     grades_met: frozenset[str] = frozenset()
@@ -86,7 +87,13 @@ class Config:
         return _field_of(self, text)
 
     def header_role(self, text: str) -> str | None:
-        return self.grid_header.get(norm_key(text))
+        """Column role of a grid header word; a bracketed note is ignored
+        (年度指标值（A）, 指标值（包含数字及文字描述）, 权重（%）)."""
+        key = norm_key(text)
+        role = self.grid_header.get(key)
+        if role is None and "(" in key:
+            role = self.grid_header.get(_PAREN.sub("", key))
+        return role
 
     def is_section(self, text: str) -> bool:
         return norm_key(text) in self.sections
@@ -106,7 +113,9 @@ def load_config(directory: str | Path | None = None) -> Config:
     d = Path(directory) if directory else DEFAULT_DIR
     schema, b1 = _read_yaml(d / "schema.yaml")
     labels, b2 = _read_yaml(d / "labels.yaml")
-    digest = hashlib.sha256(b1 + b"\0" + b2).hexdigest()[:16]
+    directions = d / "directions.yaml"  # read by direction.py; part of the config all the same
+    b3 = directions.read_bytes() if directions.is_file() else b""
+    digest = hashlib.sha256(b1 + b"\0" + b2 + b"\0" + b3).hexdigest()[:16]
     l1_children: dict[str, list[str]] = {}
     l1_keys: dict[str, str] = {}
     l2_parent: dict[str, str] = {}
@@ -156,6 +165,7 @@ def load_config(directory: str | Path | None = None) -> Config:
         grid_stop=tuple(norm_key(w) for w in labels.get("grid_stop") or []),
         titles=titles,
         config_hash=digest,
+        directory=d,
         budget_execution=execution,
         budget_execution_total={norm_key(w) for w in labels.get("budget_execution_total") or []},
         grades_met=frozenset(norm_key(w) for w in grades.get("met") or []),
@@ -231,11 +241,11 @@ def _split_vocab(cfg: Config, text: str) -> list[str]:
         if a > pos:
             parts.append(compact[pos:a])
         end = b
-        m = re.match(r"[(（][^()（）]{0,6}[)）]|[:：]", compact[end:])
+        m = re.match(r"(?:[(（][^()（）]{0,6}[)）])?[:：]?", compact[end:])
         if m:  # keep 预算资金(元) / 组织机构： together
             end += m.end()
         parts.append(compact[a:end])
         pos = end
     if pos < len(compact):
         parts.append(compact[pos:])
-    return [p.strip(":：") or p for p in parts if p]
+    return [p.strip(":：") for p in parts if p.strip(":：")]
