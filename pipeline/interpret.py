@@ -792,6 +792,23 @@ def header_grid(row: Row, cfg: Config) -> Grid | None:
     return None
 
 
+_PAGE_NO = re.compile(r"[\s\-—–第]*\d+[\s\-—–页]*(?:/\s*\d+\s*页?)?|共\d+页第\d+页")
+
+
+def _indicators_follow(rows: list[Row], k: int, cfg: Config) -> bool:
+    """True when one of the next rows still looks like an indicator row (a heading or a
+    value cell): a 说明/注 line inside the grid (an explanation) does not end it."""
+    for row in rows[k + 1 : k + 4]:
+        for t in row.texts:
+            if not t:
+                continue
+            if classify(t, cfg) != (None, None):
+                return True
+            if _value_alone(t) and not _PAGE_NO.fullmatch(t):
+                return True
+    return False
+
+
 def _is_stop(row: Row, cfg: Config) -> bool:
     first = next((t for t in row.texts if t), "")
     return norm_key(first).startswith(cfg.grid_stop) if first else False
@@ -985,7 +1002,8 @@ def interpret(table: Table, cfg: Config) -> tuple[TableRecord, list[Finding]]:
         if in_grid:
             if row.table_id is None and grid_table is not None and next_tid[k] == grid_table:
                 continue
-            if _is_stop(row, cfg) or (grid_table is not None and row.table_id is None):
+            stop = _is_stop(row, cfg) and not _indicators_follow(body, k, cfg)
+            if stop or (grid_table is not None and row.table_id is None):
                 in_grid = False  # signatures and notes, or text after the grid's table
                 rec.stated_total = rec.stated_total or _stated_total(row, cfg)
                 continue
@@ -1159,7 +1177,7 @@ def _dedupe(content: list[Token]) -> list[Token]:
     (严格控制会期 | 严格控制会期 | 严守获批会议方案会期…)."""
     out: list[Token] = []
     for i, t in enumerate(content):
-        if out and norm_key(out[-1].text) == norm_key(t.text):
+        if out and norm_key(out[-1].text) == norm_key(t.text) and not _is_number(t.text):
             nxt = content[i + 1].text if i + 1 < len(content) else None
             if nxt is None or is_value_like(nxt) or is_qualitative_value(nxt):
                 continue
