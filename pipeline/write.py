@@ -1,16 +1,72 @@
-"""Write stage: ``DocResult``s → Parquet datasets (SPEC section 4).
+"""Write stage: ``DocResult``s → Parquet datasets (SPEC section 4), and the on-disk layout.
 
-In:  a list of ``DocResult`` and an output directory.
-Out: four datasets under the directory, each a folder of Parquet parts readable by
-DuckDB, pandas, polars and Spark: ``documents/``, ``targets/``, ``indicators/``,
-``findings/``.  Column types are explicit Arrow types (no all-null object columns).
+In:  ``DocResult``s (or their rows as Arrow tables), an output directory.
+Out: four datasets under the directory, readable by DuckDB, pandas, polars and Spark, and
+the run manifest ``_manifest.json``.  Column types are explicit Arrow types (``SCHEMAS``).
 
-Writes are atomic per dataset: parts go to a temporary folder beside the target, which
-then replaces the old folder by rename, so a reader never sees half a dataset.
+Layout of an output directory ``OUT``::
+
+    OUT/_manifest.json                               the last run (written last, atomically)
+    OUT/documents/part-00000.parquet                 one row per input, every input
+    OUT/findings/part-00000.parquet                  validation and read findings
+    OUT/targets/year=2024/part-00000.parquet         one row per table, hive-partitioned
+    OUT/indicators/year=2024/part-00000.parquet      one row per indicator, hive-partitioned
+    OUT/indicators/year=__HIVE_DEFAULT_PARTITION__/  rows whose table has no year (NULL)
+
+* ``targets`` and ``indicators`` are partitioned by ``year``: the column is in the
+  directory name only, never inside the files (readers add it back: pyarrow
+  ``partitioning="hive"``, DuckDB ``hive_partitioning=true``, Spark, polars).  Rows with no
+  year go to ``year=__HIVE_DEFAULT_PARTITION__``, the Hive/Spark/pyarrow spelling of NULL,
+  so they read back as NULL, not as a made-up year.  (pandas ``read_parquet`` turns
+  partition values into categoricals and cannot combine a NULL one: give it
+  ``partitioning=ds.partitioning(pa.schema([("year", pa.int32())]), flavor="hive")``, or
+  use ``read_dataset`` below.)
+* ``documents`` and ``findings`` are not partitioned: every input has a ``documents`` row
+  whatever its year, including files that could not be read.
+* Part ``part-NNNNN`` holds the documents at input positions ``NNNNN*part_docs`` to
+  ``(NNNNN+1)*part_docs - 1`` (sorted input order), rows in input order and, within a
+  document, in reading order; so two runs over the same inputs write the same files.
+* Every file is written to a temporary name, fsynced and renamed; a run builds the new
+  datasets beside the old ones and swaps them in by rename, then writes the manifest.
+
+Manifest (``OUT/_manifest.json``, UTF-8 JSON; format ``manifest_version`` 1)::
+
+    {
+      "manifest_version": 1,
+      "pipeline_version": "0.1.0",        # pipeline.__version__
+      "code_hash": "…",                   # digest of the pipeline's source files
+      "config_hash": "…",                 # Config.config_hash (configs/*.yaml)
+      "options": {"part_docs": 200, "max_bytes": 209715200, "timeout": 120.0},
+      "started": "2025-01-31T08:00:00Z",  # UTC, ISO 8601
+      "finished": "2025-01-31T08:00:09Z",
+      "seconds": 9.1,
+      "run": {"executor": "local", "jobs": 2, "parsed": 3, "reused": 1997},
+      "counts": {"documents": 2000, "ok": 1990, "empty": 5, "error": 5, "pages": 2000,
+                 "tables": 30000, "indicators": 280000, "findings": 6000},
+      "inputs": [                          # every input, in input (sorted) order
+        {"doc_id": "…", "path": "data/raw/a.txt", "source": "a.txt", "bytes": 39529,
+         "status": "ok", "code": null, "error": null, "form": "text", "year": 2024,
+         "n_pages": null, "n_tables": 15, "n_indicators": 140, "n_findings": 3,
+         "part": 0},
+        …],
+      "datasets": {                        # every file of every dataset
+        "indicators": {"partitioning": ["year"], "rows": 280000,
+                       "files": [{"path": "indicators/year=2024/part-00000.parquet",
+                                  "rows": 28000, "bytes": 301234}, …]},
+        …}
+    }
+
+``doc_id`` is the content hash (sha256, 16 hex digits) and ``path`` the path as given;
+``status`` is ``ok`` | ``empty`` | ``error``; ``code`` is the code of the error finding of a
+failed input (``read_error``, ``internal_error``, ``too_large``, ``worker_timeout``,
+``worker_crashed``), else null.  Two runs over the same inputs with the same options and
+config write the same manifest except ``started``, ``finished``, ``seconds`` and
+``run.parsed``/``run.reused`` (how much came from the cache).  Keys are only ever added.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
@@ -18,6 +74,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from . import __version__
@@ -254,25 +312,224 @@ def rows_of(result: DocResult, config_hash: str) -> dict[str, list[dict]]:
     return out
 
 
+PARTITIONED = ("targets", "indicators")  # hive-partitioned by year
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+MANIFEST = "_manifest.json"
+MANIFEST_VERSION = 1
+YEAR = pa.schema([("year", I32)])
+
+
+def file_schema(name: str) -> pa.Schema:
+    """The schema inside the files of a dataset (``year`` lives in the directory name of the
+    partitioned ones)."""
+    s = SCHEMAS[name]
+    return s.remove(s.get_field_index("year")) if name in PARTITIONED else s
+
+
 def to_table(name: str, rows: list[dict]) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=SCHEMAS[name])
+    """Rows (dicts) → a table of ``SCHEMAS[name]``, built column by column."""
+    schema = SCHEMAS[name]
+    return pa.table(
+        [pa.array([r[f.name] for r in rows], type=f.type) for f in schema], schema=schema
+    )
+
+
+def doc_tables(result: DocResult, config_hash: str) -> dict[str, pa.Table]:
+    """The rows one document contributes to each dataset, as Arrow tables."""
+    return {name: to_table(name, rows) for name, rows in rows_of(result, config_hash).items()}
+
+
+def to_ipc(tables: dict[str, pa.Table]) -> dict[str, bytes]:
+    """Tables of ``SCHEMAS`` → one Arrow IPC record-batch message each (no schema: both
+    sides know it; b"" for no rows).  How workers send a document's rows: encoding and
+    decoding is C++ work, about ten times cheaper than pickling the tables."""
+    return {
+        name: t.combine_chunks().to_batches()[0].serialize().to_pybytes() if t.num_rows else b""
+        for name, t in tables.items()
+    }
+
+
+def from_ipc(blobs: dict[str, bytes]) -> dict[str, pa.Table]:
+    return {
+        name: pa.Table.from_batches([pa.ipc.read_record_batch(pa.py_buffer(b), SCHEMAS[name])])
+        if b
+        else SCHEMAS[name].empty_table()
+        for name, b in blobs.items()
+    }
+
+
+def part_name(part: int) -> str:
+    return f"part-{part:05d}.parquet"
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _tmp(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
+
+
+def write_parquet(table: pa.Table, path: Path) -> int:
+    """Write ``table`` to ``path`` atomically (temporary name, fsync, rename); its size."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp(path)
+    pq.write_table(table, tmp, compression="zstd")
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return path.stat().st_size
+
+
+def json_text(obj: object, level: int = 0) -> str:
+    """JSON for people and diffs: objects indented one space per level, a list of objects
+    one object per line (fast: each line is encoded by the C encoder)."""
+    pad = " " * (level + 1)
+    if isinstance(obj, dict) and obj:
+        items = [
+            f"{pad}{json.dumps(k, ensure_ascii=False)}: {json_text(v, level + 1)}"
+            for k, v in obj.items()
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + " " * level + "}"
+    if isinstance(obj, list) and obj and all(isinstance(x, dict) for x in obj):
+        lines = (pad + json.dumps(x, ensure_ascii=False) for x in obj)
+        return "[\n" + ",\n".join(lines) + "\n" + " " * level + "]"
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def write_json(path: Path, obj: object) -> None:
+    """Write JSON (``json_text``) atomically: temporary name, fsync, rename, fsync of the
+    folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp(path)
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(json_text(obj) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def partition_dir(year: int | None) -> str:
+    return f"year={NULL_PARTITION if year is None else year}"
+
+
+def write_part(root: Path, name: str, part: int, table: pa.Table) -> list[dict]:
+    """Write one part of dataset ``name`` under ``root`` (one file per year for the
+    partitioned datasets; nothing for an empty table).  Returns the files written as
+    ``{"path", "rows", "bytes"}`` with paths relative to ``root``."""
+    table = table.select(SCHEMAS[name].names).combine_chunks()
+    if table.num_rows == 0:
+        return []
+    if name not in PARTITIONED:
+        rel = f"{name}/{part_name(part)}"
+        return [{"path": rel, "rows": table.num_rows, "bytes": write_parquet(table, root / rel)}]
+    files = []
+    years = table.column("year")
+    values = sorted(years.unique().to_pylist(), key=lambda v: (v is None, v or 0))
+    for y in values:
+        rows = table  # one year in this part: no filtering
+        if len(values) > 1:
+            rows = table.filter(pc.is_null(years) if y is None else pc.equal(years, y))
+        rows = rows.drop_columns(["year"])
+        rel = f"{name}/{partition_dir(y)}/{part_name(part)}"
+        files.append({"path": rel, "rows": rows.num_rows, "bytes": write_parquet(rows, root / rel)})
+    return files
+
+
+def write_window(root: Path, part: int, tables: dict[str, pa.Table]) -> list[dict]:
+    """Write part ``part`` of every dataset (``documents`` last)."""
+    files: list[dict] = []
+    for name in (*[n for n in DATASETS if n != "documents"], "documents"):
+        files += write_part(root, name, part, tables[name])
+    return files
+
+
+def read_file(root: Path, rel: str) -> pa.Table:
+    """One part file as a table of the full schema (``year`` restored from its folder)."""
+    name = rel.split("/", 1)[0]
+    table = pq.ParquetFile(root / rel).read()
+    if name in PARTITIONED:
+        value = rel.split("/")[1].removeprefix("year=")
+        year = None if value == NULL_PARTITION else int(value)
+        idx = SCHEMAS[name].get_field_index("year")
+        table = table.add_column(idx, SCHEMAS[name].field("year"), pa.nulls(len(table), I32))
+        if year is not None:
+            table = table.set_column(idx, "year", pa.array([year] * len(table), I32))
+    return table.select(SCHEMAS[name].names).cast(SCHEMAS[name])
+
+
+def read_dataset(out_dir: str | Path, name: str, columns: list[str] | None = None) -> pa.Table:
+    """A whole dataset of an output directory, columns in ``SCHEMAS`` order, ``year`` as
+    int32 (NULL for ``__HIVE_DEFAULT_PARTITION__``)."""
+    d = Path(out_dir) / name
+    cols = columns or SCHEMAS[name].names
+    if not d.is_dir() or not any(d.rglob("*.parquet")):
+        return SCHEMAS[name].empty_table().select(cols)
+    part = ds.partitioning(YEAR, flavor="hive") if name in PARTITIONED else None
+    return ds.dataset(d, format="parquet", partitioning=part).to_table(columns=cols)
+
+
+def list_files(root: Path, name: str) -> list[str]:
+    """Parquet files of one dataset under ``root``, relative to it, sorted."""
+    d = root / name
+    return (
+        sorted(p.relative_to(root).as_posix() for p in d.rglob("*.parquet")) if d.is_dir() else []
+    )
+
+
+def read_manifest(out_dir: str | Path) -> dict | None:
+    """The manifest of an output directory, or None when there is none (or it is unreadable)."""
+    try:
+        m = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return m if isinstance(m, dict) and m.get("manifest_version") == MANIFEST_VERSION else None
+
+
+def swap_in(out: Path, stage: Path, trash: Path) -> None:
+    """Move the datasets built under ``stage`` into ``out``, the old ones into ``trash``
+    (one rename each, back to back; ``trash`` is deleted by the caller)."""
+    trash.mkdir(parents=True, exist_ok=True)
+    for name in DATASETS:
+        (stage / name).mkdir(exist_ok=True)
+        for d in [stage / name, *(p for p in (stage / name).rglob("*") if p.is_dir())]:
+            fsync_dir(d)
+    fsync_dir(stage)
+    for name in DATASETS:
+        if (out / name).exists():
+            os.rename(out / name, trash / name)
+        os.rename(stage / name, out / name)
+    fsync_dir(out)
 
 
 def write_datasets(results: Iterable[DocResult], out_dir: str | Path, config_hash: str) -> Path:
-    """Write all four datasets for ``results`` into ``out_dir`` (replacing what was there)."""
+    """Write all four datasets for ``results`` into ``out_dir`` (replacing what was there),
+    as one part, without a manifest.  ``run.ingest_paths`` is the full batch writer."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    rows: dict[str, list[dict]] = {name: [] for name in DATASETS}
+    tables: dict[str, list[pa.Table]] = {name: [] for name in DATASETS}
     for r in results:
-        for name, part in rows_of(r, config_hash).items():
-            rows[name].extend(part)
-    for name in DATASETS:
-        replace_dataset(out, name, [to_table(name, rows[name])])
+        for name, t in doc_tables(r, config_hash).items():
+            tables[name].append(t)
+    stage = out / f".stage-{uuid.uuid4().hex[:8]}"
+    write_window(
+        stage,
+        0,
+        {n: pa.concat_tables(ts) if ts else SCHEMAS[n].empty_table() for n, ts in tables.items()},
+    )
+    swap_in(out, stage, stage / "old")
+    shutil.rmtree(stage, ignore_errors=True)
     return out
 
 
 def replace_dataset(out: Path, name: str, tables: list[pa.Table]) -> None:
-    """Atomically replace ``out/name/`` with the given tables as parts."""
+    """Atomically replace ``out/name/`` with the given tables as parts (any dataset name;
+    used by other writers such as ``diff``)."""
     tmp = out / f".{name}.tmp-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     for n, table in enumerate(tables):

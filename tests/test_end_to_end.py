@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
 from pipeline.run import ingest_paths
-from pipeline.write import SCHEMAS
+from pipeline.write import PARTITIONED, SCHEMAS, file_schema
 from tests.conftest import GOLD, SAMPLE, f1_of, ingest_and_score
 
 HERE = Path(__file__).resolve().parent
@@ -33,13 +35,18 @@ def test_handmade_fixture(tmp_path: Path, path: Path):
 
 def test_output_types_are_explicit(tmp_path: Path):
     ingest_paths([SAMPLE], tmp_path)
+    year = ds.partitioning(pa.schema([("year", pa.int32())]), flavor="hive")
     for name, schema in SCHEMAS.items():
-        t = pq.read_table(tmp_path / name)
-        assert t.schema.equals(schema), name
+        hive = name in PARTITIONED
+        t = pq.read_table(tmp_path / name, partitioning=year if hive else None)
+        assert t.select(schema.names).schema.equals(schema), name
+        for part in (tmp_path / name).rglob("*.parquet"):  # year only in the folder name
+            assert pq.read_schema(part).names == file_schema(name).names, part
+            assert ("year" in file_schema(name).names) == (name == "documents")
     con = duckdb.connect()
     n, numeric = con.execute(
         f"SELECT count(*), count(*) FILTER (kind = 'numeric') "
-        f"FROM read_parquet('{tmp_path}/indicators/*.parquet')"
+        f"FROM read_parquet('{tmp_path}/indicators/**/*.parquet', hive_partitioning = true)"
     ).fetchone()
     assert (n, numeric) == (140, 107)  # as in the gold
 
@@ -82,7 +89,7 @@ def test_bad_inputs_do_not_sink_the_batch(tmp_path: Path):
     }
     # the truncated department table still gives what it holds
     n = con.execute(
-        f"SELECT count(*) FROM read_parquet('{tmp_path}/out/indicators/*.parquet') "
+        f"SELECT count(*) FROM read_parquet('{tmp_path}/out/indicators/**/*.parquet') "
         f"WHERE source = 'truncated.txt'"
     ).fetchone()[0]
     assert n == 8  # lines 32-36 and 38-40
