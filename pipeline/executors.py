@@ -61,9 +61,13 @@ def convert(path: str, cfg: Config) -> Outcome:
 _CFG: Config | None = None
 
 
-def _init_worker(cfg: Config) -> None:
+def _init_worker(cfg: Config, threads: int | None = None) -> None:
     global _CFG
     _CFG = cfg
+    if threads:
+        # share the cores between workers: the OCR runtime would otherwise use all of them
+        # in every worker (read_ocr reads this when it is first imported)
+        os.environ["JIXIAO_OCR_THREADS"] = str(threads)
 
 
 def _work(path: str) -> Outcome:
@@ -115,7 +119,7 @@ def _pool(jobs: int, cfg: Config) -> Any:
         max_workers=jobs,
         max_tasks=MAX_TASKS_PER_WORKER,
         initializer=_init_worker,
-        initargs=(cfg,),
+        initargs=(cfg, max(1, (os.cpu_count() or 1) // jobs)),
         context=mp_context(),
     )
 

@@ -59,7 +59,8 @@ import numpy as np
 from .model import OCR_LOW_CONF, Cell, Finding, ReadError, Row, SourceDoc
 from .read import doc_id_of
 
-_THREADS = max(1, min(os.cpu_count() or 1, 4))
+# threads for OCR: all cores (up to 4) in one process; a share of them in a worker pool
+_THREADS = int(os.environ.get("JIXIAO_OCR_THREADS") or 0) or max(1, min(os.cpu_count() or 1, 4))
 os.environ.setdefault("OMP_NUM_THREADS", str(_THREADS))
 
 import cv2  # noqa: E402  (after OMP_NUM_THREADS)
