@@ -40,7 +40,7 @@ class HeadingMatch:
     raw: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Config:
     level1_children: dict[str, list[str]]
     level2_parent: dict[str, str]
@@ -64,8 +64,17 @@ class Config:
     _l1_choices: list[str] = field(default_factory=list)
     _l2_choices: list[str] = field(default_factory=list)
 
-    def __hash__(self) -> int:  # used as a cache key
-        return hash(self.config_hash)
+    # Used as a cache key (lru_cache): two configs are the same when their files are, which
+    # keeps look-ups cheap when a worker gets its own copy of the config.
+    def __hash__(self) -> int:
+        return hash((self.config_hash, str(self.directory)))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Config)
+            and self.config_hash == other.config_hash
+            and self.directory == other.directory
+        )
 
     def is_pair(self, level1: str | None, level2: str | None) -> bool:
         return bool(level1 and level2 and self.level2_parent_ok(level1, level2))
