@@ -187,12 +187,32 @@ def load_config(directory: str | Path | None = None) -> Config:
 _NOT_HEADING = re.compile(r"[\d%％≥≤<>=，。；;、/]")
 
 
+_ENUMERATOR = re.compile(
+    r"^(?:\(?[一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}[、.]|\d{1,2}[、.])"
+)
+_NOTE = re.compile(r"\([^()]*\)$")
+
+
+def heading_key(text: str) -> str:
+    """A heading as compared with the schema: ``（一）产出指标（50分）`` → 产出指标."""
+    key = norm_key(text)
+    key = _ENUMERATOR.sub("", key)
+    if key.endswith(")") and len(key) > 4:
+        key = _NOTE.sub("", key)  # a weight or a note: 产出指标(50分), 数量指标(权重20%)
+    return key
+
+
 @lru_cache(maxsize=200_000)
 def _match(cfg: Config, text: str, level: int) -> HeadingMatch | None:
-    key = norm_key(text)
+    keys = cfg.level1_keys if level == 1 else cfg.level2_keys
+    exact = norm_key(text)
+    if exact in keys:
+        return HeadingMatch(keys[exact], level, 100.0, text)
+    if level == 1 and exact in cfg.level2_keys:
+        return None  # a level-2 synonym that reads like a level-1 once its note is dropped
+    key = heading_key(text)
     if not key or len(key) > 20:
         return None
-    keys = cfg.level1_keys if level == 1 else cfg.level2_keys
     if key in keys:
         return HeadingMatch(keys[key], level, 100.0, text)
     if len(key) < 3 or _NOT_HEADING.search(key):

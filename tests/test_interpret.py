@@ -293,3 +293,19 @@ def test_split_stream_joins_wrapped_cells():
         ("基层调研", "≥10次/月", "针对市政府工作开展难点、弱点，每月调研。"),
         ("会议无差错率", "≥90%", ""),
     ]
+
+
+def test_numbered_and_annotated_headings(cfg):
+    rec, rows, _ = rows_of(
+        [
+            HEADER,
+            ["", "一、产出指标（50分）", "1.数量指标", "培训人数", "≥500人次", ""],
+            ["", "", "（二）质量指标(权重20%)", "合格率", "≥95%", ""],
+        ],
+        cfg,
+    )
+    assert [r[:3] for r in rows] == [
+        ("产出指标", "数量指标", "培训人数"),
+        ("产出指标", "质量指标", "合格率"),
+    ]
+    assert rec.indicators[0].level1_raw == "一、产出指标（50分）"
