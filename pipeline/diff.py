@@ -91,7 +91,7 @@ def read_dataset(root: str | Path, name: str) -> tuple[list[dict], list[str]]:
     d = Path(root) / name
     if not d.is_dir() or not any(d.rglob("*.parquet")):
         return [], []
-    # ``year=2024`` / ``year=__HIVE_DEFAULT_PARTITION__`` folders (write.py), or flat parts
+    # ``year=2024`` / ``year=0`` folders (write.py; older runs: __HIVE_DEFAULT_PARTITION__), or flat parts
     # with the year inside the files (older runs): both read back as an int32 ``year``
     part = ds.partitioning(pa.schema([("year", pa.int32())]), flavor="hive")
     dataset = ds.dataset(d, format="parquet", partitioning=part)

@@ -4,7 +4,7 @@ In:  the output directory.  Out: a DuckDB connection with one view per dataset
 (``documents``, ``targets``, ``indicators``, ``findings``), columns in ``SCHEMAS`` order.
 
 The views read ``DIR/<name>/**/*.parquet``; ``targets`` and ``indicators`` are
-hive-partitioned (``year=2024/``, ``year=__HIVE_DEFAULT_PARTITION__/`` for NULL), so their
+hive-partitioned (``year=2024/``; ``year=0/`` where no year is stated), so their
 ``year`` comes from the folder names, typed INTEGER (outputs of older versions, flat with
 ``year`` inside the files, read as well).  A dataset with no files is an empty
 view of the right columns, so queries over it still run.

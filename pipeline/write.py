@@ -11,16 +11,15 @@ Layout of an output directory ``OUT``::
     OUT/findings/part-00000.parquet                  validation and read findings
     OUT/targets/year=2024/part-00000.parquet         one row per table, hive-partitioned
     OUT/indicators/year=2024/part-00000.parquet      one row per indicator, hive-partitioned
-    OUT/indicators/year=__HIVE_DEFAULT_PARTITION__/  rows whose table has no year (NULL)
+    OUT/indicators/year=0/                           rows whose table states no year
 
 * ``targets`` and ``indicators`` are partitioned by ``year``: the column is in the
   directory name only, never inside the files (readers add it back: pyarrow
-  ``partitioning="hive"``, DuckDB ``hive_partitioning=true``, Spark, polars).  Rows with no
-  year go to ``year=__HIVE_DEFAULT_PARTITION__``, the Hive/Spark/pyarrow spelling of NULL,
-  so they read back as NULL, not as a made-up year.  (pandas ``read_parquet`` turns
-  partition values into categoricals and cannot combine a NULL one: give it
-  ``partitioning=ds.partitioning(pa.schema([("year", pa.int32())]), flavor="hive")``, or
-  use ``read_dataset`` below.)
+  ``partitioning="hive"``, DuckDB ``hive_partitioning=true``, Spark, polars, pandas).
+  Rows whose table states no year go to ``year=0`` and read back as year 0 ("not stated"):
+  a NULL partition (``__HIVE_DEFAULT_PARTITION__``) would be more exact, but pandas
+  ``read_parquet`` cannot combine it with others and pyarrow cannot type a dataset made of
+  it alone, so the datasets would stop being readable "as they are".
 * ``documents`` and ``findings`` are not partitioned: every input has a ``documents`` row
   whatever its year, including files that could not be read.
 * Part ``part-NNNNN`` holds the documents at input positions ``NNNNN*part_docs`` to
@@ -313,7 +312,7 @@ def rows_of(result: DocResult, config_hash: str) -> dict[str, list[dict]]:
 
 
 PARTITIONED = ("targets", "indicators")  # hive-partitioned by year
-NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+UNKNOWN_YEAR = 0  # partition and value of rows whose table states no year
 MANIFEST = "_manifest.json"
 MANIFEST_VERSION = 1
 YEAR = pa.schema([("year", I32)])
@@ -415,7 +414,7 @@ def write_json(path: Path, obj: object) -> None:
 
 
 def partition_dir(year: int | None) -> str:
-    return f"year={NULL_PARTITION if year is None else year}"
+    return f"year={UNKNOWN_YEAR if year is None else year}"
 
 
 def write_part(root: Path, name: str, part: int, table: pa.Table) -> list[dict]:
@@ -430,11 +429,12 @@ def write_part(root: Path, name: str, part: int, table: pa.Table) -> list[dict]:
         return [{"path": rel, "rows": table.num_rows, "bytes": write_parquet(table, root / rel)}]
     files = []
     years = table.column("year")
-    values = sorted(years.unique().to_pylist(), key=lambda v: (v is None, v or 0))
+    years = pc.fill_null(years, UNKNOWN_YEAR)
+    values = sorted(years.unique().to_pylist())
     for y in values:
         rows = table  # one year in this part: no filtering
         if len(values) > 1:
-            rows = table.filter(pc.is_null(years) if y is None else pc.equal(years, y))
+            rows = table.filter(pc.equal(years, y))
         rows = rows.drop_columns(["year"])
         rel = f"{name}/{partition_dir(y)}/{part_name(part)}"
         files.append({"path": rel, "rows": rows.num_rows, "bytes": write_parquet(rows, root / rel)})
@@ -455,17 +455,16 @@ def read_file(root: Path, rel: str) -> pa.Table:
     table = pq.ParquetFile(root / rel).read()
     if name in PARTITIONED:
         value = rel.split("/")[1].removeprefix("year=")
-        year = None if value == NULL_PARTITION else int(value)
         idx = SCHEMAS[name].get_field_index("year")
-        table = table.add_column(idx, SCHEMAS[name].field("year"), pa.nulls(len(table), I32))
-        if year is not None:
-            table = table.set_column(idx, "year", pa.array([year] * len(table), I32))
+        table = table.add_column(
+            idx, SCHEMAS[name].field("year"), pa.array([int(value)] * len(table), I32)
+        )
     return table.select(SCHEMAS[name].names).cast(SCHEMAS[name])
 
 
 def read_dataset(out_dir: str | Path, name: str, columns: list[str] | None = None) -> pa.Table:
     """A whole dataset of an output directory, columns in ``SCHEMAS`` order, ``year`` as
-    int32 (NULL for ``__HIVE_DEFAULT_PARTITION__``)."""
+    int32 (0 where the table states no year)."""
     d = Path(out_dir) / name
     cols = columns or SCHEMAS[name].names
     if not d.is_dir() or not any(d.rglob("*.parquet")):

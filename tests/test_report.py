@@ -141,7 +141,7 @@ def _relayout(data: Path, dst: Path, partitioned: bool) -> Path:
             continue
         for year in set(table.column("year").to_pylist()):
             mask = pc.is_null(table["year"]) if year is None else pc.equal(table["year"], year)
-            folder = dst / name / f"year={'__HIVE_DEFAULT_PARTITION__' if year is None else year}"
+            folder = dst / name / f"year={0 if year is None else year}"
             folder.mkdir(parents=True)
             pq.write_table(table.filter(mask).drop_columns(["year"]), folder / "part-00000.parquet")
     return dst
