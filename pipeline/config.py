@@ -105,7 +105,8 @@ class Config:
         return role
 
     def is_section(self, text: str) -> bool:
-        return norm_key(text) in self.sections
+        key = norm_key(text)
+        return key in self.sections or ("(" in key and _PAREN.sub("", key) in self.sections)
 
     def split_vocab(self, text: str) -> list[str]:
         """Split text whose cells ran together at known labels, sections and header

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from .config import Config, HeadingMatch, norm_key
 from .model import OCR_LOW_CONF, Cell, Finding, Indicator, Row, Table, TableRecord
 from .normalize import looks_numeric, normalize_value
+from .segment import clean_issuer
 from .selfeval import assess
 
 CONTENT_ROLES = (
@@ -630,6 +631,29 @@ class FieldState:
     # 自评表 budget execution block: columns of 年初预算数 / 全年预算数 / 全年执行数 / 执行率 …
     execution_cols: dict[int, str] = field(default_factory=dict)
     execution: dict[str, float] = field(default_factory=dict)
+    # field labels whose value is not beside them but in the row below (年度总体目标 |
+    # 预期目标 | 实际完成情况, then the texts), by column
+    below: dict[int, str] = field(default_factory=dict)
+
+
+def _take_below(row: Row, cfg: Config, st: FieldState) -> bool:
+    """Values written under their labels' columns in the next row."""
+    pending, st.below = st.below, {}
+    texts = row.texts
+    if not pending or any(
+        t and (cfg.is_section(t) or _label_parts(t, cfg) is not None) for t in texts
+    ):
+        return False
+    taken = False
+    for name in dict.fromkeys(pending.values()):
+        cols = [c for c, f in pending.items() if f == name]
+        exact = [c for c in cols if c < len(texts) and texts[c]]
+        near = [c + d for c in cols for d in (1, -1) if 0 <= c + d < len(texts) and texts[c + d]]
+        for c in exact or near[:1]:
+            if name not in st.values:
+                st.values[name] = texts[c]
+                taken = True
+    return taken
 
 
 def _percent(text: str) -> float | None:
@@ -712,7 +736,7 @@ def _unit_hint(texts: list[str], cfg: Config, st: FieldState) -> None:
 def read_fields(row: Row, cfg: Config, st: FieldState) -> bool:
     """Take label/value pairs from a header row; True when the row held a field."""
     texts = [t for t in row.texts]
-    if _take_pending(row, st):
+    if _take_pending(row, st) or _take_below(row, cfg, st):
         return True
     _unit_hint(texts, cfg, st)
     if read_execution(row, cfg, st):
@@ -750,6 +774,8 @@ def read_fields(row: Row, cfg: Config, st: FieldState) -> bool:
             if j < n and _label_parts(texts[j], cfg) is None and not cfg.is_section(texts[j]):
                 value = texts[j]
                 j += 1
+            elif not fname.startswith("budget:"):
+                st.below[i] = fname
         found = True
         if fname.startswith("budget:"):
             key = norm_key(t)
@@ -792,7 +818,11 @@ def header_grid(row: Row, cfg: Config) -> Grid | None:
     return None
 
 
-_PAGE_NO = re.compile(r"[\s\-—–第]*\d+[\s\-—–页]*(?:/\s*\d+\s*页?)?|共\d+页第\d+页")
+# page numbers and footers: "- 3 -", "— 8 —", "第 3 页", "3/12", "共12页第3页"
+_PAGE_NO = re.compile(
+    r"\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}\s*页?|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页)\s*"
+)
 
 
 def _indicators_follow(rows: list[Row], k: int, cfg: Config) -> bool:
@@ -804,7 +834,7 @@ def _indicators_follow(rows: list[Row], k: int, cfg: Config) -> bool:
                 continue
             if classify(t, cfg) != (None, None):
                 return True
-            if _value_alone(t) and not _PAGE_NO.fullmatch(t):
+            if _value_alone(t) and not _PAGE_NO.fullmatch(t) and not re.fullmatch(r"\d{1,3}", t):
                 return True
     return False
 
@@ -1058,7 +1088,7 @@ def _fill_fields(rec: TableRecord, fs: FieldState, table: Table) -> None:
         setattr(rec, f, v.get(f))
     rec.name = v.get("name")
     if v.get("issuer"):
-        rec.issuer = v["issuer"]
+        rec.issuer = clean_issuer(v["issuer"]) or rec.issuer
     if rec.kind == "department":
         rec.name = rec.name or rec.issuer
         rec.budget_yuan = fs.budget.get("project") or fs.budget.get("year")
@@ -1099,7 +1129,7 @@ def parse_grid(
     # token lists per row, with run-together cells split
     row_tokens: list[list[Token]] = []
     for row in rows:
-        toks = _tokens(row, cfg)
+        toks = [t for t in _tokens(row, cfg) if not _PAGE_NO.fullmatch(t.text)]
         if header_grid(row, cfg) is not None:  # a header row may carry the first level-1
             toks = [t for t in toks if not cfg.header_role(t.text) and not cfg.is_section(t.text)]
         row_tokens.append(toks)

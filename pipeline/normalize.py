@@ -315,8 +315,11 @@ def _read_unit(s: str, i: int) -> tuple[str, int]:
             break
         j += 1
     unit = s[i:j]
+    alt = re.match(r"\(([^\d()]{1,2})\)", s[j:])
+    if unit and alt:  # 台(套): an alternative measure word stays with the unit
+        unit, j = unit + alt.group(0), j + alt.end()
     # a unit is short; long runs are prose (keep the leading measure word if any)
-    if len(unit) > 6:
+    if len(unit) > 8:
         for w in sorted(_MEASURE, key=len, reverse=True):
             if unit.startswith(w):
                 return w, i + len(w)
@@ -343,6 +346,8 @@ def _per_before(s: str, start: int) -> str | None:
     """``每月``/``每人每月``/``每季度`` written before the number."""
     head = s[:start]
     pers = re.findall(r"每(" + "|".join(_PER_WORDS) + ")", head)
+    if not pers and re.search(r"(?:全年|年度内|每年度)", head):
+        return "年"  # 全年不少于4次 reads as ≥4次 per 年, like ≥每年4次
     return "/".join(pers) if pers else None
 
 

@@ -99,7 +99,10 @@ def clean_cell(text: str) -> str:
         text = _TAG.sub("", text)
     if "&" in text:
         text = _ENTITY_RE.sub(lambda m: _ENTITY[m.group(0)], text)
-    return text.replace("\u3000", " ").strip()
+    text = text.replace("\u3000", " ").strip()
+    if text.startswith(("**", "__")) and text.endswith(("**", "__")) and len(text) > 4:
+        text = text[2:-2].strip()  # Markdown bold around a whole cell or line
+    return text
 
 
 def split_line(line: str, delimiter: str | None) -> list[str]:
@@ -227,7 +230,7 @@ def mixed_rows(text: str) -> list[Row]:
     return rows
 
 
-_BLOCK_END = re.compile(r"</(p|div|h[1-6]|li|tr|section|header|footer|nav|span)\s*>", re.I)
+_BLOCK_END = re.compile(r"</(p|div|h[1-6]|li|tr|section|header|footer|nav)\s*>", re.I)
 
 
 def _block_text(html: str) -> str:

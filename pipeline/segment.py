@@ -89,9 +89,13 @@ def _issuer_line(text: str) -> str | None:
     m = re.match(
         r"^\s*(编制单位|填报单位|单位名称|预算单位|主管部门)[^:：]{0,8}[:：]\s*(.+)$", text
     )
-    if m and m.group(2).strip():
-        return m.group(2).strip()
-    return None
+    return clean_issuer(m.group(2)) if m else None
+
+
+def clean_issuer(value: str) -> str | None:
+    """An issuer cell or line without what follows it ("…局            单位：万元")."""
+    value = re.split(r"\s{2,}|\t|(?:金额)?单位[:：]|填报日期|日期[:：]", value.strip())[0]
+    return value.strip() or None
 
 
 def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
@@ -162,4 +166,7 @@ def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
         seg.tables.append(Table(n, knd, form, ttl, year, issuer, rows))
         seg.year = seg.year or year
         seg.issuer = seg.issuer or issuer
+    if seg.year is None:  # last resort: a year in the file name (…_2025.html)
+        m = re.search(r"(?<!\d)(20[0-9]{2})(?!\d)", doc.source)
+        seg.year = int(m.group(1)) if m else None
     return seg

@@ -93,3 +93,16 @@ def test_bad_inputs_do_not_sink_the_batch(tmp_path: Path):
         f"WHERE source = 'truncated.txt'"
     ).fetchone()[0]
     assert n == 8  # lines 32-36 and 38-40
+
+
+BLIND = sorted((HERE / "fixtures" / "blind").iterdir())
+
+
+@pytest.mark.parametrize("path", BLIND, ids=[p.name for p in BLIND])
+def test_blind_documents(tmp_path: Path, path: Path):
+    """Documents composed by someone who had not read the pipeline's code (other regions,
+    a Word-exported HTML page, a 自评表 in Markdown, naive PDF text with page footers)."""
+    gold = HERE / "fixtures" / "blind_gold" / f"{path.name}.gold.json"
+    totals, misses = ingest_and_score([path], [gold], tmp_path)
+    assert totals["matched_tables"] == totals["gold_tables"]
+    assert f1_of(totals) >= (0.85 if path.stem.endswith("_lines") else 0.95), misses
