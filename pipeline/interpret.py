@@ -1068,7 +1068,23 @@ def interpret(table: Table, cfg: Config) -> tuple[TableRecord, list[Finding]]:
     for line, code, msg, row_no in notes:
         findings.append(Finding("warning", code, msg, table.table_no, row_no, line))
     findings.extend(assess(rec, cfg))
+    rec.bbox = _table_bbox(table)
     return rec, findings
+
+
+def _table_bbox(table: Table) -> tuple[float, float, float, float] | None:
+    """The box of the table's rows on its first page (PDF points / image pixels)."""
+    grid = [r for r in table.rows if r.table_id is not None] or table.rows  # not page footers
+    page = grid[0].page
+    boxes = [r.bbox for r in grid if r.bbox is not None and r.page == page]
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
 
 
 def _fill_fields(rec: TableRecord, fs: FieldState, table: Table) -> None:

@@ -106,3 +106,14 @@ def test_blind_documents(tmp_path: Path, path: Path):
     totals, misses = ingest_and_score([path], [gold], tmp_path)
     assert totals["matched_tables"] == totals["gold_tables"]
     assert f1_of(totals) >= (0.85 if path.stem.endswith("_lines") else 0.95), misses
+
+
+def test_pdf_rows_carry_page_and_bbox(tmp_path: Path):
+    ingest_paths([HERE / "fixtures" / "pdf" / "continued_projects.pdf"], tmp_path)
+    con = duckdb.connect()
+    for name in ("targets", "indicators"):
+        missing, n = con.execute(
+            f"SELECT count(*) FILTER (page IS NULL OR bbox IS NULL), count(*) "
+            f"FROM read_parquet('{tmp_path}/{name}/**/*.parquet', hive_partitioning = true)"
+        ).fetchone()
+        assert n > 0 and missing == 0, name
