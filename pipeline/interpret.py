@@ -246,6 +246,14 @@ def update_tree(
     flags: list[str] = []
     notes: list[tuple[str, str]] = []
     if h.l1 is not None or h.l1_unknown is not None:
+        # the same level-1 written again on the next row (a table that repeats it on every
+        # row instead of merging it) continues its subtree; another one starts a new one
+        repeated = (
+            h.l1 is not None
+            and h.l2 is None
+            and state.l1 is not None
+            and state.l1.canonical == h.l1.canonical
+        )
         if h.l1 is not None:
             state.l1 = Level(h.l1.canonical, h.l1.raw, h.l1.score)
             if h.l1.score < 100:
@@ -263,7 +271,8 @@ def update_tree(
             else:
                 state.l1 = Level(raw, raw, None)
                 notes.append(("heading_unknown", f"level-1 {raw!r} is not in the schema"))
-        state.l2 = None
+        if not repeated:
+            state.l2 = None
     if h.l2 is not None:
         state.l2 = Level(h.l2.canonical, h.l2.raw, h.l2.score)
         if 0 < h.l2.score < 100:
@@ -818,6 +827,7 @@ def header_grid(row: Row, cfg: Config) -> Grid | None:
     return None
 
 
+_SEQ = re.compile(r"\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})[.、]?\s*")
 # page numbers and footers: "- 3 -", "— 8 —", "第 3 页", "3/12", "共12页第3页"
 _PAGE_NO = re.compile(
     r"\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?"
@@ -1144,8 +1154,11 @@ def parse_grid(
     roles = grid.content_roles if grid else DEFAULT_ROLES
     # token lists per row, with run-together cells split
     row_tokens: list[list[Token]] = []
+    numbered = grid is not None and "seq" in grid.roles.values()
     for row in rows:
         toks = [t for t in _tokens(row, cfg) if not _PAGE_NO.fullmatch(t.text)]
+        if numbered and toks and _SEQ.fullmatch(toks[0].text):
+            toks = toks[1:]  # the 序号 cell
         if header_grid(row, cfg) is not None:  # a header row may carry the first level-1
             toks = [t for t in toks if not cfg.header_role(t.text) and not cfg.is_section(t.text)]
         row_tokens.append(toks)

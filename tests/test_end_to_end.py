@@ -117,3 +117,17 @@ def test_pdf_rows_carry_page_and_bbox(tmp_path: Path):
             f"FROM read_parquet('{tmp_path}/{name}/**/*.parquet', hive_partitioning = true)"
         ).fetchone()
         assert n > 0 and missing == 0, name
+
+
+BLIND_PDF = sorted((HERE / "fixtures" / "blind_pdf").iterdir())
+
+
+@pytest.mark.parametrize("path", BLIND_PDF, ids=[p.name for p in BLIND_PDF])
+def test_blind_pdf_and_scan_layouts(tmp_path: Path, path: Path):
+    """The sample's tables in PDF and scan layouts composed without reading the code: a 序号
+    column, level-1 repeated on every row, tables flowing across pages with 第 N 页 footers."""
+    gold = HERE / "fixtures" / "blind_pdf_gold" / f"{path.name}.gold.json"
+    totals, misses = ingest_and_score([path], [gold], tmp_path)
+    assert totals["matched_tables"] == totals["gold_tables"]
+    assert totals["matched_rows"] == totals["gold_rows"], misses
+    assert f1_of(totals) >= 0.97, misses
