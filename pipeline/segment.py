@@ -130,10 +130,14 @@ def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
             continue
         label = _name_label(row, cfg)
         if label is not None:
-            if current is None or label in seen_name:
+            # a name field seen again, or a project name after a department's, starts the
+            # next (untitled) table
+            project_after_department = "项目" in label and any(
+                "项目" not in seen for seen in seen_name
+            )
+            if current is None or label in seen_name or project_after_department:
                 close()
-                if current is None or label in seen_name:
-                    title, kind = None, None
+                title, kind = None, None
                 current, seen_name = [], set()
             seen_name.add(label)
         if current is None:
