@@ -1150,6 +1150,8 @@ def parse_grid(
     notes: list[tuple[int, str, str, int | None]] = []
     out: list[Indicator] = []
     state = TreeState()
+    if grid is not None:
+        rows = fold_wrapped_lines(rows, grid, cfg)
     clean = grid is not None and _grid_is_clean(rows[1:] if rows else rows, grid, cfg)
     roles = grid.content_roles if grid else DEFAULT_ROLES
     # token lists per row, with run-together cells split
@@ -1228,6 +1230,57 @@ def _split_row(toks: list[Token], cfg: Config) -> list[Token]:
     ):
         return [Token(p, toks[0].col + k, toks[0].row) for k, p in enumerate(parts)]
     return toks
+
+
+def fold_wrapped_lines(rows: list[Row], grid: Grid, cfg: Config) -> list[Row]:
+    """Borderless PDF/scan grids come out one printed line per row, multi-line cells
+    centred on the line that holds the value.  Each line without a value (and that is not
+    a bare heading, i.e. a placeholder row) joins the nearer value line, by its position on
+    the page, and the texts of each column are joined in reading order."""
+    value_col = next((c for c, r in grid.roles.items() if r == "value"), None)
+    if (
+        value_col is None
+        or not rows
+        or any(r.bbox is None or len(r.cells) != grid.width for r in rows[1:])
+    ):
+        return rows
+    body = rows[1:]
+    anchors = [i for i, r in enumerate(body) if r.cells[value_col].text.strip()]
+
+    def heading_only(r: Row) -> bool:
+        texts = [t for t in r.texts if t]
+        return bool(texts) and all(classify(t, cfg) != (None, None) for t in texts)
+
+    loose = [
+        i
+        for i, r in enumerate(body)
+        if i not in set(anchors) and any(r.texts) and not heading_only(r)
+    ]
+    if len(anchors) < 2 or len(loose) < 0.3 * len(body):
+        return rows  # a ruled grid: wrapped text stays inside its cells
+    groups: dict[int, list[int]] = {a: [a] for a in anchors}
+    for i in loose:
+        before = max((a for a in anchors if a < i), default=None)
+        after = min((a for a in anchors if a > i), default=None)
+        if before is None or after is None:
+            target = after if before is None else before
+        else:
+            mid = body[i].bbox[1]
+            target = before if mid - body[before].bbox[1] <= body[after].bbox[1] - mid else after
+        groups[target].append(i)
+    out = [rows[0]]
+    used = {i for g in groups.values() for i in g}
+    for i, r in enumerate(body):
+        if i in groups:
+            members = sorted(groups[i], key=lambda k: body[k].bbox[1])
+            cells = [
+                Cell("".join(body[k].cells[c].text for k in members), conf=r.cells[c].conf)
+                for c in range(grid.width)
+            ]
+            out.append(Row(cells, r.line, r.page, r.table_id, r.bbox))
+        elif i not in used:
+            out.append(r)
+    return out
 
 
 def _dedupe(content: list[Token]) -> list[Token]:
