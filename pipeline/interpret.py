@@ -656,12 +656,15 @@ def _take_below(row: Row, cfg: Config, st: FieldState) -> bool:
     taken = False
     for name in dict.fromkeys(pending.values()):
         cols = [c for c, f in pending.items() if f == name]
-        exact = [c for c in cols if c < len(texts) and texts[c]]
-        near = [c + d for c in cols for d in (1, -1) if 0 <= c + d < len(texts) and texts[c + d]]
-        for c in exact or near[:1]:
-            if name not in st.values:
-                st.values[name] = texts[c]
-                taken = True
+        # a field labelled twice (年度绩效目标 … 年度目标) takes the column with text right
+        # under one of its labels before a neighbouring one
+        exact = [texts[c] for c in cols if c < len(texts) and texts[c]]
+        cell = (
+            exact[0] if exact else next(filter(None, (_cell_under(texts, c) for c in cols)), None)
+        )
+        if cell is not None and name not in st.values:
+            st.values[name] = cell
+            taken = True
     return taken
 
 
@@ -689,19 +692,15 @@ def read_execution(row: Row, cfg: Config, st: FieldState) -> bool:
     if first not in cfg.budget_execution_total and not (numbers and len(numbers) >= 3):
         return False
     for col, name in st.execution_cols.items():
-        for c in (col, col + 1, col - 1):
-            if (
-                0 <= c < len(texts)
-                and texts[c]
-                and _AMOUNT.fullmatch(norm_key(texts[c]).rstrip("%"))
-            ):
-                if name in ("planned", "adjusted", "executed"):
-                    v = amount_yuan(texts[c], st.unit_hint)
-                else:
-                    v = _percent(texts[c])
-                if v is not None:
-                    st.execution[name] = v
-                break
+        cell = _cell_under(texts, col, _is_amount)
+        if cell is None:
+            continue
+        if name in ("planned", "adjusted", "executed"):
+            v = amount_yuan(cell, st.unit_hint)
+        else:
+            v = _percent(cell)
+        if v is not None:
+            st.execution[name] = v
     return True
 
 
@@ -722,12 +721,24 @@ def _take_pending(row: Row, st: FieldState) -> bool:
         st.pending = {}
         return False
     for col, (kind, key, unit) in st.pending.items():
-        for c in (col, col + 1, col - 1):
-            if 0 <= c < len(texts) and texts[c] and _AMOUNT.fullmatch(norm_key(texts[c])):
-                _store_budget(st, kind, key, texts[c], unit)
-                break
+        cell = _cell_under(texts, col, _is_amount)
+        if cell is not None:
+            _store_budget(st, kind, key, cell, unit)
     st.pending = {}
     return True
+
+
+def _is_amount(text: str) -> bool:
+    return bool(_AMOUNT.fullmatch(norm_key(text).rstrip("%")))
+
+
+def _cell_under(texts: list[str], col: int, accept=None) -> str | None:  # noqa: ANN001
+    """The cell of a values row that belongs to the label in column ``col`` of the row
+    above: that column, else the next, else the previous (merged or drifted cells)."""
+    for c in (col, col + 1, col - 1):
+        if 0 <= c < len(texts) and texts[c] and (accept is None or accept(texts[c])):
+            return texts[c]
+    return None
 
 
 def _unit_hint(texts: list[str], cfg: Config, st: FieldState) -> None:
