@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline import read_ocr  # noqa: E402
 from pipeline.model import Row  # noqa: E402
+from pipeline.readers import ocr as read_ocr  # noqa: E402
 
 SCAN = ROOT / "tests" / "fixtures" / "scan"
 GOLD = ROOT / "tests" / "gold_scan"

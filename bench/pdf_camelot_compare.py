@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.read_pdf import read_pdf  # noqa: E402
+from pipeline.readers.pdf import read_pdf  # noqa: E402
 
 FIX = ROOT / "tests" / "fixtures" / "pdf"
 GOLD = ROOT / "tests" / "gold_pdf"

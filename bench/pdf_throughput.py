@@ -32,14 +32,14 @@ def child(mode: str, folder: Path, out: Path) -> None:
     t0 = time.perf_counter()
     pages = 0
     if mode == "read":
-        from pipeline.read_pdf import read_pdf
+        from pipeline.readers.pdf import read_pdf
 
         t0 = time.perf_counter()
         for f in files:
             doc = read_pdf(f, f.read_bytes())
             pages += doc.n_pages or 0
     else:
-        from pipeline.read_pdf import page_text_status
+        from pipeline.readers.pdf import page_text_status
         from pipeline.run import ingest_paths
 
         pages = sum(len(page_text_status(f)) for f in files)

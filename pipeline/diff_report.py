@@ -22,8 +22,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Any
 
+from .common import doc_id_of
 from .diff import Change, DiffResult, Place, fmt, where
-from .read import IMAGE_SUFFIXES, OFFICE_SUFFIXES, PDF_SUFFIXES, decode, doc_id_of
+from .readers import reader_for
+from .readers.text import decode
 
 CONTEXT_LINES = 2  # text lines shown above and below a row
 MAX_TABLE_LINES = 10  # lines shown for a whole table
@@ -102,12 +104,13 @@ class Snippets:
             return f'<div class="snip">{head}<div class="na">{esc(src.problem or "")}</div></div>'
         cls = "snip"
         suffix = src.path.suffix.lower()
+        family = reader_for(src.path, src.data[:1024]).name
         try:
-            if suffix in PDF_SUFFIXES or src.data[:5] == b"%PDF-":
+            if family == "pdf":
                 body, cls = self._crop_pdf(src, p), "snip img"
-            elif suffix in IMAGE_SUFFIXES:
+            elif family == "image":
                 body, cls = self._crop_image(src, p), "snip img"
-            elif p.form in ("xlsx", "xls", "docx", "xlsm") or suffix in (".xlsx", ".xls", ".docx"):
+            elif family not in ("text", "html"):
                 body = f'<div class="na">no snippet for {esc(suffix)} sources</div>'
             else:
                 body = self._text(src, p, marks or [])
@@ -120,9 +123,7 @@ class Snippets:
         src = self.source(p)
         if src.data is None or src.path is None or p.line is None:
             return []
-        if src.path.suffix.lower() in PDF_SUFFIXES | IMAGE_SUFFIXES | OFFICE_SUFFIXES:
-            return []
-        if src.data[:5] == b"%PDF-":
+        if reader_for(src.path, src.data[:1024]).name not in ("text", "html"):
             return []
         if src.path not in self._lines:
             text, _ = decode(src.data, src.path.name)

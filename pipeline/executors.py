@@ -66,7 +66,7 @@ def _init_worker(cfg: Config, threads: int | None = None) -> None:
     _CFG = cfg
     if threads:
         # share the cores between workers: the OCR runtime would otherwise use all of them
-        # in every worker (read_ocr reads this when it is first imported)
+        # in every worker (readers.ocr reads this when it is first imported)
         os.environ["JIXIAO_OCR_THREADS"] = str(threads)
 
 

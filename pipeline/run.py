@@ -58,12 +58,13 @@ from pathlib import Path
 import pyarrow as pa
 
 from . import __version__
+from .common import doc_id_of
 from .config import Config, load_config
 from .direction import assign_directions, load_directions
 from .interpret import interpret
 from .keys import assign_keys
 from .model import DocResult, Finding, ReadError, TableRecord
-from .read import IMAGE_SUFFIXES, OFFICE_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES, read_document
+from .readers import SUPPORTED_SUFFIXES, read_document
 from .segment import segment
 from .validate import validate
 from .write import (
@@ -84,7 +85,7 @@ from .write import (
     write_window,
 )
 
-SUPPORTED = (TEXT_SUFFIXES - {""}) | PDF_SUFFIXES | OFFICE_SUFFIXES | IMAGE_SUFFIXES
+SUPPORTED = SUPPORTED_SUFFIXES
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 DEFAULT_PART_DOCS = 200
@@ -233,8 +234,6 @@ def _failed(
     form: str | None = None,
 ) -> DocResult:
     if doc_id is None:
-        from .read import doc_id_of
-
         try:
             doc_id = doc_id_of(p.read_bytes())
         except OSError:

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.model import ReadError
-from pipeline.read import html_table_rows, read_document, split_line
+from pipeline.readers import read_document
+from pipeline.readers.html import html_table_rows
+from pipeline.readers.text import split_line
 
 SAMPLE_LINES = "项目名称\t春节慰问专项经费\n<b>指标</b>\t产出指标\t\n"
 

@@ -1,4 +1,4 @@
-"""Tests of the OCR reader (pipeline.read_ocr).
+"""Tests of the OCR reader (pipeline.readers.ocr).
 
 In:  synthetic images drawn here (pure-function tests, no OCR), and the scan fixtures in
      tests/fixtures/scan/ with their gold in tests/gold_scan/ (OCR tests, ~3 s a page).
@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline.read_ocr import (
+from pipeline.readers.ocr import (
     LOW_CONF,
     TextBox,
     binarize,
@@ -247,7 +247,7 @@ def _ocr_once_per_page():
     once (keyed by its pixels) to keep the module well under a minute."""
     import hashlib
 
-    from pipeline import read_ocr
+    from pipeline.readers import ocr as read_ocr
 
     real = read_ocr.run_ocr
     cache: dict[str, list[TextBox]] = {}
@@ -348,7 +348,7 @@ def test_read_pdf_pages_ocr_imageonly() -> None:
 
 @needs_ocr
 def test_ocr_missing_pages_completes_mixed_pdf() -> None:
-    read_pdf = pytest.importorskip("pipeline.read_pdf").read_pdf
+    read_pdf = pytest.importorskip("pipeline.readers.pdf").read_pdf
     p = ROOT / "fixtures" / "pdf_scan" / "scanned_page2.pdf"
     if not p.exists():
         pytest.skip(f"{p} not there")

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.model import ReadError, Row, SourceDoc
-from pipeline.read import read_document
-from pipeline.read_office import display, format_number, read_office
+from pipeline.readers import read_document
+from pipeline.readers.office import display, format_number, read_office
 
 OFFICE = Path(__file__).resolve().parent / "fixtures" / "office"
 GOLD = Path(__file__).resolve().parent / "gold_office"

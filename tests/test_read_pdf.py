@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.model import ReadError, Row, SourceDoc
-from pipeline.read import read_document
-from pipeline.read_pdf import (
+from pipeline.readers import read_document
+from pipeline.readers.pdf import (
     clean_text,
     join_lines,
     page_text_status,

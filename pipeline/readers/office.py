@@ -35,9 +35,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from .model import Cell, Finding, ReadError, Row, SourceDoc
-from .read import doc_id_of
-from .read_pdf import clean_text, join_lines
+from ..common import clean_text, doc_id_of, join_lines
+from ..model import Cell, Finding, ReadError, Row, SourceDoc
+from .base import Reader
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TITLE = re.compile(
@@ -568,3 +568,11 @@ def read_office(path: Path, data: bytes) -> SourceDoc:
         n_pages=n_pages,
         findings=findings,
     )
+
+
+READER = Reader(
+    "office",
+    frozenset({".xlsx", ".xlsm", ".xls", ".docx"}),
+    read_office,
+    magic=(b"PK\x03\x04", _OLE),
+)

@@ -56,8 +56,9 @@ from typing import Any
 
 import numpy as np
 
-from .model import OCR_LOW_CONF, Cell, Finding, ReadError, Row, SourceDoc
-from .read import doc_id_of
+from ..common import doc_id_of
+from ..model import OCR_LOW_CONF, Cell, Finding, ReadError, Row, SourceDoc
+from .pdf import PDF_NO_TEXT_CODES
 
 # threads for OCR: all cores (up to 4) in one process; a share of them in a worker pool
 _THREADS = int(os.environ.get("JIXIAO_OCR_THREADS") or 0) or max(1, min(os.cpu_count() or 1, 4))
@@ -1296,9 +1297,6 @@ def read_pdf_pages_ocr(
     finally:
         pdf.close()
     return rows
-
-
-PDF_NO_TEXT_CODES = ("pdf_page_no_text", "pdf_no_text_map")
 
 
 def ocr_missing_pages(doc: SourceDoc, path: Path, data: bytes) -> SourceDoc:

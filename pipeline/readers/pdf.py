@@ -40,8 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import BBox, Cell, Finding, ReadError, Row, SourceDoc
-from .read import doc_id_of
+from ..common import clean_text, doc_id_of, join_lines
+from ..model import BBox, Cell, Finding, ReadError, Row, SourceDoc
+from .base import Reader
 
 TABLE_SETTINGS = {
     "vertical_strategy": "lines",
@@ -52,10 +53,6 @@ TABLE_SETTINGS = {
 }
 BAD_MAP_SHARE = 0.3  # share of unmapped characters above which a page is unreadable
 
-_CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3200-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK_SPACE = re.compile(f"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
-_MULTI_SPACE = re.compile(r"[ \t]{2,}")
-_CID = re.compile(r"\(cid:\d+\)")
 _PAGE_NO = re.compile(
     r"^[\s\-—–_·•]*(第\s*)?(\d{1,4}|[ivxlcdmIVXLCDM]{1,6})\s*(页)?"
     r"(\s*[/／]\s*(共\s*)?\d{1,4}\s*(页)?)?[\s\-—–_·•]*$"
@@ -76,34 +73,6 @@ def _is_bad(text: str) -> bool:
     if text.startswith("(cid:"):
         return True
     return any("\ue000" <= ch <= "\uf8ff" for ch in text)
-
-
-def _is_letter(ch: str) -> bool:
-    return ch.isascii() and ch.isalpha()
-
-
-def join_lines(lines: Iterable[str]) -> str:
-    """Join the wrapped lines of one cell: ``''`` (Chinese wraps anywhere, numbers too),
-    a space only between two Latin letters."""
-    out = ""
-    for line in lines:
-        line = line.strip()
-        if not line:
-            continue
-        if out and _is_letter(out[-1]) and _is_letter(line[0]):
-            out += " "
-        out += line
-    return clean_text(out)
-
-
-def clean_text(text: str) -> str:
-    """Drop ``(cid:N)`` debris and spaces between CJK characters; collapse spaces."""
-    if "(cid:" in text:
-        text = _CID.sub("", text)
-    text = text.replace("\u3000", " ")
-    text = _CJK_SPACE.sub("", text)
-    text = _MULTI_SPACE.sub(" ", text)
-    return text.strip()
 
 
 @dataclass(slots=True)
@@ -882,3 +851,20 @@ def pages_without_text(pdf: Any) -> list[int]:
     pages are in ``SourceDoc.findings`` (codes ``pdf_page_no_text`` / ``pdf_no_text_map``,
     ``Finding.page``), so a router need not open the file twice."""
     return [n for n, s in page_text_status(pdf).items() if s in ("no_text", "no_map")]
+
+
+PDF_NO_TEXT_CODES = ("pdf_page_no_text", "pdf_no_text_map")
+
+
+def read_pdf_document(path: Path, data: bytes) -> SourceDoc:
+    """The text layer of every page; pages without one (or without a Unicode map) are
+    read by OCR (``readers.ocr``, imported only then)."""
+    doc = read_pdf(path, data)
+    if any(f.code in PDF_NO_TEXT_CODES and f.page for f in doc.findings):
+        from .ocr import ocr_missing_pages
+
+        doc = ocr_missing_pages(doc, path, data)
+    return doc
+
+
+READER = Reader("pdf", frozenset({".pdf"}), read_pdf_document, magic=(b"%PDF-",), magic_within=1024)
