@@ -28,6 +28,9 @@ class Cell:
     bbox: BBox | None = None
     conf: float | None = None  # OCR confidence 0..1; None when the text is not OCR output
     ref: str | None = None  # reader-specific address, e.g. "Sheet1!B7" or "table 2 r3c4"
+    # where the reader knows merged cells (``Row.spans``): "up" for a cell covered by a
+    # merged cell above it (its text is that cell's), "left" for one covered from the left
+    covered: str | None = None
 
 
 @dataclass(slots=True)
@@ -46,6 +49,9 @@ class Row:
     page: int | None = None
     table_id: int | None = None
     bbox: BBox | None = None
+    # True when the reader knows this row's merged cells (xlsx ranges, docx vMerge and
+    # gridSpan, HTML rowspan/colspan): an empty cell not ``covered`` is then truly empty
+    spans: bool = False
 
     @property
     def texts(self) -> list[str]:

@@ -28,7 +28,7 @@ def html_table_rows(fragment: str, first_line: int, table_id: int) -> list[Row]:
     except Exception:  # lxml raises several types on broken markup
         return text_rows(_TAG.sub("\t", fragment), first_line)
     grid: dict[tuple[int, int], tuple[str, int]] = {}
-    covered: set[tuple[int, int]] = set()
+    covered: dict[tuple[int, int], str] = {}  # position -> "up" | "left"
     trs = [tr for tr in root.iter("tr") if _own_table(tr, root)]
     for r, tr in enumerate(trs):
         c = 0
@@ -44,17 +44,19 @@ def html_table_rows(fragment: str, first_line: int, table_id: int) -> list[Row]:
             for dr in range(rs):
                 for dc in range(cs):
                     if dr or dc:
-                        covered.add((r + dr, c + dc))
+                        covered.setdefault((r + dr, c + dc), "up" if dr else "left")
             c += cs
     n_rows = len(trs)
     n_cols = 1 + max((c for _, c in list(grid) + list(covered)), default=0)
     rows: list[Row] = []
     for r in range(n_rows):
-        cells = [Cell(grid.get((r, c), ("", 0))[0]) for c in range(n_cols)]
+        cells = [
+            Cell(grid.get((r, c), ("", 0))[0], covered=covered.get((r, c))) for c in range(n_cols)
+        ]
         lines = [grid[(r, c)][1] for c in range(n_cols) if (r, c) in grid]
         if any(x.text for x in cells):
             line = min(lines) if lines else (rows[-1].line if rows else first_line)
-            rows.append(Row(cells, line=line, table_id=table_id))
+            rows.append(Row(cells, line=line, table_id=table_id, spans=True))
     return rows
 
 

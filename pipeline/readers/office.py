@@ -142,9 +142,15 @@ class _SheetGrid:
     """A sheet's visible cells as a dense grid of display strings plus their refs."""
 
     def __init__(
-        self, title: str, rows: list[int], cols: list[int], values: dict[tuple[int, int], str]
+        self,
+        title: str,
+        rows: list[int],
+        cols: list[int],
+        values: dict[tuple[int, int], str],
+        covered: dict[tuple[int, int], str],
     ) -> None:
         self.title = title
+        self.covered = covered  # (row, col) -> "up" | "left" for cells inside a merged range
         self.rows = rows  # 1-based sheet row numbers, visible, in order
         self.cols = cols  # 1-based sheet column numbers, visible, in order
         self.values = values  # (row, col) -> text, "" for covered cells
@@ -164,7 +170,10 @@ def _sheet_rows(
     table: int | None = None
     line = first_line
     for r in grid.rows:
-        cells = [Cell(grid.values.get((r, c), ""), ref=grid.ref(r, c)) for c in grid.cols]
+        cells = [
+            Cell(grid.values.get((r, c), ""), ref=grid.ref(r, c), covered=grid.covered.get((r, c)))
+            for c in grid.cols
+        ]
         filled = [x for x in cells if x.text]
         if not filled:
             continue
@@ -177,9 +186,21 @@ def _sheet_rows(
         if table is None:
             table = next_table
             next_table += 1
-        out.append(Row(cells, line=line, page=page, table_id=table))
+        out.append(Row(cells, line=line, page=page, table_id=table, spans=True))
         line += 1
     return out, next_table
+
+
+def _covered(ranges) -> dict[tuple[int, int], str]:  # noqa: ANN001
+    """Cells inside merged ranges (1-based, end-exclusive ``(r0, r1, c0, c1)``) other than
+    their top-left one: ``"up"`` below the first row of the range, else ``"left"``."""
+    out: dict[tuple[int, int], str] = {}
+    for r0, r1, c0, c1 in ranges:
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                if (r, c) != (r0, c0):
+                    out[(r, c)] = "up" if r > r0 else "left"
+    return out
 
 
 def _trim(
@@ -225,12 +246,10 @@ def _xlsx_grids(name: str, data: bytes) -> tuple[list[tuple[int, _SheetGrid]], l
                 if v is None or (isinstance(v, str) and not v.strip()):
                     continue
                 values[(r, c)] = display(v, cell.number_format)
-            covered: set[tuple[int, int]] = set()
-            for rng in ws.merged_cells.ranges:
-                for r in range(rng.min_row, rng.max_row + 1):
-                    for c in range(rng.min_col, rng.max_col + 1):
-                        if (r, c) != (rng.min_row, rng.min_col):
-                            covered.add((r, c))
+            covered = _covered(
+                (rng.min_row, rng.max_row + 1, rng.min_col, rng.max_col + 1)
+                for rng in ws.merged_cells.ranges
+            )
             for pos in covered:
                 values.pop(pos, None)
             if not values:
@@ -249,7 +268,7 @@ def _xlsx_grids(name: str, data: bytes) -> tuple[list[tuple[int, _SheetGrid]], l
                 cols,
                 {k: v for k, v in values.items() if k[0] not in hidden_r and k[1] not in hidden_c},
             )
-            grids.append((idx, _SheetGrid(ws.title, rows, cols, values)))
+            grids.append((idx, _SheetGrid(ws.title, rows, cols, values, covered)))
     finally:
         wb.close()
     return grids, findings
@@ -311,16 +330,13 @@ def _xls_grids(name: str, data: bytes) -> tuple[list[tuple[int, _SheetGrid]], li
                 )
             )
             continue
-        covered: set[tuple[int, int]] = set()
-        for rlo, rhi, clo, chi in sh.merged_cells:
-            for r in range(rlo, rhi):
-                for c in range(clo, chi):
-                    if (r, c) != (rlo, clo):
-                        covered.add((r, c))
+        covered = _covered(
+            (rlo + 1, rhi + 1, clo + 1, chi + 1) for rlo, rhi, clo, chi in sh.merged_cells
+        )
         values: dict[tuple[int, int], str] = {}
         for r in range(sh.nrows):
             for c in range(sh.ncols):
-                if (r, c) in covered:
+                if (r + 1, c + 1) in covered:
                     continue
                 cell = sh.cell(r, c)
                 text = _xls_display(book, cell)
@@ -337,7 +353,7 @@ def _xls_grids(name: str, data: bytes) -> tuple[list[tuple[int, _SheetGrid]], li
             cols,
             {k: v for k, v in values.items() if k[0] not in hidden_r and k[1] not in hidden_c},
         )
-        grids.append((idx + 1, _SheetGrid(sh.name, rows, cols, values)))
+        grids.append((idx + 1, _SheetGrid(sh.name, rows, cols, values, covered)))
     return grids, findings
 
 
@@ -458,8 +474,9 @@ class _DocxReader:
                 cont = (vm is not None and vm != "restart") or (hm is not None and hm != "restart")
                 text = "" if cont else self._cell_text(tc)
                 ref = f"table {t_no} r{r_idx + 1}c{len(cells) + 1}"
-                cells.append(Cell(text, ref=ref))
-                cells.extend(Cell("") for _ in range(span - 1))
+                how = "up" if vm is not None and vm != "restart" else ("left" if cont else None)
+                cells.append(Cell(text, ref=ref, covered=how))
+                cells.extend(Cell("", covered=how or "left") for _ in range(span - 1))
             cells.extend(Cell("") for _ in range(after))
             pages.append(self.page)
             self.page += self._breaks(tr)
@@ -469,7 +486,9 @@ class _DocxReader:
             if not any(c.text for c in cells):
                 continue
             cells = cells + [Cell("") for _ in range(width - len(cells))]
-            self.rows.append(Row(cells, line=len(self.rows) + 1, page=page, table_id=tid))
+            self.rows.append(
+                Row(cells, line=len(self.rows) + 1, page=page, table_id=tid, spans=True)
+            )
         if len(self.rows) == n:
             self.next_table -= 1
 
