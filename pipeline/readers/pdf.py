@@ -337,9 +337,26 @@ def _open_sides(page) -> list[dict]:
         )
         if not inner:
             continue
+        ys = sorted(e["top"] for e in rules)
         for x in (x0, x1):
+            # a rule that runs on past this end (a wider table part above or below)
+            # shows that the end is no side there: only stretches between two rules of
+            # the stack with no such rule between them can be open sides
+            crossing = [
+                e["top"] for e in h if e["x0"] < x - 3 < x + 3 < e["x1"] and top < e["top"] < bottom
+            ]
+            spans = [
+                (a, b)
+                for a, b in zip(ys, ys[1:], strict=False)
+                if not any(a < y < b for y in crossing)
+            ]
             border = _union((e["top"], e["bottom"]) for e in v if abs(e["x0"] - x) <= 3)
-            for a, b in _minus(inner, border):
+            allowed = _union(spans)
+            gaps = _minus(inner, border)
+            gaps = [
+                (max(a, c), min(b, d)) for a, b in gaps for c, d in allowed if min(b, d) > max(a, c)
+            ]
+            for a, b in gaps:
                 if b - a > 5:
                     out.append(
                         {
