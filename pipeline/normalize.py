@@ -13,10 +13,13 @@ raises: any string gives a ``Value``.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+import cn2an
 
 from .model import Value
 
@@ -128,7 +131,7 @@ _CN_DIGIT = {
     "八": 8,
     "九": 9,
 }
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _CN_NUM_CHARS = "".join(_CN_DIGIT) + "".join(_CN_UNIT)
 # measure words that may follow a Chinese numeral (so 进一步 or 一般 are not numbers)
 _MEASURE = (
@@ -136,7 +139,7 @@ _MEASURE = (
     "周 小时 分钟 元 万元 亿元 名 户 组 本 张 处 公里 千米 米 亩 吨 平方米 课时 学时 类 种 轮 "
     "部 支 门 类 位 只 头 棵 株 所 栋 盏 块 根 辆次 架次 趟 园 村 镇 校 片 %"
 ).split()
-_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+"
+_NUM = r"(?:\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d{1,3}(?![\d.]))?"
 _CN_NUM = f"[{_CN_NUM_CHARS}]+"
 _RANGE_SEP = r"\s*(?:-|~|～|—|–|－|至|到)\s*"
 _UNIT_CHARS = r"[^\d\s/／,，、;；:：()（）\[\]【】<>=≥≤≧≦~～\-—–－。.!！?？+×÷*\"“”'‘’]"
@@ -204,7 +207,13 @@ _PER_WORDS = (
     "公里",
     "吨",
 )
-_YEAR_DATE = re.compile(r"(19|20)\d\d\s*年\s*(\d{1,2}\s*月|底|末|初|中|上半年|下半年|年底|前)")
+_YEAR_DATE = re.compile(
+    r"(19|20)\d\d\s*年\s*(\d{1,2}\s*月|底|末|初|中|上半年|下半年|年底|前|全年|内|以前|之前|度内)"
+)
+# a calendar deadline without 每 (6月30日前, 11月底前, 12月31日): qualitative (SPEC §3)
+_MONTH_DATE = re.compile(
+    r"(?<!每)(?<![\d月])(1[0-2]|0?[1-9])月(?:份)?(?:\d{1,2}[日号]|底|末|中旬|上旬|下旬)"
+)
 _ISO_DATE = re.compile(r"(19|20)\d\d[-/.]\d{1,2}([-/.]\d{1,2})?")
 _PAREN_UNIT = re.compile(r"[（(]\s*([^()（）]{1,6}?)\s*[)）]\s*$")
 
@@ -219,26 +228,38 @@ class _Quantity:
 
 
 def chinese_numeral(s: str) -> float | None:
-    """Value of a Chinese numeral such as 十, 十二, 二十, 一百零五, 三千五百; None if not one."""
-    if not s or any(ch not in _CN_DIGIT and ch not in _CN_UNIT for ch in s):
+    """Value of a Chinese numeral (十, 十二, 一百零五, 三千五百, 一万, 三万五千); None if
+    ``s`` is not one.  cn2an reads it in strict mode, so 二三 or 进一步 are not numbers."""
+    if not s or any(ch not in _CN_NUM_CHARS for ch in s):
         return None
-    total, digit = 0, None
-    for ch in s:
-        if ch in _CN_DIGIT:
-            if digit is not None and _CN_DIGIT[ch] != 0 and digit != 0:
-                return None  # 二三: not a numeral we read
-            digit = _CN_DIGIT[ch]
-        else:
-            mult = _CN_UNIT[ch]
-            total += (1 if digit is None else digit) * mult
-            digit = None
-    if digit is not None:
-        total += digit
-    return float(total)
+    try:
+        return float(cn2an.cn2an(s.replace("两", "二"), "strict"))
+    except (ValueError, KeyError, IndexError):
+        return None
 
 
 _KEEP = {"²": "\x01", "³": "\x02"}  # m² and m³ are units, not m2 and m3
 _RESTORE = {v: k for k, v in _KEEP.items()}
+
+
+# signs NFKC leaves alone: box-drawing and other look-alike equals signs, full-width %
+_FOLD = str.maketrans({"═": "=", "＝": "=", "〓": "=", "％": "%", "﹪": "%", "⩾": "≥", "⩽": "≤"})
+_FRACTION = re.compile(r"(\d+)⁄(\d+)")
+_PERCENT_WORDS = re.compile(f"百分之([{_CN_NUM_CHARS}点]+)")
+
+
+def _fraction(a: str, b: str) -> str:
+    return f"{int(a) / int(b):g}" if int(b) else f"{a}/{b}"
+
+
+def _percent_words(m: re.Match[str]) -> str:
+    words = m.group(1)
+    whole, _, frac = words.partition("点")
+    v = chinese_numeral(whole)
+    if v is None or (frac and any(ch not in _CN_DIGIT for ch in frac)):
+        return m.group(0)
+    text = f"{v:g}" + ("." + "".join(str(_CN_DIGIT[ch]) for ch in frac) if frac else "")
+    return text + "%"
 
 
 def _prepare(text: str) -> str:
@@ -247,7 +268,12 @@ def _prepare(text: str) -> str:
     if "\x01" in s or "\x02" in s:
         s = "".join(_RESTORE.get(ch, ch) for ch in s)
     s = re.sub(r"\s+", "", s)
-    return s.replace("％", "%")
+    s = s.translate(_FOLD)
+    if "⁄" in s:  # a vulgar fraction after NFKC: ½ → 1⁄2 → 0.5
+        s = _FRACTION.sub(lambda m: _fraction(m.group(1), m.group(2)), s)
+    if "百分之" in s:  # 百分之九十五 → 95%
+        s = _PERCENT_WORDS.sub(_percent_words, s)
+    return s
 
 
 def _find_prefix_op(s: str) -> tuple[str | None, int]:
@@ -276,7 +302,7 @@ def _numbers(s: str) -> list[re.Match[str]]:
     for m in _QTY.finditer(s):
         a = m.group("a")
         if not a[0].isdigit() and a[0] != ".":
-            tail = s[m.end("a") :]
+            tail = s[m.end() :] if m.group("b") else s[m.end("a") :]
             before = s[: m.start("a")]
             if not any(tail.startswith(w) for w in _MEASURE) and tail:
                 continue
@@ -301,8 +327,22 @@ def _find_quantity(s: str) -> tuple[_Quantity | None, list[re.Match[str]]]:
     if a is None:
         return None, ms
     b = _parse_number(m.group("b")) if m.group("b") else None
+    start = m.start("a")
+    if _negative(s, start):
+        a, start = -a, start - 1
     end = m.end("b") if m.group("b") else m.end("a")
-    return _Quantity(a, b, m.start("a"), end, len(ms)), ms
+    return _Quantity(a, b, start, end, len(ms)), ms
+
+
+def _negative(s: str, i: int) -> bool:
+    """A minus sign just before the number at ``i``: at the start or after an operator
+    (``-5%``, ``≤-5%``), not the dash of a range (``80%-90%``) or of a code."""
+    if i == 0 or s[i - 1] not in "-−－":
+        return False
+    before = s[: i - 1]
+    return (
+        not before or before[-1] in "≥≤><=≧≦" or before.endswith(tuple(w for w, _ in _PREFIX_OPS))
+    )
 
 
 def _read_unit(s: str, i: int) -> tuple[str, int]:
@@ -337,9 +377,22 @@ def _per_after_slash(s: str, j: int) -> tuple[str | None, int]:
             k += 1
         if k == j + 1:
             break
-        parts.append(s[j + 1 : k])
+        part = s[j + 1 : k]
+        # 60户/人.月 (or 人·月): per 人 per 月
+        dot = re.match(r"([^\d.·]{1,3})[.·]([^\d.·]{1,3})$", part + s[k : k + 3])
+        if dot and s[k : k + 1] in ".·":
+            part, k = f"{dot.group(1)}/{dot.group(2)}", k + 1 + len(dot.group(2))
+        parts.append(part)
         j = k
     return ("/".join(parts) if parts else None), j
+
+
+def _per_words_after(s: str, j: int) -> tuple[str | None, int]:
+    """``每人每月`` written after the unit (≥200元每人每月 → per 人/月)."""
+    m = re.match(r"(?:每(?:" + "|".join(_PER_WORDS) + "))+", s[j:])
+    if not m:
+        return None, j
+    return "/".join(re.findall("每(" + "|".join(_PER_WORDS) + ")", m.group(0))), j + m.end()
 
 
 def _per_before(s: str, start: int) -> str | None:
@@ -356,7 +409,7 @@ def _normalize_cached(raw: str, name: str) -> Value:
     s = _prepare(raw)
     if not s:
         return Value(raw=None)
-    if _YEAR_DATE.search(s) or _ISO_DATE.search(s):
+    if _YEAR_DATE.search(s) or _ISO_DATE.search(s) or _MONTH_DATE.match(s.lstrip("在于截至到")):
         return Value(raw=raw, kind="qualitative")
     op, oplen = _find_prefix_op(s)
     qty, matches = _find_quantity(s)
@@ -393,7 +446,16 @@ def _normalize_cached(raw: str, name: str) -> Value:
             if m_unit:
                 unit = m_unit.group(2)
         op = "range"
+    if not unit or unit == "%":
+        # a unit written in brackets after the number: =100.00(%), 12.50(万吨); a note
+        # in brackets after a unit is not one: %(百分比)
+        pu = re.match(r"[(（]([^()（）\d]{1,6})[)）]", s[j:])
+        if pu:
+            unit = unit or pu.group(1)
+            j += pu.end()
     per, j2 = _per_after_slash(s, j)
+    if per is None:
+        per, j2 = _per_words_after(s, j2)
     if per is None:
         per = _per_before(s, qty.start)
     if op is None or op == "=":
@@ -406,6 +468,13 @@ def _normalize_cached(raw: str, name: str) -> Value:
                 break
     if op is None:
         op = "="
+    value, value_max = qty.value, qty.value_max
+    if not math.isfinite(value) or (value_max is not None and not math.isfinite(value_max)):
+        flags.append("value_overflow")  # more digits than a float holds: keep the text only
+        value, value_max = None, None
+    elif value_max is not None and value_max < value:
+        flags.append("range_reversed")  # 100至95%: bounds kept in order, the row flagged
+        value, value_max = value_max, value
     numbers_outside = [m for m in matches if m.start() >= j2 or m.end() <= qty.start]
     if numbers_outside and len(matches) > 1:
         flags.append("multiple_values")
@@ -416,8 +485,8 @@ def _normalize_cached(raw: str, name: str) -> Value:
     return Value(
         raw=raw,
         op=op,
-        value=qty.value,
-        value_max=qty.value_max,
+        value=value,
+        value_max=value_max,
         unit=unit or None,
         per=per,
         kind="numeric",
