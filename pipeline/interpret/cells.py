@@ -1,0 +1,317 @@
+"""Cell types: what a cell's text looks like (value, operator, unit, number, worded target).
+
+In:  cell texts.  Out: predicates and spans used by the aligners (``align``, ``stream``)
+and the page-number / sequence patterns.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..config import norm_key
+from ..model import Row
+from ..normalize import looks_numeric
+
+_QUAL_WORDS = (
+    "提升",
+    "提高",
+    "增强",
+    "改善",
+    "合规",
+    "达标",
+    "完成",
+    "保障",
+    "到位",
+    "有效",
+    "稳定",
+    "持续",
+    "良好",
+    "明显",
+    "显著",
+    "规范",
+    "及时",
+    "满意",
+    "下降",
+    "降低",
+    "减少",
+    "扩大",
+    "加强",
+    "优化",
+    "按时",
+    "按期",
+    "准确",
+    "符合",
+    "逐步",
+    "进一步",
+    "较好",
+    "高效",
+    "安全",
+    "正常",
+    "顺利",
+    "可控",
+    "落实",
+    "促进",
+    "不超",
+    "无",
+    "是",
+    "否",
+    "好",
+    "高",
+    "优",
+    "达到",
+    "实现",
+    "确保",
+    "加深",
+    "整洁",
+    "舒适",
+    "改进",
+)
+
+
+_SENTENCE = re.compile(r"[，。；;：:,]")
+
+
+_OP_TOKEN = {
+    "≥",
+    "≤",
+    ">",
+    "<",
+    "=",
+    ">=",
+    "<=",
+    "＝",
+    "＞",
+    "＜",
+    "≧",
+    "≦",
+    "无",
+    "定性",
+    "大于",
+    "小于",
+    "等于",
+    "大于等于",
+    "小于等于",
+    "/",
+    "-",
+}
+
+
+@dataclass(slots=True)
+class Token:
+    text: str
+    col: int
+    row: Row
+
+
+def is_value_like(text: str) -> bool:
+    return looks_numeric(text) and len(norm_key(text)) <= 24
+
+
+def is_qualitative_value(text: str) -> bool:
+    k = norm_key(text)
+    return 1 <= len(k) <= 10 and not _SENTENCE.search(k) and any(w in k for w in _QUAL_WORDS)
+
+
+def _is_op(text: str) -> bool:
+    return norm_key(text) in _OP_TOKEN
+
+
+def _is_unit(text: str) -> bool:
+    k = norm_key(text)
+    return 1 <= len(k) <= 5 and not re.search(r"\d", k) and not is_qualitative_value(k)
+
+
+def _is_number(text: str) -> bool:
+    return bool(re.fullmatch(r"-?\d+(\.\d+)?%?", norm_key(text)))
+
+
+_UNITS = sorted(
+    set(
+        """% ‰ mm cm km m m² m³ kg t h 岁 个月 万元 亿元 千元 元 万人次 万人 万户 万亩 万册 万
+        平方米 平方公里 立方米 公里 千米 小时 分钟 个工作日 工作日 人次 批次 次 件 个 人 期 套 条
+        批 家 项 所 座 台 辆 间 册 份 篇 场 天 日 月 年 季度 周 名 户 组 本 张 处 亩 吨 米 课时
+        学时 类 种 轮 部 门 位 只 头 棵 株 栋 块 趟 村 镇 校 分 秒 卷 株 棵 宗 起 例 床 班""".split()
+    ),
+    key=len,
+    reverse=True,
+)
+
+
+_PERS = sorted({*_UNITS, "季度", "半年", "学期", "年度"}, key=len, reverse=True)
+
+
+_OPS_RUN = (
+    r"(?:>=|<=|[≥≤><=＞＜≧≦]|不低于|不少于|不超过|不高于|不大于|不小于|至少|大于|小于|低于|高于)"
+)
+
+
+_PER_RUN = r"(?:每(?:人|户|月|年|季度|周|天|日|次))*"
+
+
+_VALUE_START = re.compile(
+    rf"{_PER_RUN}{_OPS_RUN}?{_PER_RUN}"
+    r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+(?=[次件个人期套条项场所家批户名篇册间座台辆轮]))"
+)
+
+
+_RANGE_TAIL = re.compile(r"\s*(?:-|~|～|—|–|至|到)\s*\d+(?:\.\d+)?")
+
+
+_QUAL_RUN = re.compile(
+    r"(?:有所|有效|持续|不断|明显|显著|逐步|稳步|进一步|大幅|全面|切实|得到有效|较上年)"
+    r"(?:提升|提高|促进|改善|增强|下降|降低|减少|扩大|加强|加深|优化|保障|推进|增长|完善|建立"
+    r"|健全|规范)"
+    r"|得到(?:有效)?(?:维护|保障|提升|落实|改善)|(?:总体|基本|保持|维持)稳定|稳中有升"
+    r"|(?:按时|按期|及时|如期|顺利)(?:完成|发放|拨付|到位)|保障到位|有效保障|有效可控"
+    r"|(?:持续|稳定|正常)(?:稳定)?运行|稳定达到\S{1,4}?类"
+    r"|(?:每(?:月|季度|年|周))?(?:年底|年末|季度末|月底|月末)前|控制在[^，。；\d]{1,6}?(?:内|以内)"
+    r"|不(?:超过|低于|高于|少于)(?:年初预算|上年度?水平|上年|预算)数?|按(?:季度|月|年)拨付"
+    r"|合规(?![性率])|达标(?![率])|不超支|按计划落实|良好(?![率])"
+)
+
+
+def _unit_at(s: str, j: int) -> int:
+    """End of the known unit starting at ``j`` (万/千/亿 may lead it: 万人, 万m³)."""
+    k = j + 1 if j < len(s) and s[j] in "万千亿" else j
+    for u in _UNITS:
+        if s.startswith(u, k):
+            return k + len(u)
+    return k
+
+
+def value_span(s: str) -> tuple[int, int] | None:
+    """Where a value sits inside run-together text: operator, number, known unit, per."""
+    for m in _VALUE_START.finditer(s):
+        if m.start() == 0:
+            continue
+        j = _unit_at(s, m.end())
+        r = _RANGE_TAIL.match(s, j)
+        if r:  # 80%-90%, 3-5个月
+            j = _unit_at(s, r.end())
+        while True:  # several numbers in one value: 600人、2400人
+            more = re.match(r"[、,，/和及]\d+(?:\.\d+)?", s[j:])
+            if not more or _unit_at(s, j + more.end()) == j + more.end():
+                break
+            j = _unit_at(s, j + more.end())
+        while j < len(s) and s[j] in "/／":
+            k = j + 1
+            while k < len(s) and s[k].isdigit():
+                k += 1
+            for u in _PERS:
+                if s.startswith(u, k):
+                    k += len(u)
+                    break
+            if k == j + 1:
+                break
+            j = k
+        for w in ("及以上", "以上", "以下", "以内", "之内", "前"):
+            if s.startswith(w, j):
+                j += len(w)
+                break
+        return m.start(), j
+    return None
+
+
+_AMOUNT = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+_SEQ = re.compile(r"\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})[.、]?\s*")
+
+
+# page numbers and footers: "- 3 -", "— 8 —", "第 3 页", "3/12", "共12页第3页"
+_PAGE_NO = re.compile(
+    r"\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}\s*页?|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页)\s*"
+)
+
+
+def display_width(text: str) -> int:
+    """Width as a column lays it out: CJK and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def is_cut(text: str, widths: set[int]) -> bool:
+    """True when a line filled its column (so the cell goes on in the next line)."""
+    w = display_width(text)
+    return any(0 <= full - w <= 1 for full in widths)
+
+
+def full_widths(texts: list[str]) -> set[int]:
+    """Lengths at which a column wrapped its text (``texts`` in reading order).
+
+    A wrapped column yields many lines of exactly its width, so its width stands out as
+    a peak among line lengths (seen at least 3 times and twice as often as either
+    neighbouring length), and a line of that length is mostly followed by more text,
+    not by a value.  Natural cell lengths spread out and are followed by values.
+    """
+    counts: dict[int, int] = {}
+    then_text: dict[int, int] = {}
+    for i, t in enumerate(texts):
+        if _value_alone(t) or norm_key(t).endswith("指标"):
+            continue  # values never wrap; headings are whole words
+        n = display_width(t)
+        counts[n] = counts.get(n, 0) + 1
+        # the next line goes on with this cell when neither it nor the one after it is
+        # a value (a level-3 name is followed by its value)
+        nxt = texts[i + 1 : i + 3]
+        if nxt and not any(_value_alone(x) for x in nxt):
+            then_text[n] = then_text.get(n, 0) + 1
+    # a line that fills its column is at the width or one short of it (a wide character
+    # that did not fit), so lengths are pooled in pairs
+    pooled = {n: counts.get(n, 0) + counts.get(n - 1, 0) for n in counts}
+    then = {n: then_text.get(n, 0) + then_text.get(n - 1, 0) for n in counts}
+    peaks = {
+        n: c
+        for n, c in pooled.items()
+        if n >= 12
+        and c >= 3
+        and c >= 2 * max(pooled.get(n - 2, 0), pooled.get(n + 2, 0))
+        and then[n] >= 0.6 * c
+    }
+    top = max(peaks.values(), default=0)
+    out = {n for n, c in peaks.items() if c >= 0.3 * top}
+    # the widest column wraps at the widest line: several lines at that very width (or one
+    # short of it) are cut lines, whatever follows them
+    if counts:
+        widest = max(counts)
+        if widest >= 12 and pooled.get(widest, 0) >= 3:
+            out.add(widest)
+    return out
+
+
+def _value_alone(text: str) -> bool:
+    """A cell that is a value and nothing else (one cell per line), not a run of cells."""
+    k = norm_key(text)
+    if _QUAL_RUN.fullmatch(k):
+        return True
+    return (
+        len(k) <= 14
+        and is_value_like(k)
+        and k[0] in "≥≤><=＞＜≧≦每0123456789不至大小低高一二两三四五六七八九十百千"
+    )
+
+
+def _text(x: Token | list[Token] | None) -> str | None:
+    if x is None:
+        return None
+    if isinstance(x, list):
+        return "".join(t.text for t in x) or None
+    return x.text or None
+
+
+def _num(text: str | None) -> float | None:
+    if not text:
+        return None
+    m = _AMOUNT.search(norm_key(text))
+    return float(m.group(0).replace(",", "")) if m else None
+
+
+def _is_unit_cell(text: str) -> bool:
+    k = norm_key(text)
+    return (
+        0 < len(k) <= 5
+        and not re.search(r"\d", k)
+        and (k in _UNITS or k[0] in "万千亿%‰" or "/" in k or k.endswith(tuple(_UNITS)))
+    )

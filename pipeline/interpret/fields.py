@@ -1,0 +1,282 @@
+"""Header fields: label → value pairs above the grid (项目名称, 负责人, 预算资金 …).
+
+In:  rows before the grid and ``Config``.  Out: ``FieldState`` (values, budgets in 元,
+the 自评表 execution block) and ``fill_fields`` onto a ``TableRecord``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..config import Config, norm_key
+from ..model import Row, Table, TableRecord
+from ..segment import clean_issuer
+from .cells import _AMOUNT, _num
+
+_COLON_SPLIT = re.compile(r"^([^:：]{2,16})[:：]\s*(.*)$")
+
+
+_SPACE_SPLIT = re.compile(r"^(\S{2,12})\s+(\S.*)$")
+
+
+def _label_parts(text: str, cfg: Config) -> tuple[str, str | None, str] | None:
+    """(field, unit, inline value) when a cell is a field label, possibly with its value."""
+    if len(text) > 80:
+        return None
+    f = cfg.field_of(text)
+    if f:
+        return f[0], f[1], ""
+    for rx in (_COLON_SPLIT, _SPACE_SPLIT):
+        m = rx.match(text.strip())
+        if m:
+            f = cfg.field_of(m.group(1))
+            if f:
+                return f[0], f[1], m.group(2).strip()
+    return None
+
+
+def amount_yuan(text: str, unit: str | None) -> float | None:
+    s = norm_key(text)
+    m = _AMOUNT.search(s)
+    if not m:
+        return None
+    v = float(m.group(0).replace(",", ""))
+    tail = s[m.end() : m.end() + 3]
+    u = unit
+    if tail.startswith("万"):
+        u = "万元"
+    elif tail.startswith("亿"):
+        u = "亿元"
+    elif tail.startswith("元"):
+        u = "元"
+    mult = {"万元": 1e4, "千元": 1e3, "亿元": 1e8}.get(u or "元", 1.0)
+    return round(v * mult, 2)
+
+
+@dataclass(slots=True)
+class FieldState:
+    values: dict[str, str] = field(default_factory=dict)
+    budget: dict[str, float] = field(default_factory=dict)  # kind -> yuan
+    dept_lines: dict[str, float] = field(default_factory=dict)
+    unit_hint: str | None = None
+    # budget labels of a label-only row, by column, waiting for the amounts row below
+    pending: dict[int, tuple[str, str, str | None]] = field(default_factory=dict)
+    # 自评表 budget execution block: columns of 年初预算数 / 全年预算数 / 全年执行数 / 执行率 …
+    execution_cols: dict[int, str] = field(default_factory=dict)
+    execution: dict[str, float] = field(default_factory=dict)
+    # field labels whose value is not beside them but in the row below (年度总体目标 |
+    # 预期目标 | 实际完成情况, then the texts), by column
+    below: dict[int, str] = field(default_factory=dict)
+
+
+def _take_below(row: Row, cfg: Config, st: FieldState) -> bool:
+    """Values written under their labels' columns in the next row."""
+    pending, st.below = st.below, {}
+    texts = row.texts
+    if not pending or any(
+        t and (cfg.is_section(t) or _label_parts(t, cfg) is not None) for t in texts
+    ):
+        return False
+    taken = False
+    for name in dict.fromkeys(pending.values()):
+        cols = [c for c, f in pending.items() if f == name]
+        # a field labelled twice (年度绩效目标 … 年度目标) takes the column with text right
+        # under one of its labels before a neighbouring one
+        exact = [texts[c] for c in cols if c < len(texts) and texts[c]]
+        cell = (
+            exact[0] if exact else next(filter(None, (_cell_under(texts, c) for c in cols)), None)
+        )
+        if cell is not None and name not in st.values:
+            st.values[name] = cell
+            taken = True
+    return taken
+
+
+def _percent(text: str) -> float | None:
+    m = _AMOUNT.search(norm_key(text))
+    return float(m.group(0).replace(",", "")) if m else None
+
+
+def read_execution(row: Row, cfg: Config, st: FieldState) -> bool:
+    """The budget execution block of a 自评表: a row of labels (年初预算数 | 全年预算数 |
+    全年执行数 | 分值 | 执行率 | 得分), then the amounts of 年度资金总额 by column."""
+    texts = row.texts
+    cols = {
+        c: cfg.budget_execution[norm_key(t)]
+        for c, t in enumerate(texts)
+        if t and norm_key(t) in cfg.budget_execution
+    }
+    if len({v for v in cols.values()} & {"planned", "adjusted", "executed", "rate"}) >= 2:
+        st.execution_cols = cols
+        return True
+    if not st.execution_cols or st.execution:
+        return False
+    first = next((norm_key(t) for t in texts if t), "")
+    numbers = [t for t in texts if t and _AMOUNT.fullmatch(norm_key(t).rstrip("%"))]
+    if first not in cfg.budget_execution_total and not (numbers and len(numbers) >= 3):
+        return False
+    for col, name in st.execution_cols.items():
+        cell = _cell_under(texts, col, _is_amount)
+        if cell is None:
+            continue
+        if name in ("planned", "adjusted", "executed"):
+            v = amount_yuan(cell, st.unit_hint)
+        else:
+            v = _percent(cell)
+        if v is not None:
+            st.execution[name] = v
+    return True
+
+
+def _store_budget(st: FieldState, kind: str, key: str, value: str, unit: str | None) -> None:
+    amt = amount_yuan(value, unit or st.unit_hint) if value else None
+    if amt is None:
+        return
+    if kind == "department_lines":
+        st.dept_lines.setdefault(key, amt)
+    else:
+        st.budget.setdefault(kind, amt)
+
+
+def _take_pending(row: Row, st: FieldState) -> bool:
+    """Amounts under a row of budget labels (资金总额 | 财政拨款 … above 15820.36 | …)."""
+    texts = row.texts
+    if not st.pending or not any(_AMOUNT.search(t) for t in texts if t):
+        st.pending = {}
+        return False
+    for col, (kind, key, unit) in st.pending.items():
+        cell = _cell_under(texts, col, _is_amount)
+        if cell is not None:
+            _store_budget(st, kind, key, cell, unit)
+    st.pending = {}
+    return True
+
+
+def _is_amount(text: str) -> bool:
+    return bool(_AMOUNT.fullmatch(norm_key(text).rstrip("%")))
+
+
+def _cell_under(texts: list[str], col: int, accept=None) -> str | None:  # noqa: ANN001
+    """The cell of a values row that belongs to the label in column ``col`` of the row
+    above: that column, else the next, else the previous (merged or drifted cells)."""
+    for c in (col, col + 1, col - 1):
+        if 0 <= c < len(texts) and texts[c] and (accept is None or accept(texts[c])):
+            return texts[c]
+    return None
+
+
+def _unit_hint(texts: list[str], cfg: Config, st: FieldState) -> None:
+    for t in texts:
+        # a section or column label with a unit, e.g. 项目资金（万元）, 2024年度预算金额（万元）
+        if (
+            t
+            and ("万元" in t or t.endswith(("（元）", "(元)")))
+            and (cfg.is_section(t) or cfg.field_of(t) is None)
+            and not _AMOUNT.fullmatch(norm_key(t))
+        ):
+            st.unit_hint = "万元" if "万元" in t else "元"
+
+
+def read_fields(row: Row, cfg: Config, st: FieldState) -> bool:
+    """Take label/value pairs from a header row; True when the row held a field."""
+    texts = [t for t in row.texts]
+    if _take_pending(row, st) or _take_below(row, cfg, st):
+        return True
+    _unit_hint(texts, cfg, st)
+    if read_execution(row, cfg, st):
+        return True
+    budget_cols = {}
+    for col, t in enumerate(texts):
+        f = cfg.field_of(t) if t else None
+        if f and f[0].startswith("budget:"):
+            budget_cols[col] = (f[0].split(":", 1)[1], norm_key(t), f[1])
+    if budget_cols and not any(
+        _AMOUNT.search(norm_key(t))
+        for t in texts
+        if t and cfg.field_of(t) is None and not cfg.is_section(t)
+    ):
+        st.pending = budget_cols
+        return True
+    found = False
+    i = 0
+    n = len(texts)
+    while i < n:
+        t = texts[i]
+        if not t or cfg.is_section(t):
+            i += 1
+            continue
+        lp = _label_parts(t, cfg)
+        if lp is None:
+            i += 1
+            continue
+        fname, unit, inline = lp
+        value = inline
+        j = i + 1
+        if not value:
+            while j < n and not texts[j]:
+                j += 1
+            if j < n and _label_parts(texts[j], cfg) is None and not cfg.is_section(texts[j]):
+                value = texts[j]
+                j += 1
+            elif not fname.startswith("budget:"):
+                st.below[i] = fname
+        found = True
+        if fname.startswith("budget:"):
+            key = norm_key(t)
+            if not any(key.startswith(p) for p in cfg.sub_line_prefixes):
+                _store_budget(st, fname.split(":", 1)[1], key, value, unit)
+        elif value and fname not in st.values:
+            st.values[fname] = value
+        i = j
+    return found
+
+
+def _is_label(text: str, cfg: Config) -> bool:
+    return cfg.field_of(text) is not None or _label_parts(text, cfg) is not None
+
+
+def _fill_fields(rec: TableRecord, fs: FieldState, table: Table) -> None:
+    v = fs.values
+    for f in (
+        "owner",
+        "phone",
+        "category",
+        "attribute",
+        "period",
+        "fund_nature",
+        "annual_goal",
+        "org",
+        "policy",
+        "plan",
+    ):
+        setattr(rec, f, v.get(f))
+    rec.name = v.get("name")
+    if v.get("issuer"):
+        rec.issuer = clean_issuer(v["issuer"]) or rec.issuer
+    if rec.kind == "department":
+        rec.name = rec.name or rec.issuer
+        rec.budget_yuan = fs.budget.get("project") or fs.budget.get("year")
+        if rec.budget_yuan is None and fs.dept_lines:
+            rec.budget_yuan = round(sum(fs.dept_lines.values()), 2)
+    else:
+        rec.budget_yuan = fs.budget.get("year") or fs.budget.get("project")
+    rec.budget_lines = dict(fs.dept_lines)
+    ex = fs.execution
+    rec.budget_planned = ex.get("planned")
+    rec.budget_adjusted = ex.get("adjusted")
+    rec.budget_executed = ex.get("executed")
+    rec.execution_rate = ex.get("rate")
+    rec.budget_execution_weight = ex.get("weight")
+    rec.budget_execution_score = ex.get("score")
+    if rec.budget_yuan is None:
+        # a 自评表 states the year's money as 全年预算数 (or 年初预算数)
+        rec.budget_yuan = rec.budget_adjusted or rec.budget_planned
+
+
+def _stated_total(row: Row, cfg: Config) -> float | None:
+    """The form's total weight from a 总分 row (the first number on it)."""
+    first = next((t for t in row.texts if t), "")
+    if not norm_key(first).startswith(("总分", "合计", "总得分")):
+        return None
+    return next((_num(t) for t in row.texts[1:] if t and _num(t) is not None), None)

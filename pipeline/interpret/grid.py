@@ -1,0 +1,169 @@
+"""Grid: the rows of an indicator grid → indicators.
+
+In:  grid rows, their ``Grid`` (column roles) and ``Config``.  Out: ``Indicator``s and
+notes (line, code, message, row_no).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..config import Config, norm_key
+from ..model import Cell, Indicator, Row
+from .align import _indicator, assign_positional, assign_roles
+from .cells import _PAGE_NO, _SEQ, Token, _value_alone
+from .headings import TreeState, classify, take_headings, update_tree
+from .schema import DEFAULT_ROLES, Grid, _tokens, header_grid
+from .stream import _parse_stream, _split_row
+
+
+def _indicators_follow(rows: list[Row], k: int, cfg: Config) -> bool:
+    """True when one of the next rows still looks like an indicator row (a heading or a
+    value cell): a 说明/注 line inside the grid (an explanation) does not end it."""
+    for row in rows[k + 1 : k + 4]:
+        for t in row.texts:
+            if not t:
+                continue
+            if classify(t, cfg) != (None, None):
+                return True
+            if _value_alone(t) and not _PAGE_NO.fullmatch(t) and not re.fullmatch(r"\d{1,3}", t):
+                return True
+    return False
+
+
+def _is_stop(row: Row, cfg: Config) -> bool:
+    first = next((t for t in row.texts if t), "")
+    return norm_key(first).startswith(cfg.grid_stop) if first else False
+
+
+def parse_grid(
+    rows: list[Row], grid: Grid | None, cfg: Config
+) -> tuple[list[Indicator], list[tuple[int, str, str, int | None]]]:
+    """Indicator rows of a grid → indicators (and notes: line, code, message, row_no)."""
+    notes: list[tuple[int, str, str, int | None]] = []
+    out: list[Indicator] = []
+    state = TreeState()
+    if grid is not None:
+        rows = fold_wrapped_lines(rows, grid, cfg)
+    clean = grid is not None and _grid_is_clean(rows[1:] if rows else rows, grid, cfg)
+    roles = grid.content_roles if grid else DEFAULT_ROLES
+    # token lists per row, with run-together cells split
+    row_tokens: list[list[Token]] = []
+    numbered = grid is not None and "seq" in grid.roles.values()
+    for row in rows:
+        toks = [t for t in _tokens(row, cfg) if not _PAGE_NO.fullmatch(t.text)]
+        if numbered and toks and _SEQ.fullmatch(toks[0].text):
+            toks = toks[1:]  # the 序号 cell
+        if header_grid(row, cfg) is not None:  # a header row may carry the first level-1
+            toks = [t for t in toks if not cfg.header_role(t.text) and not cfg.is_section(t.text)]
+        row_tokens.append(toks)
+    singles = [t[0].text for t in row_tokens if len(t) == 1]
+    multi = sum(1 for t in row_tokens if len(t) >= 2)
+    if len(singles) > 2 * max(multi, 1):
+        # one cell per line (values stand alone on their lines) or cells run together
+        alone = sum(1 for t in singles if _value_alone(t))
+        if alone >= max(3, 0.1 * len(singles)):
+            return _parse_stream(row_tokens, cfg, state, notes, roles)
+        row_tokens = [_split_row(t, cfg) for t in row_tokens]
+    for toks in row_tokens:
+        if not toks:
+            continue
+        h = take_headings(toks, cfg, grid if clean else None)
+        content = toks[h.used :]
+        row_flags, tree_notes = update_tree(state, h, cfg)
+        row = toks[0].row
+        if not content:
+            for code, msg in tree_notes:
+                notes.append((row.line, code, msg, None))
+            continue
+        parts = assign_positional(content, grid) if clean and grid else assign_roles(content, roles)
+        if "level3" not in parts or (
+            "value" not in parts and "explanation" not in parts and "actual" not in parts
+        ):
+            if "level3" in parts and len(content) == 1 and h.used == 0:
+                notes.append(
+                    (
+                        row.line,
+                        "row_incomplete",
+                        f"cell {content[0].text[:30]!r} has no value",
+                        None,
+                    )
+                )
+                continue
+        ind = _indicator(len(out) + 1, state, parts, row, row_flags)
+        for code, msg in tree_notes:
+            notes.append((row.line, code, msg, ind.row_no))
+        out.append(ind)
+    return out, notes
+
+
+def fold_wrapped_lines(rows: list[Row], grid: Grid, cfg: Config) -> list[Row]:
+    """Borderless PDF/scan grids come out one printed line per row, multi-line cells
+    centred on the line that holds the value.  Each line without a value (and that is not
+    a bare heading, i.e. a placeholder row) joins the nearer value line, by its position on
+    the page, and the texts of each column are joined in reading order."""
+    value_col = next((c for c, r in grid.roles.items() if r == "value"), None)
+    if (
+        value_col is None
+        or not rows
+        or any(r.bbox is None or len(r.cells) != grid.width for r in rows[1:])
+    ):
+        return rows
+    body = rows[1:]
+    anchors = [i for i, r in enumerate(body) if r.cells[value_col].text.strip()]
+
+    def heading_only(r: Row) -> bool:
+        texts = [t for t in r.texts if t]
+        return bool(texts) and all(classify(t, cfg) != (None, None) for t in texts)
+
+    loose = [
+        i
+        for i, r in enumerate(body)
+        if i not in set(anchors) and any(r.texts) and not heading_only(r)
+    ]
+    if len(anchors) < 2 or len(loose) < 0.3 * len(body):
+        return rows  # a ruled grid: wrapped text stays inside its cells
+    groups: dict[int, list[int]] = {a: [a] for a in anchors}
+    for i in loose:
+        before = max((a for a in anchors if a < i), default=None)
+        after = min((a for a in anchors if a > i), default=None)
+        if before is None or after is None:
+            target = after if before is None else before
+        else:
+            mid = body[i].bbox[1]
+            target = before if mid - body[before].bbox[1] <= body[after].bbox[1] - mid else after
+        groups[target].append(i)
+    out = [rows[0]]
+    used = {i for g in groups.values() for i in g}
+    for i, r in enumerate(body):
+        if i in groups:
+            members = sorted(groups[i], key=lambda k: body[k].bbox[1])
+            cells = [
+                Cell("".join(body[k].cells[c].text for k in members), conf=r.cells[c].conf)
+                for c in range(grid.width)
+            ]
+            out.append(Row(cells, r.line, r.page, r.table_id, r.bbox))
+        elif i not in used:
+            out.append(r)
+    return out
+
+
+def _grid_is_clean(rows: list[Row], grid: Grid, cfg: Config) -> bool:
+    """True when every heading sits in its own column and rows have the header's width."""
+    if not rows:
+        return False
+    col_of = {r: c for c, r in grid.roles.items()}
+    for row in rows:
+        if len(row.cells) != grid.width:
+            return False
+        for t in _tokens(row, cfg, drop_header=False):
+            if cfg.is_section(t.text) or cfg.header_role(t.text):
+                continue
+            m1, m2 = classify(t.text, cfg)
+            if m1 is not None and m2 is None and col_of.get("level1") not in (None, t.col):
+                return False
+            if m2 is not None and m1 is None and col_of.get("level2") not in (None, t.col):
+                return False
+            if grid.roles.get(t.col) is None:
+                return False
+    return True

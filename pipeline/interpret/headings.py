@@ -1,0 +1,173 @@
+"""Headings: level-1 / level-2 cells matched to the schema, and the carried tree.
+
+In:  tokens of a row and ``Config``.  Out: ``Headings`` (what the row's leading cells
+say) and ``update_tree`` (the carried level-1/level-2 state, flags and notes).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..config import Config, HeadingMatch, norm_key
+from .cells import Token
+from .schema import Grid
+
+
+@dataclass(slots=True)
+class Level:
+    canonical: str | None
+    raw: str | None
+    score: float | None
+
+
+@dataclass(slots=True)
+class TreeState:
+    l1: Level | None = None
+    l2: Level | None = None
+
+
+def classify(text: str, cfg: Config) -> tuple[HeadingMatch | None, HeadingMatch | None]:
+    """Best level-1 and level-2 readings of a cell (either may be None)."""
+    m1, m2 = cfg.match1(text), cfg.match2(text)
+    if m1 and m2:
+        if m1.score > m2.score:
+            return m1, None
+        if m2.score > m1.score:
+            return None, m2
+    return m1, m2
+
+
+def heading_like(text: str) -> bool:
+    """An unknown heading: short, ends with 指标 (or 类), no digits."""
+    k = norm_key(text)
+    return 3 <= len(k) <= 12 and k.endswith(("指标", "类")) and not re.search(r"\d|%", k)
+
+
+@dataclass(slots=True)
+class Headings:
+    l1: HeadingMatch | None = None
+    l1_unknown: str | None = None
+    l2: HeadingMatch | None = None
+    used: int = 0
+
+
+def take_headings(tokens: list[Token], cfg: Config, positional: Grid | None = None) -> Headings:
+    """Consume leading heading tokens: at most one level-1, then at most one level-2."""
+    h = Headings()
+    i = 0
+    while i < len(tokens) and h.l2 is None:
+        t = tokens[i].text
+        m1, m2 = classify(t, cfg)
+        nxt = tokens[i + 1].text if i + 1 < len(tokens) else None
+        role = positional.roles.get(tokens[i].col) if positional else None
+        if h.l1 is None and h.l1_unknown is None and m1 is not None:
+            if m2 is not None:  # ambiguous (成本指标): level-1 only if its child follows
+                n1, n2 = classify(nxt, cfg) if nxt else (None, None)
+                if not (n2 and cfg.parent_of(n2.canonical) == m1.canonical) and role != "level1":
+                    h.l2 = m2
+                    i += 1
+                    break
+            h.l1 = m1
+            i += 1
+            continue
+        if m2 is not None:
+            h.l2 = m2
+            i += 1
+            break
+        if h.l1 is None and h.l1_unknown is None and heading_like(t) and nxt:
+            n1, n2 = classify(nxt, cfg)
+            if n2 is not None or (positional and role == "level1"):
+                h.l1_unknown = t
+                i += 1
+                continue
+        if positional and role in ("level1", "level2") and len(tokens) - i >= 2:
+            # a clean grid: the cell sits in a level column though it matches no heading
+            if role == "level1" and h.l1 is None and h.l1_unknown is None:
+                h.l1_unknown = t
+                i += 1
+                continue
+            if role == "level2":
+                h.l2 = HeadingMatch(t, 2, 0.0, t)
+                i += 1
+                break
+        break
+    h.used = i
+    return h
+
+
+def update_tree(
+    state: TreeState, h: Headings, cfg: Config
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Apply a row's headings to the carried tree; returns (row flags, findings)."""
+    flags: list[str] = []
+    notes: list[tuple[str, str]] = []
+    if h.l1 is not None or h.l1_unknown is not None:
+        # the same level-1 written again on the next row (a table that repeats it on every
+        # row instead of merging it) continues its subtree; another one starts a new one
+        repeated = (
+            h.l1 is not None
+            and h.l2 is None
+            and state.l1 is not None
+            and state.l1.canonical == h.l1.canonical
+        )
+        if h.l1 is not None:
+            state.l1 = Level(h.l1.canonical, h.l1.raw, h.l1.score)
+            if h.l1.score < 100:
+                notes.append(("heading_fuzzy", f"level-1 {h.l1.raw!r} read as {h.l1.canonical}"))
+        else:
+            raw = h.l1_unknown or ""
+            parent = cfg.parent_of(h.l2.canonical) if h.l2 else None
+            score = _similarity(raw, parent) if parent else 0.0
+            if parent and score >= cfg.garbled_threshold:
+                state.l1 = Level(parent, raw, score)
+                flags.append("level1_from_child")
+                notes.append(
+                    ("heading_garbled", f"level-1 {raw!r} read as {parent} (from its child)")
+                )
+            else:
+                state.l1 = Level(raw, raw, None)
+                notes.append(("heading_unknown", f"level-1 {raw!r} is not in the schema"))
+        if not repeated:
+            state.l2 = None
+    if h.l2 is not None:
+        state.l2 = Level(h.l2.canonical, h.l2.raw, h.l2.score)
+        if 0 < h.l2.score < 100:
+            notes.append(("heading_fuzzy", f"level-2 {h.l2.raw!r} read as {h.l2.canonical}"))
+        parent = cfg.parent_of(h.l2.canonical)
+        # a level-1 filled from the tree (not written) gives way to the next level-2's
+        # parent; a written one stands, even over an unusual pair (SPEC section 2)
+        filled = state.l1 is not None and state.l1.raw is None
+        if state.l1 is None or (
+            filled and parent and not cfg.level2_parent_ok(state.l1.canonical or "", h.l2.canonical)
+        ):
+            if parent:
+                state.l1 = Level(parent, None, None)
+                flags.append("level1_from_tree")
+        elif (
+            parent
+            and state.l1.canonical in cfg.level1_children
+            and not cfg.level2_parent_ok(state.l1.canonical or "", h.l2.canonical)
+        ):
+            notes.append(
+                ("heading_unusual_pair", f"level-2 {h.l2.canonical} under {state.l1.canonical}")
+            )
+    return flags, notes
+
+
+def _similarity(a: str, b: str) -> float:
+    from rapidfuzz import fuzz
+
+    return round(float(fuzz.ratio(norm_key(a), norm_key(b))), 1)
+
+
+def _heading_prefix(s: str, cfg: Config) -> str | None:
+    best = None
+    for key in list(cfg.level1_keys) + list(cfg.level2_keys):
+        if len(key) >= 3 and s.startswith(key) and (best is None or len(key) > len(best)):
+            best = key
+    if best is None:
+        m = re.match(r"(.{2,4}指标)", s)
+        if m and _heading_prefix(s[m.end() :], cfg) in cfg.level2_keys:
+            best = m.group(1)  # a garbled level-1 before a known level-2
+    return best

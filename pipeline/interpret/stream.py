@@ -1,0 +1,356 @@
+"""Streams: text with one cell per line, or cells run together, → indicator cells.
+
+In:  single-cell rows or tokens.  Out: regrouped rows (``regroup``), split runs
+(``split_run``) and indicators of a one-cell-per-line grid (``_parse_stream``).
+"""
+
+from __future__ import annotations
+
+from ..config import Config, norm_key
+from ..model import Cell, Indicator, Row
+from .align import _indicator
+from .cells import (
+    _QUAL_RUN,
+    _SENTENCE,
+    Token,
+    _is_number,
+    _is_op,
+    _is_unit_cell,
+    _value_alone,
+    full_widths,
+    is_cut,
+    is_qualitative_value,
+    is_value_like,
+    value_span,
+)
+from .fields import _is_label
+from .headings import Headings, TreeState, _heading_prefix, classify, take_headings, update_tree
+from .schema import DEFAULT_ROLES
+
+
+def split_run(text: str, cfg: Config) -> list[str]:
+    """Split a cell whose cells ran together: headings, level-3, value, explanation."""
+    s = norm_key(text.replace("²", "\x01").replace("³", "\x02"))
+    s = s.replace("\x01", "²").replace("\x02", "³")  # m² and m³ stay units
+    parts: list[str] = []
+    for w in sorted(cfg.sections, key=len, reverse=True):
+        if len(w) >= 2 and s.startswith(w) and _heading_prefix(s[len(w) :], cfg):
+            s = s[len(w) :]
+            break
+    for _ in range(2):  # at most a level-1 and a level-2 prefix
+        best = _heading_prefix(s, cfg)
+        if best is None:
+            break
+        parts.append(best)
+        s = s[len(best) :]
+    if not s:
+        return parts
+    span = value_span(s)
+    q = _QUAL_RUN.search(s, 2)
+    if q and (span is None or _SENTENCE.search(s, 0, span[0])):
+        # a worded target before any sentence; a number after a comma is explanation
+        span = (q.start(), q.end())
+    if span is None and s.find("定性", 2) > 0:
+        # a separate 指标性质 column ran in: the worded target follows its 定性 mark
+        k = s.find("定性", 2)
+        return [*parts, s[:k], s[k + 2 :]] if s[k + 2 :] else [*parts, s[:k]]
+    if span:
+        a, b = span
+        head = s[:a]
+        half = len(head) // 2
+        if len(head) % 2 == 0 and head[:half] == head[half:]:
+            head = head[:half]  # a doubled name cell: 调度平台系统调度平台系统
+        for mark in ("定性", "无"):  # the 指标性质 cell of a worded target
+            if head.endswith(mark) and len(head) > len(mark) + 1 and q and span[0] == q.start():
+                head = head[: -len(mark)]
+                break
+        parts += [head, s[a:b]]
+        if s[b:]:
+            parts.append(s[b:])
+        return parts
+    parts.append(s)
+    return parts
+
+
+def split_stream(
+    tokens: list[Token], widths: set[int] | None = None
+) -> list[dict[str, Token | list[Token]]]:
+    """Regroup one-cell-per-line content into indicators (level-3, value, explanation).
+
+    A small Viterbi over roles L (level-3), l (its continuation), V (value), E
+    (explanation), e (its continuation), scored by cell type and by whether the cell
+    before a continuation was cut at its column's full width.
+    """
+    if not tokens:
+        return []
+    full = full_widths([t.text for t in tokens]) if widths is None else widths
+    # values never wrap, so a value is never the cut first part of a cell
+    cuts = [not _value_alone(t.text) and is_cut(t.text, full) for t in tokens]
+
+    def s_role(i: int, role: str) -> float:
+        t = tokens[i].text
+        k = norm_key(t)
+        num = _value_alone(t)
+        loose = not num and is_value_like(t)
+        qual = is_qualitative_value(t)
+        long_ = len(k) > 14 or bool(_SENTENCE.search(k))
+        cut = cuts[i - 1] if i else False  # the cell before ran to its column's full width
+        if role in ("l", "e"):
+            # a cell of one or two characters is the tail of a wrapped cell, not a name
+            return 2.0 if cut else (-1.0 if len(k) <= 2 else -5.0)
+        # a cell cut at full width goes on in the next line, whatever that looks like
+        if role == "V":
+            base = 4.0 if num else (2.0 if qual else (-3.0 if long_ else (0.5 if loose else -0.5)))
+            return base - (6.0 if cut else 0.0)
+        if role == "L":
+            base = -4.0 if num else (-1.5 if long_ else (-0.3 if qual else 1.0))
+            base -= 3.0 if len(k) <= 2 else 0.0
+            return base - (6.0 if cut else 0.0)
+        base = -2.5 if num and not long_ else (1.5 if long_ or cuts[i] else -0.5)  # E
+        return base - (6.0 if cut else 0.0)
+
+    nxt = {"L": ("l", "V"), "l": ("l", "V"), "V": ("E", "L"), "E": ("e", "L"), "e": ("e", "L")}
+    states = ("L", "l", "V", "E", "e")
+    neg = float("-inf")
+    score = [{s: neg for s in states} for _ in tokens]
+    back: list[dict[str, str | None]] = [{s: None for s in states} for _ in tokens]
+    score[0]["L"] = s_role(0, "L")
+    for i in range(1, len(tokens)):
+        for p in states:
+            if score[i - 1][p] == neg:
+                continue
+            for s in nxt[p]:
+                v = score[i - 1][p] + s_role(i, s.upper() if s in "LVE" else s)
+                if v > score[i][s]:
+                    score[i][s], back[i][s] = v, p
+    # a trailing cell with no value after it (a stray line) may end the stream
+    final = {s: score[-1][s] - (2.0 if s in ("L", "l") else 0.0) for s in states}
+    end = max(states, key=lambda s: final[s])
+    path = [end]
+    for i in range(len(tokens) - 1, 0, -1):
+        path.append(back[i][path[-1]] or "L")
+    path.reverse()
+    groups: list[dict[str, Token | list[Token]]] = []
+    if path[-1] in ("L", "l"):
+        k = len(path)
+        while k > 0 and path[k - 1] in ("L", "l"):
+            k -= 1
+        tokens, path = tokens[:k], path[:k]  # drop the stray cells at the end
+    for tok, role in zip(tokens, path, strict=True):
+        if role == "L" or not groups:
+            groups.append({"level3": [tok]})
+        elif role == "l":
+            groups[-1]["level3"].append(tok)  # type: ignore[union-attr]
+        elif role == "V":
+            groups[-1]["value"] = tok
+        else:
+            groups[-1].setdefault("explanation", [])
+            groups[-1]["explanation"].append(tok)  # type: ignore[union-attr]
+    return groups
+
+
+def regroup(rows: list[Row], cfg: Config) -> list[Row]:
+    """Rebuild table rows from text with one cell per line or cells run together.
+
+    Before the grid: a label starts a row and the lines after it are its value (wrapped
+    lines joined where the line before was cut at the column's full width); cells run
+    together are split at known labels.  Consecutive header words make the grid header;
+    grid rows are left to ``parse_grid``.
+    """
+    texts = [next(t for t in r.texts if t) for r in rows]
+    full = full_widths(texts)
+    out: list[Row] = []
+    cur: Row | None = None
+    header: Row | None = None
+    i = 0
+    while i < len(rows):
+        row, text = rows[i], texts[i]
+        if (
+            header is not None
+            and header.cells
+            and not (cfg.header_role(text) or cfg.is_section(text))
+        ):
+            # header words end: join fragments such as 指标解释及计算公 + 式
+            out.extend(rows[i:])
+            break
+        if i + 1 < len(rows) and not _is_label(text, cfg) and not cfg.header_role(text):
+            joined = text + texts[i + 1]
+            if _is_label(joined, cfg) or cfg.header_role(joined):
+                texts[i + 1] = joined
+                i += 1
+                continue
+        pieces = cfg.split_vocab(text) if len(text) > 3 else [text]
+        roles = [cfg.header_role(p) for p in pieces]
+        if sum(1 for r in roles if r) >= 2 or (header is not None and roles[0]):
+            header = header or Row([], row.line, row.page)
+            header.cells.extend(Cell(p) for p in pieces)
+            if header not in out:
+                if cur is not None:
+                    out.append(cur)
+                    cur = None
+                out.append(header)
+            i += 1
+            continue
+        if roles[0] and header is None and cfg.header_role(pieces[0]) in ("level1", "level2"):
+            header = Row([Cell(pieces[0])], row.line, row.page)
+            if cur is not None:
+                out.append(cur)
+                cur = None
+            out.append(header)
+            i += 1
+            continue
+        if len(pieces) > 1 or _is_label(text, cfg) or cfg.is_section(text):
+            if cur is not None:
+                out.append(cur)
+            cur = Row([Cell(p) for p in pieces], row.line, row.page, row.table_id, row.bbox)
+            if cfg.is_section(text) and len(pieces) == 1:
+                out.append(cur)
+                cur = None
+        elif cur is None:
+            out.append(row)
+        elif len(cur.cells) == 1 and _is_label(cur.cells[0].text, cfg):
+            cur.cells.append(Cell(text))
+        elif is_cut(cur.cells[-1].text, full):
+            cur.cells[-1] = Cell(cur.cells[-1].text + text)
+        else:
+            cur.cells.append(Cell(text))
+        i += 1
+    else:
+        if cur is not None:
+            out.append(cur)
+    return out
+
+
+def _single_cell_table(rows: list[Row]) -> bool:
+    n1 = sum(1 for r in rows if sum(1 for t in r.texts if t) == 1)
+    return n1 >= 0.8 * max(len(rows), 1) and len(rows) >= 4
+
+
+def _split_row(toks: list[Token], cfg: Config) -> list[Token]:
+    """A row holding one cell whose cells ran together → its cells."""
+    if len(toks) != 1 or len(toks[0].text) <= 6:
+        return toks
+    parts = split_run(toks[0].text, cfg)
+    if len(parts) > 1 and (
+        classify(parts[0], cfg) != (None, None)
+        or len(parts) >= 3
+        or is_value_like(parts[1])
+        or is_qualitative_value(parts[1])
+        or _QUAL_RUN.fullmatch(parts[1])
+    ):
+        return [Token(p, toks[0].col + k, toks[0].row) for k, p in enumerate(parts)]
+    return toks
+
+
+def _merge_fragments(tokens: list[Token], cfg: Config) -> list[Token]:
+    """Join cells wrapped mid-word when the joined text is a heading or a header word
+    (满意度指 + 标, 社会公众或服 + 务对象满意度 + 指标, 指标解释及计 + 算公式)."""
+
+    def score(text: str) -> float:
+        if cfg.header_role(text):
+            return 100.0
+        return max((m.score for m in classify(text, cfg) if m), default=0.0)
+
+    def best_join(i: int) -> tuple[float, int]:
+        best, best_n, base = 0.0, 0, score(tokens[i].text)
+        joined = tokens[i].text
+        for n in (1, 2):
+            if i + n >= len(tokens):
+                break
+            joined += tokens[i + n].text
+            if len(joined) > 20:
+                break
+            base = max(base, score(tokens[i + n].text))  # better than every part alone
+            sc = score(joined)
+            if sc >= cfg.threshold and sc > base and sc >= best:
+                best, best_n = sc, n
+        return best, best_n
+
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        best, best_n = best_join(i)
+        if best_n and i + 1 < len(tokens) and best_join(i + 1)[0] >= best:
+            best_n = 0  # the heading starts at the next cell (年 | 满意度指 | 标)
+        if best_n:
+            out.append(Token("".join(x.text for x in tokens[i : i + best_n + 1]), t.col, t.row))
+            i += best_n + 1
+            continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def _join_value_columns(tokens: list[Token]) -> list[Token]:
+    """Operator, number and unit cells on lines of their own (separate 指标性质 and 计量单位
+    columns) → one value cell, as ``normalize_value`` joins them: ≥ | 12 | 万人 → ≥12万人."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        k = norm_key(t.text)
+        if _is_op(k) and i + 1 < len(tokens):
+            nxt = tokens[i + 1]
+            if k in ("无", "定性", "/", "-"):
+                i += 1  # no operator: the value follows as written
+                continue
+            sym = {">=": "≥", "<=": "≤", "大于等于": "≥", "小于等于": "≤"}.get(k, t.text)
+            t = Token(sym + nxt.text, t.col, t.row)
+            i += 1
+        if _is_number(t.text.lstrip("≥≤<>=＞＜＝")) and i + 1 < len(tokens):
+            if _is_unit_cell(tokens[i + 1].text):
+                t = Token(t.text + tokens[i + 1].text, t.col, t.row)
+                i += 1
+        out.append(t)
+        i += 1
+    return out
+
+
+def _parse_stream(
+    row_tokens: list[list[Token]],
+    cfg: Config,
+    state: TreeState,
+    notes: list[tuple[int, str, str, int | None]],
+    roles: tuple[str, ...] = DEFAULT_ROLES,
+) -> tuple[list[Indicator], list[tuple[int, str, str, int | None]]]:
+    flat = _merge_fragments([t for toks in row_tokens for t in toks], cfg)
+    flat = [t for t in flat if not cfg.header_role(t.text) and not cfg.is_section(t.text)]
+    if "op" in roles or "unit" in roles:
+        flat = _join_value_columns(flat)
+    widths = full_widths([t.text for t in flat])
+    out: list[Indicator] = []
+    i = 0
+    pending_flags: list[str] = []
+    force_content = False
+    while i < len(flat):
+        h = take_headings(flat[i:], cfg) if not force_content else Headings()
+        if h.used:
+            fl, tree_notes = update_tree(state, h, cfg)
+            pending_flags = fl
+            for code, msg in tree_notes:
+                notes.append((flat[i].row.line, code, msg, None))
+            i += h.used
+            # after a level-2 the next cell is a level-3, unless it is another heading
+            # not followed by a value (the level-2 was a placeholder row)
+            force_content = h.l2 is not None and not (
+                i + 1 < len(flat)
+                and take_headings(flat[i : i + 1], cfg).used
+                and not is_value_like(flat[i + 1].text)
+                and not is_qualitative_value(flat[i + 1].text)
+            )
+            continue
+        force_content = False
+        j = i
+        while j < len(flat):
+            if j > i and take_headings(flat[j:], cfg).used:
+                break
+            j += 1
+        for g in split_stream(flat[i:j], widths):
+            first = g["level3"][0] if isinstance(g["level3"], list) else g["level3"]
+            ind = _indicator(len(out) + 1, state, g, first.row, pending_flags)
+            ind.line = first.row.line
+            out.append(ind)
+        pending_flags = []
+        i = j
+    return out, notes
