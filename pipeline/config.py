@@ -54,6 +54,7 @@ class Config:
     sections: set[str]
     grid_header: dict[str, str]  # normalized header word -> role
     grid_stop: tuple[str, ...]
+    grid_header_contains: tuple[tuple[str, tuple[str, ...]], ...]
     titles: dict[str, re.Pattern[str]]
     config_hash: str
     directory: Path = DEFAULT_DIR
@@ -95,13 +96,20 @@ class Config:
         """(field, unit) when ``text`` is a field label such as ``预算资金（万元）``."""
         return _field_of(self, text)
 
-    def header_role(self, text: str) -> str | None:
+    def header_role(self, text: str, loose: bool = False) -> str | None:
         """Column role of a grid header word; a bracketed note is ignored
-        (年度指标值（A）, 指标值（包含数字及文字描述）, 权重（%）)."""
+        (年度指标值（A）, 指标值（包含数字及文字描述）, 权重（%）).  ``loose`` also reads
+        other header cells by the words they contain (``grid_header_contains``): only for
+        a row already known to be a grid header, since body cells contain such words too."""
         key = norm_key(text)
         role = self.grid_header.get(key)
         if role is None and "(" in key:
-            role = self.grid_header.get(_PAREN.sub("", key))
+            key = _PAREN.sub("", key)
+            role = self.grid_header.get(key)
+        if role is None and loose and 2 < len(key) <= 12 and not _NOT_HEADER.search(key):
+            role = next(
+                (r for r, words in self.grid_header_contains if any(w in key for w in words)), None
+            )
         return role
 
     def is_section(self, text: str) -> bool:
@@ -173,6 +181,10 @@ def load_config(directory: str | Path | None = None) -> Config:
         sections={norm_key(w) for w in labels.get("sections") or []},
         grid_header=grid_header,
         grid_stop=tuple(norm_key(w) for w in labels.get("grid_stop") or []),
+        grid_header_contains=tuple(
+            (role, tuple(norm_key(w) for w in words))
+            for role, words in labels.get("grid_header_contains") or []
+        ),
         titles=titles,
         config_hash=digest,
         directory=d,
@@ -225,6 +237,7 @@ def _match(cfg: Config, text: str, level: int) -> HeadingMatch | None:
     return HeadingMatch(keys[best[0]], level, round(float(best[1]), 1), text)
 
 
+_NOT_HEADER = re.compile(r"[\d%≥≤<>=，。；;：:]")  # a header cell is a short label, not a value
 _UNIT_IN_LABEL = re.compile(r"\((万元|元|千元|亿元)\)|(万元|元)$")
 _PAREN = re.compile(r"\([^()]*\)")
 

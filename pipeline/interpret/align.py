@@ -92,7 +92,9 @@ def _indicator(row_no: int, state: TreeState, parts: dict, row: Row, flags: list
     )
     actual = None
     if "actual" in parts:
-        actual = normalize_value(_text(parts.get("actual")), level3, None, _text(parts.get("unit")))
+        written = _text(parts.get("actual"))
+        actual = normalize_value(written, level3, None, _text(parts.get("unit")))
+        actual.raw = written  # as written: a separate unit column is not joined (SPEC §3)
     confs = [c.conf for c in row.cells if c.conf is not None and c.text]
     min_conf = min(confs) if confs else None
     fl = list(flags) + list(target.flags)

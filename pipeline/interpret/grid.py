@@ -12,6 +12,7 @@ from ..config import Config, norm_key
 from ..model import Cell, Indicator, Row
 from .align import _indicator, assign_positional, assign_roles
 from .cells import _PAGE_NO, _SEQ, Token, _value_alone
+from .columns import is_columnar, parse_columns
 from .headings import TreeState, classify, take_headings, update_tree
 from .schema import DEFAULT_ROLES, Grid, _tokens, header_grid
 from .stream import _parse_stream, _split_row
@@ -45,6 +46,8 @@ def parse_grid(
     state = TreeState()
     if grid is not None:
         rows = fold_wrapped_lines(rows, grid, cfg)
+        if is_columnar(rows, grid):
+            return parse_columns(rows, grid, cfg)
     clean = grid is not None and _grid_is_clean(rows[1:] if rows else rows, grid, cfg)
     roles = grid.content_roles if grid else DEFAULT_ROLES
     # token lists per row, with run-together cells split

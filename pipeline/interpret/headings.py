@@ -109,6 +109,7 @@ def update_tree(
             h.l1 is not None
             and h.l2 is None
             and state.l1 is not None
+            and state.l1.raw is not None  # one filled from the tree was not written: new
             and state.l1.canonical == h.l1.canonical
         )
         if h.l1 is not None:

@@ -26,6 +26,7 @@ CONTENT_ROLES = (
 
 
 DEFAULT_ROLES = ("level3", "value", "explanation")
+HEADING_ROLES = ("level1", "level2", "level12")  # level12: one column for both (指标类型)
 
 
 @dataclass(slots=True)
@@ -72,5 +73,10 @@ def header_grid(row: Row, cfg: Config) -> Grid | None:
     if len(roles) >= 2 and (
         "level3" in kinds or "value" in kinds or len(kinds & {"level1", "level2"}) == 2
     ):
+        for col, c in enumerate(row.cells):  # the other header cells, by the words in them
+            if col not in roles and c.text:
+                r = cfg.header_role(c.text, loose=True)
+                if r:
+                    roles[col] = r
         return Grid(roles, len(row.cells), row.line)
     return None

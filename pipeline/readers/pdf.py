@@ -257,7 +257,10 @@ def _ruled_tables(page, chars: list[dict], page_no: int) -> tuple[list[_Block], 
                 continue
             cell_chars.setdefault(k, []).append(ch)
             used.add(i)
-        grid: list[list[Cell]] = [[Cell("") for _ in range(n_c)] for _ in range(n_r)]
+        grid: list[list[Cell]] = [
+            [Cell("", covered=_covered_by(owner[r][c], anchor, r, c)) for c in range(n_c)]
+            for r in range(n_r)
+        ]
         for k, bbox in enumerate(cells):
             r0, c0 = anchor[k]
             if grid[r0][c0].bbox is None:
@@ -276,6 +279,14 @@ def _ruled_tables(page, chars: list[dict], page_no: int) -> tuple[list[_Block], 
         if rows:
             blocks.append(_Block("table", page_no, _round(table.bbox), rows, col_x=xs, ruled=True))
     return blocks, used
+
+
+def _covered_by(k: int | None, anchor: dict[int, tuple[int, int]], r: int, c: int) -> str | None:
+    """``"up"``/``"left"`` for a lattice position inside a merged cell other than its
+    top-left one (``Cell.covered``)."""
+    if k is None or anchor[k] == (r, c):
+        return None
+    return "up" if r > anchor[k][0] else "left"
 
 
 def _union(spans: Iterable[tuple[float, float]], join: float = 1.0) -> list[list[float]]:
@@ -732,7 +743,14 @@ def _assemble(pages: list[_PageInfo]) -> list[Row]:
                     if len(cells) < w:
                         cells = cells + [Cell("") for _ in range(w - len(cells))]
                 rows.append(
-                    Row(cells, line=len(rows) + 1, page=p.number, table_id=b.table_key, bbox=r.bbox)
+                    Row(
+                        cells,
+                        line=len(rows) + 1,
+                        page=p.number,
+                        table_id=b.table_key,
+                        bbox=r.bbox,
+                        spans=b.kind == "table" and b.ruled,
+                    )
                 )
     return rows
 

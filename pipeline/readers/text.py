@@ -89,15 +89,30 @@ def _heading(line: str) -> str:
 
 
 def text_rows(text: str, first_line: int = 1, delimiter: str | None = None) -> list[Row]:
-    """Rows of a plain text block (no HTML tables inside)."""
+    """Rows of a plain text block (no HTML tables inside).
+
+    A Markdown pipe table (a header row, a ``|---|`` separator, body rows) is a physical
+    table: its rows share a ``table_id`` (an id made of the separator's line number), so
+    the interpreter can trust its columns."""
     rows: list[Row] = []
+    md_table: int | None = None
+    prev_line = -2
     for i, line in enumerate(text.splitlines()):
-        if not line.strip() or _MD_SEP.match(line):
+        if not line.strip():
+            md_table = None
+            continue
+        if _MD_SEP.match(line):
+            if rows and prev_line == i - 1 and len(rows[-1].cells) >= 2:
+                md_table = 100_000 + first_line + i
+                rows[-1].table_id = md_table
             continue
         cells = split_line(_heading(line), delimiter)
         if not any(cells):
             continue
-        rows.append(Row([Cell(c) for c in cells], line=first_line + i))
+        if md_table is not None and (len(cells) < 2 or "|" not in line):
+            md_table = None
+        rows.append(Row([Cell(c) for c in cells], line=first_line + i, table_id=md_table))
+        prev_line = i
     return rows
 
 
