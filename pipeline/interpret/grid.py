@@ -12,6 +12,7 @@ from ..config import Config, norm_key
 from ..model import Cell, Indicator, Row
 from .align import _indicator, assign_positional, assign_roles
 from .cells import _PAGE_NO, _SEQ, Token, _value_alone
+from .centred import assign, is_centred
 from .columns import is_columnar, parse_columns
 from .headings import TreeState, classify, take_headings, update_tree
 from .schema import DEFAULT_ROLES, Grid, _tokens, header_grid
@@ -68,12 +69,17 @@ def parse_grid(
         if alone >= max(3, 0.1 * len(singles)):
             return _parse_stream(row_tokens, cfg, state, notes, roles)
         row_tokens = [_split_row(t, cfg) for t in row_tokens]
-    for toks in row_tokens:
-        if not toks:
-            continue
-        h = take_headings(toks, cfg, grid if clean else None)
+    entries = [(take_headings(t, cfg, grid if clean else None), t) for t in row_tokens if t]
+    centred = is_centred([(h, len(t) > h.used) for h, t in entries], cfg)
+    held = assign([(h, len(t) > h.used) for h, t in entries], cfg) if centred else []
+    for k, (h, toks) in enumerate(entries):
         content = toks[h.used :]
-        row_flags, tree_notes = update_tree(state, h, cfg)
+        if centred:  # the row's levels are those of the blocks it lies in
+            state = TreeState()
+            row_flags, tree_notes = update_tree(state, held[k], cfg)
+            tree_notes = tree_notes if h.used else []
+        else:
+            row_flags, tree_notes = update_tree(state, h, cfg)
         row = toks[0].row
         if not content:
             for code, msg in tree_notes:

@@ -77,7 +77,10 @@ def take_headings(tokens: list[Token], cfg: Config, positional: Grid | None = No
             break
         if h.l1 is None and h.l1_unknown is None and heading_like(t) and nxt:
             n1, n2 = classify(nxt, cfg)
-            if n2 is not None or (positional and role == "level1"):
+            # a level-1 outside the schema (管理类指标): before a level-2, or in count
+            # mode before a whole indicator (its name and value)
+            before_row = positional is None and len(tokens) - i >= 3 and n1 is None
+            if n2 is not None or (positional and role == "level1") or before_row:
                 h.l1_unknown = t
                 i += 1
                 continue

@@ -1,0 +1,127 @@
+"""Centred labels: merged level cells whose text sits on the middle row of their span.
+
+In:  the grid's rows as ``(Headings, has_content)`` in order.  Out: for each row, the
+level-1 and level-2 headings that hold for it.
+
+Text copied from a rendered table (web pages, PDF text, converters) puts a merged cell's
+text on the row at the vertical middle of the rows it spans, not on the first: the rows
+above the label belong to it too.  Such a grid is recognised by rows that carry content
+before any level-1 label.  Each level is then cut into blocks, one per label, so that
+every label sits at the middle of its block (the upper middle for an even count of rows,
+``(n - 1) // 2``): ``blocks`` finds the cut with the least deviation from that and,
+where several cuts fit, the most even one.  Level-2 blocks are cut inside their
+level-1 block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+from ..config import Config
+from .headings import Headings
+
+
+def _l1(h: Headings) -> bool:
+    return h.l1 is not None or h.l1_unknown is not None
+
+
+def is_centred(rows: list[tuple[Headings, bool]], cfg: Config) -> bool:
+    """True when a row with content comes before the first level-1 label and belongs to
+    it: every level-2 above that label is one of its children.  (A grid that leaves out
+    its first level-1, 数量指标 … 成本指标 then 效益指标, is read top-down.)"""
+    first = next((i for i, (h, _) in enumerate(rows) if _l1(h)), None)
+    if first is None or not any(c for _, c in rows[:first]):
+        return False
+    label = rows[first][0].l1
+    for h, _ in rows[:first]:
+        if h.l2 is not None and label is not None:
+            parent = cfg.parent_of(h.l2.canonical)
+            if parent and parent != label.canonical:
+                return False
+    return True
+
+
+def blocks(
+    n: int,
+    labels: list[int],
+    misfit: Callable[[int, int, int], float] | None = None,
+    tail: float | None = None,
+) -> list[tuple[int, int]]:
+    """Cut rows ``0..n-1`` into ``len(labels)`` consecutive blocks ``[start, end)``, block
+    ``j`` holding row ``labels[j]``, each label as near the middle of its block as can be.
+    ``misfit(j, start, end)`` adds the cost of rows that do not belong under label ``j``.
+    With ``tail`` the last block may stop short of ``n``: the rows after it belong to no
+    label (a level-1 whose last rows have no level-2), at ``tail`` per row.
+    """
+    k = len(labels)
+    if k == 0:
+        return []
+
+    def cost(b: int, e: int, p: int) -> tuple[float, int]:
+        # (distance of the label from the middle + misfits, size²): the middle decides;
+        # where several cuts put every label at its middle, the most even one is taken
+        mid = b + (e - b - 1) // 2
+        extra = misfit(labels.index(p), b, e) if misfit else 0.0
+        return abs(p - mid) + extra, (e - b) ** 2
+
+    @cache
+    def best(j: int, b: int) -> tuple[tuple[float, int], tuple[int, ...]]:
+        # block j starts at b; returns (cost, ends of blocks j..k-1)
+        p = labels[j]
+        if j == k - 1:
+            if tail is None:
+                return cost(b, n, p), (n,)
+            ends = [(cost(b, e, p), e) for e in range(p + 1, n + 1)]
+            (c1, c2), e = min(((c1 + (n - e) * tail, c2), e) for (c1, c2), e in ends)
+            return (c1, c2), (e,)
+        out: tuple[tuple[float, int], tuple[int, ...]] = ((float("inf"), 0), ())
+        for e in range(p + 1, labels[j + 1] + 1):
+            (c1, c2), rest = best(j + 1, e)
+            d1, d2 = cost(b, e, p)
+            c = (c1 + d1, c2 + d2)
+            if c < out[0]:
+                out = (c, (e, *rest))
+        return out
+
+    ends = best(0, 0)[1]
+    starts = [0, *ends[:-1]]
+    return list(zip(starts, ends, strict=True))
+
+
+NO_LEVEL2 = 0.3  # cost of a row left without a level-2 (a label off its middle costs 1)
+
+
+def assign(rows: list[tuple[Headings, bool]], cfg: Config) -> list[Headings]:
+    """The headings that hold for each row of a grid with centred labels."""
+    n = len(rows)
+    out = [Headings() for _ in range(n)]
+    l1_rows = [i for i, (h, _) in enumerate(rows) if _l1(h)]
+
+    def misfit(j: int, b: int, e: int) -> float:
+        # a level-2 label under a level-1 that is not its parent (the tree decides cuts
+        # that the middles alone leave open)
+        label = rows[l1_rows[j]][0].l1
+        if label is None:
+            return 0.0
+        bad = 0
+        for h, _ in rows[b:e]:
+            if h.l2 is not None:
+                parent = cfg.parent_of(h.l2.canonical)
+                bad += bool(parent and parent != label.canonical)
+        return float(bad)
+
+    for b1, e1 in blocks(n, l1_rows, misfit) if l1_rows else [(0, n)]:
+        label = next((rows[i][0] for i in l1_rows if b1 <= i < e1), None)
+        l2_rows = [i for i in range(b1, e1) if rows[i][0].l2 is not None]
+        cuts = [
+            (b1 + b, b1 + e) for b, e in blocks(e1 - b1, [i - b1 for i in l2_rows], tail=NO_LEVEL2)
+        ]
+        for i in range(b1, e1):
+            h = out[i]
+            if label is not None:
+                h.l1, h.l1_unknown = label.l1, label.l1_unknown
+            for (b2, e2), p in zip(cuts, l2_rows, strict=True):
+                if b2 <= i < e2:
+                    h.l2 = rows[p][0].l2
+    return out
