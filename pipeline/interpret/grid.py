@@ -59,7 +59,11 @@ def parse_grid(
         if numbered and toks and _SEQ.fullmatch(toks[0].text):
             toks = toks[1:]  # the 序号 cell
         if header_grid(row, cfg) is not None:  # a header row may carry the first level-1
-            toks = [t for t in toks if not cfg.header_role(t.text) and not cfg.is_section(t.text)]
+            toks = [
+                t
+                for t in toks
+                if not cfg.header_role(t.text, loose=True) and not cfg.is_section(t.text)
+            ]
         row_tokens.append(toks)
     singles = [t[0].text for t in row_tokens if len(t) == 1]
     multi = sum(1 for t in row_tokens if len(t) >= 2)
@@ -119,6 +123,11 @@ def fold_wrapped_lines(rows: list[Row], grid: Grid, cfg: Config) -> list[Row]:
     ):
         return rows
     body = rows[1:]
+    if any(r.spans for r in body):
+        return rows  # a ruled grid: wrapped text stays inside its cells
+    by_gap = row_groups(body)
+    if by_gap is not None:
+        return [rows[0], *(_join_lines(body, g, grid, cfg) for g in by_gap)]
     anchors = [i for i, r in enumerate(body) if r.cells[value_col].text.strip()]
 
     def heading_only(r: Row) -> bool:
@@ -155,6 +164,60 @@ def fold_wrapped_lines(rows: list[Row], grid: Grid, cfg: Config) -> list[Row]:
         elif i not in used:
             out.append(r)
     return out
+
+
+ROW_GAP = 1.2  # a step between lines this much over the line pitch ends a table row
+
+
+def row_groups(lines: list[Row]) -> list[list[int]] | None:
+    """Printed lines of a borderless grid → table rows, by the space between lines.
+
+    Lines of one cell follow at the line pitch, and the lines of a row's other cells,
+    centred on it, fall between them; cell padding puts more space between two rows.  The
+    pitch is the commonest step between successive lines of one column; a step between
+    consecutive lines of more than
+    ``ROW_GAP`` pitches (or a new page) starts a row.  None when the steps show no such
+    gaps (rows packed tight: the caller falls back to the value lines)."""
+    steps = []  # between successive lines of one column: a wrapped cell's line pitch
+    width = max((len(r.cells) for r in lines), default=0)
+    for c in range(width):
+        prev: Row | None = None
+        for r in lines:
+            if c < len(r.cells) and r.cells[c].text and r.bbox:
+                if prev is not None and prev.page == r.page:
+                    steps.append(round(r.bbox[1] - prev.bbox[1], 1))
+                prev = r
+    if len(steps) < 4:
+        return None
+    pitch = max(set(steps), key=lambda x: (sum(abs(y - x) <= 0.5 for y in steps), x))
+    if pitch <= 0:
+        return None
+    groups: list[list[int]] = [[0]]
+    for i in range(1, len(lines)):
+        a, b = lines[i - 1], lines[i]
+        if a.page != b.page or b.bbox[1] - a.bbox[1] > ROW_GAP * pitch:
+            groups.append([])
+        groups[-1].append(i)
+    if len(groups) < 3 or max(len(g) for g in groups) > 15:
+        return None
+    return groups
+
+
+def _join_lines(lines: list[Row], group: list[int], grid: Grid, cfg: Config) -> Row:
+    """One table row from its printed lines: each column's texts joined in order."""
+    first = lines[group[0]]
+    cells = []
+    for c in range(grid.width):
+        parts = [lines[k].cells[c] for k in group if lines[k].cells[c].text]
+        confs = [x.conf for x in parts if x.conf is not None]
+        cells.append(Cell("".join(x.text for x in parts), conf=min(confs) if confs else None))
+    bbox = (
+        min(lines[k].bbox[0] for k in group),
+        first.bbox[1],
+        max(lines[k].bbox[2] for k in group),
+        max(lines[k].bbox[3] for k in group),
+    )
+    return Row(cells, first.line, first.page, first.table_id, bbox)
 
 
 def _grid_is_clean(rows: list[Row], grid: Grid, cfg: Config) -> bool:
