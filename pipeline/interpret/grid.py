@@ -125,9 +125,6 @@ def fold_wrapped_lines(rows: list[Row], grid: Grid, cfg: Config) -> list[Row]:
     body = rows[1:]
     if any(r.spans for r in body):
         return rows  # a ruled grid: wrapped text stays inside its cells
-    by_gap = row_groups(body)
-    if by_gap is not None:
-        return [rows[0], *(_join_lines(body, g, grid, cfg) for g in by_gap)]
     anchors = [i for i, r in enumerate(body) if r.cells[value_col].text.strip()]
 
     def heading_only(r: Row) -> bool:
@@ -141,6 +138,9 @@ def fold_wrapped_lines(rows: list[Row], grid: Grid, cfg: Config) -> list[Row]:
     ]
     if len(anchors) < 2 or len(loose) < 0.3 * len(body):
         return rows  # a ruled grid: wrapped text stays inside its cells
+    by_gap = row_groups(body)
+    if by_gap is not None:
+        return [rows[0], *(_join_lines(body, g, grid) for g in by_gap)]
     groups: dict[int, list[int]] = {a: [a] for a in anchors}
     for i in loose:
         before = max((a for a in anchors if a < i), default=None)
@@ -203,7 +203,7 @@ def row_groups(lines: list[Row]) -> list[list[int]] | None:
     return groups
 
 
-def _join_lines(lines: list[Row], group: list[int], grid: Grid, cfg: Config) -> Row:
+def _join_lines(lines: list[Row], group: list[int], grid: Grid) -> Row:
     """One table row from its printed lines: each column's texts joined in order."""
     first = lines[group[0]]
     cells = []
