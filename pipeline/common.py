@@ -47,3 +47,34 @@ def clean_text(text: str) -> str:
     text = _CJK_SPACE.sub("", text)
     text = _MULTI_SPACE.sub(" ", text)
     return text.strip()
+
+
+# A page number or page footer line: "- 3 -", "— 8 —", "第 3 页", "第3页/共12页", "3/12",
+# "共12页第3页"
+PAGE_NUMBER = re.compile(
+    r"\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[/／]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*[/／]\s*\d{1,4}\s*页?|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页)\s*"
+)
+
+
+def drop_page_furniture(lines: list[str]) -> list[bool]:
+    """Which lines of a text (in order) are page furniture: page numbers, and running
+    headers or footers, i.e. a line written at least twice right beside a page number.
+    Returns one flag per line (True: furniture)."""
+    is_no = [bool(PAGE_NUMBER.fullmatch(t)) for t in lines]
+    beside: dict[str, int] = {}
+    for i, t in enumerate(lines):
+        key = t.strip()
+        if key and not is_no[i] and len(key) <= 30:
+            near = (i > 0 and is_no[i - 1]) or (i + 1 < len(lines) and is_no[i + 1])
+            if near:
+                beside[key] = beside.get(key, 0) + 1
+    running = {k for k, n in beside.items() if n >= 2}
+    return [
+        is_no[i]
+        or (
+            t.strip() in running
+            and ((i > 0 and is_no[i - 1]) or (i + 1 < len(lines) and is_no[i + 1]))
+        )
+        for i, t in enumerate(lines)
+    ]

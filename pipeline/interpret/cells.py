@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..common import PAGE_NUMBER
 from ..config import norm_key
 from ..model import Row
 from ..normalize import looks_numeric
@@ -221,10 +222,7 @@ _SEQ = re.compile(r"\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})[.、]?\
 
 
 # page numbers and footers: "- 3 -", "— 8 —", "第 3 页", "3/12", "共12页第3页"
-_PAGE_NO = re.compile(
-    r"\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4}\s*页?|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页)\s*"
-)
+_PAGE_NO = PAGE_NUMBER  # page numbers and footers (common.py)
 
 
 def display_width(text: str) -> int:

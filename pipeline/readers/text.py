@@ -22,7 +22,7 @@ import io
 import re
 from pathlib import Path
 
-from ..common import doc_id_of
+from ..common import doc_id_of, drop_page_furniture
 from ..model import Cell, ReadError, Row, SourceDoc
 from .base import Reader
 
@@ -97,8 +97,10 @@ def text_rows(text: str, first_line: int = 1, delimiter: str | None = None) -> l
     rows: list[Row] = []
     md_table: int | None = None
     prev_line = -2
-    for i, line in enumerate(text.splitlines()):
-        if not line.strip():
+    lines = text.splitlines()
+    furniture = drop_page_furniture(lines)
+    for i, line in enumerate(lines):
+        if not line.strip() or furniture[i]:
             md_table = None
             continue
         if _MD_SEP.match(line):
