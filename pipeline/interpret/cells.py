@@ -106,8 +106,13 @@ class Token:
     row: Row
 
 
+# an item number before prose (1.资金拨付…, 2、采取…): an explanation, not a value
+_ENUMERATED = re.compile(r"^\d{1,2}[.、．]\D")
+
+
 def is_value_like(text: str) -> bool:
-    return looks_numeric(text) and len(norm_key(text)) <= 24
+    k = norm_key(text)
+    return looks_numeric(text) and len(k) <= 24 and not _ENUMERATED.match(k)
 
 
 def is_qualitative_value(text: str) -> bool:

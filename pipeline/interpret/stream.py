@@ -168,7 +168,7 @@ def regroup(rows: list[Row], cfg: Config) -> list[Row]:
         if (
             header is not None
             and header.cells
-            and not (cfg.header_role(text) or cfg.is_section(text))
+            and not (cfg.header_role(text, loose=True) or cfg.is_section(text))
         ):
             # header words end: join fragments such as 指标解释及计算公 + 式
             out.extend(rows[i:])
@@ -180,7 +180,7 @@ def regroup(rows: list[Row], cfg: Config) -> list[Row]:
                 i += 1
                 continue
         pieces = cfg.split_vocab(text) if len(text) > 3 else [text]
-        roles = [cfg.header_role(p) for p in pieces]
+        roles = [cfg.header_role(p, loose=header is not None) for p in pieces]
         if sum(1 for r in roles if r) >= 2 or (header is not None and roles[0]):
             header = header or Row([], row.line, row.page)
             header.cells.extend(Cell(p) for p in pieces)
@@ -191,7 +191,7 @@ def regroup(rows: list[Row], cfg: Config) -> list[Row]:
                 out.append(header)
             i += 1
             continue
-        if roles[0] and header is None and cfg.header_role(pieces[0]) in ("level1", "level2"):
+        if roles[0] and header is None and cfg.header_role(pieces[0]) in ("level1", "level2", "level12"):
             header = Row([Cell(pieces[0])], row.line, row.page)
             if cur is not None:
                 out.append(cur)
@@ -282,9 +282,55 @@ def _merge_fragments(tokens: list[Token], cfg: Config) -> list[Token]:
     return out
 
 
-def _join_value_columns(tokens: list[Token]) -> list[Token]:
+SHORT_ROLES = ("weight", "actual", "score")  # short cells after the value in a 自评表 row
+
+
+def _bind_short_columns(
+    tokens: list[Token], roles: tuple[str, ...]
+) -> tuple[list[Token], dict[int, dict[str, Token]]]:
+    """One cell per line with 自评表 columns (权重, 完成值, 得分 after the value): the short
+    cells right after a value are those columns, in the header's order.  They are taken
+    out of the stream and returned by the value token's id, so the stream's own model
+    (name, value, explanation) sees only what it knows."""
+    wanted = (
+        [r for r in roles[roles.index("value") + 1 :] if r in SHORT_ROLES]
+        if ("value" in roles)
+        else []
+    )
+    if not wanted:
+        return tokens, {}
+
+    def fits(role: str, text: str) -> bool:
+        k = norm_key(text)
+        if role in ("weight", "score"):
+            return _is_number(k)
+        return 0 < len(k) <= 12 and not _SENTENCE.search(k)
+
+    out: list[Token] = []
+    side: dict[int, dict[str, Token]] = {}
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        nxt = tokens[i + 1 : i + 1 + len(wanted)]
+        if (
+            (_value_alone(t.text) or is_qualitative_value(t.text) or len(norm_key(t.text)) <= 6)
+            and len(nxt) == len(wanted)
+            and all(fits(r, x.text) for r, x in zip(wanted, nxt, strict=True))
+            and any(_is_number(x.text) for x in nxt)
+        ):
+            side[id(t)] = dict(zip(wanted, nxt, strict=True))
+            out.append(t)
+            i += 1 + len(wanted)
+            continue
+        out.append(t)
+        i += 1
+    return out, side
+
+
+def _join_value_columns(tokens: list[Token], unit_column: bool = False) -> list[Token]:
     """Operator, number and unit cells on lines of their own (separate 指标性质 and 计量单位
-    columns) → one value cell, as ``normalize_value`` joins them: ≥ | 12 | 万人 → ≥12万人."""
+    columns) → one value cell, as ``normalize_value`` joins them: ≥ | 12 | 万人 → ≥12万人.
+    With a unit column, a 无 or - after a worded value is that column's empty mark."""
     out: list[Token] = []
     i = 0
     while i < len(tokens):
@@ -302,6 +348,13 @@ def _join_value_columns(tokens: list[Token]) -> list[Token]:
             if _is_unit_cell(tokens[i + 1].text):
                 t = Token(t.text + tokens[i + 1].text, t.col, t.row)
                 i += 1
+        elif (
+            unit_column and i + 1 < len(tokens) and norm_key(tokens[i + 1].text) in ("无", "/", "-")
+        ):
+            if is_qualitative_value(t.text) or len(norm_key(t.text)) <= 6:
+                out.append(t)
+                i += 2
+                continue
         out.append(t)
         i += 1
     return out
@@ -317,7 +370,8 @@ def _parse_stream(
     flat = _merge_fragments([t for toks in row_tokens for t in toks], cfg)
     flat = [t for t in flat if not cfg.header_role(t.text) and not cfg.is_section(t.text)]
     if "op" in roles or "unit" in roles:
-        flat = _join_value_columns(flat)
+        flat = _join_value_columns(flat, "unit" in roles)
+    flat, side = _bind_short_columns(flat, roles)
     widths = full_widths([t.text for t in flat])
     out: list[Indicator] = []
     i = 0
@@ -348,6 +402,9 @@ def _parse_stream(
             j += 1
         for g in split_stream(flat[i:j], widths):
             first = g["level3"][0] if isinstance(g["level3"], list) else g["level3"]
+            value = g.get("value")
+            if isinstance(value, Token) and id(value) in side:
+                g.update(side[id(value)])
             ind = _indicator(len(out) + 1, state, g, first.row, pending_flags)
             ind.line = first.row.line
             out.append(ind)
