@@ -61,7 +61,7 @@ def drop_page_furniture(lines: list[str]) -> list[bool]:
     """Which lines of a text (in order) are page furniture: page numbers, and running
     headers or footers, i.e. a line written at least twice right beside a page number.
     Returns one flag per line (True: furniture)."""
-    is_no = [bool(PAGE_NUMBER.fullmatch(t)) for t in lines]
+    is_no = [len(t) <= 24 and bool(PAGE_NUMBER.fullmatch(t)) for t in lines]
     beside: dict[str, int] = {}
     for i, t in enumerate(lines):
         key = t.strip()
