@@ -174,7 +174,8 @@ def row_groups(lines: list[Row]) -> list[list[int]] | None:
 
     Lines of one cell follow at the line pitch, and the lines of a row's other cells,
     centred on it, fall between them; cell padding puts more space between two rows.  The
-    pitch is the commonest step between successive lines of one column; a step between
+    pitch is the shortest step seen twice between successive lines of one column (lines of
+    one column never overlap); a step between
     consecutive lines of more than
     ``ROW_GAP`` pitches (or a new page) starts a row.  None when the steps show no such
     gaps (rows packed tight: the caller falls back to the value lines)."""
@@ -189,9 +190,11 @@ def row_groups(lines: list[Row]) -> list[list[int]] | None:
                 prev = r
     if len(steps) < 4:
         return None
-    pitch = max(set(steps), key=lambda x: (sum(abs(y - x) <= 0.5 for y in steps), x))
-    if pitch <= 0:
+    # lines of one column never overlap, so the shortest step seen twice is the pitch
+    seen = [x for x in sorted(set(steps)) if x > 0 and sum(abs(y - x) <= 0.5 for y in steps) >= 2]
+    if not seen:
         return None
+    pitch = seen[0]
     groups: list[list[int]] = [[0]]
     for i in range(1, len(lines)):
         a, b = lines[i - 1], lines[i]

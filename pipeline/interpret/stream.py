@@ -191,7 +191,11 @@ def regroup(rows: list[Row], cfg: Config) -> list[Row]:
                 out.append(header)
             i += 1
             continue
-        if roles[0] and header is None and cfg.header_role(pieces[0]) in ("level1", "level2", "level12"):
+        if (
+            roles[0]
+            and header is None
+            and cfg.header_role(pieces[0]) in ("level1", "level2", "level12")
+        ):
             header = Row([Cell(pieces[0])], row.line, row.page)
             if cur is not None:
                 out.append(cur)
@@ -303,7 +307,7 @@ def _bind_short_columns(
     def fits(role: str, text: str) -> bool:
         k = norm_key(text)
         if role in ("weight", "score"):
-            return _is_number(k)
+            return _is_number(k) and not k.endswith("%")  # points, not a rate
         return 0 < len(k) <= 12 and not _SENTENCE.search(k)
 
     out: list[Token] = []

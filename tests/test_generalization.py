@@ -1,0 +1,309 @@
+"""One regression test per failure class found on documents the pipeline was not written
+for (the development corpus).  Every fixture here is composed for the test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pipeline.common import PAGE_NUMBER, drop_page_furniture
+from pipeline.interpret import interpret
+from pipeline.interpret.centred import blocks
+from pipeline.interpret.grid import row_groups
+from pipeline.model import Cell, Row, Table
+from pipeline.readers import read_document
+from pipeline.segment import segment
+
+
+def _read(path: Path, cfg):
+    doc = read_document(path)
+    out = []
+    for t in segment(doc, cfg).tables:
+        rec, findings = interpret(t, cfg)
+        out.append((rec, findings))
+    return out
+
+
+def _xlsx(path: Path, rows: list[list[object]], merges: list[str] = ()) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(r)
+    for m in merges:
+        ws.merge_cells(m)
+    wb.save(path)
+    return path
+
+
+SELF_EVAL = [
+    ["2023年度项目支出绩效自评表"],
+    ["项目名称", "示范项目", None, None, None, None, None, None, None, None],
+    [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标性质",
+        "指标值",
+        "计量单位",
+        "指标权重",
+        "全年完成值",
+        "得分",
+        "核查方式",
+        "评价标准",
+    ],
+    [
+        "产出指标",
+        "数量指标",
+        "培训人次",
+        "≥",
+        "120",
+        "人次",
+        "20",
+        "131",
+        "20",
+        "台账",
+        "达到得满分",
+    ],
+    [None, "质量指标", "合格率", "≥", "95", "%", "10", "97", "10", "抽查", "达到得满分"],
+    [
+        "管理类指标",
+        None,
+        "资金使用合规性",
+        "无",
+        "合规",
+        "无",
+        "10",
+        "合规",
+        "10",
+        "审计",
+        "合规得满分",
+    ],
+]
+
+
+def test_columns_the_header_names_fill_their_fields(tmp_path, cfg):
+    """Class: columns the header names but the old interpreter did not know (指标权重,
+    全年完成值, 评价标准, 指标性质, 计量单位) were glued into level-3 or the value, or
+    shifted every cell after them; an unknown column (核查方式) must be kept out."""
+    path = _xlsx(tmp_path / "se.xlsx", SELF_EVAL)
+    [(rec, findings)] = _read(path, cfg)
+    assert rec.form == "self_evaluation"
+    got = [
+        (
+            i.level1,
+            i.level2,
+            i.level3,
+            i.target.raw,
+            i.target.op,
+            i.target.unit,
+            i.weight,
+            i.actual.raw,
+            i.score,
+            i.explanation,
+        )
+        for i in rec.indicators
+    ]
+    assert got == [
+        ("产出指标", "数量指标", "培训人次", "≥120人次", ">=", "人次", 20, "131", 20, "达到得满分"),
+        ("产出指标", "质量指标", "合格率", "≥95%", ">=", "%", 10, "97", 10, "达到得满分"),
+        ("管理类指标", None, "资金使用合规性", "合规", None, None, 10, "合规", 10, "合规得满分"),
+    ]
+    assert any(f.code == "column_unknown" and "核查方式" in f.message for f in findings)
+
+
+def test_an_empty_cell_outside_a_merge_is_an_empty_level(tmp_path, cfg):
+    """Class: levels carried down across an empty cell that the workbook does not merge.
+    One column holds both heading levels (指标类型); 数量指标 names only its own row."""
+    rows = [
+        ["项目名称", "示范项目", None, None],
+        ["指标类型", "指标名称", "指标值", "指标解释"],
+        ["数量指标", "甲", "1个", "说明"],
+        ["产出类指标", "乙", "95%", "说明"],
+        [None, "丙", "95%", "说明"],
+        ["效益类指标", "丁", "有所提升", "说明"],
+    ]
+    path = _xlsx(tmp_path / "m.xlsx", rows, merges=["A4:A5"])
+    [(rec, _)] = _read(path, cfg)
+    assert [(i.level1, i.level2, i.level3) for i in rec.indicators] == [
+        ("产出指标", "数量指标", "甲"),
+        ("产出指标", None, "乙"),
+        ("产出指标", None, "丙"),
+        ("效益指标", None, "丁"),
+    ]
+
+
+def test_a_sheet_that_never_merges_carries_blank_levels_down(tmp_path, cfg):
+    rows = [
+        ["项目名称", "示范项目", None, None, None],
+        ["一级指标", "二级指标", "三级指标", "指标值", "指标解释"],
+        ["产出指标", "数量指标", "甲", "1个", "说明"],
+        [None, None, "乙", "2个", "说明"],
+    ]
+    [(rec, _)] = _read(_xlsx(tmp_path / "n.xlsx", rows), cfg)
+    assert [(i.level1, i.level2) for i in rec.indicators] == [("产出指标", "数量指标")] * 2
+
+
+def test_markdown_pipe_table_keeps_its_columns(tmp_path, cfg):
+    """Class: a section column repeated on every row (本年度绩效指标) shifted the cells."""
+    text = "\n".join(
+        [
+            "## 2026年项目支出绩效目标申报表",
+            "",
+            "| 项目名称 | 项目名称 | 示范项目 | 示范项目 | 示范项目 |",
+            "|---|---|---|---|---|",
+            "| 本年度绩效指标 | 一级指标 | 二级指标 | 三级指标 | 目标值 |",
+            "| 本年度绩效指标 | 产出指标 | 数量指标 | 道路建设长度 | 985米 |",
+            "| 本年度绩效指标 | 效益指标 | 社会效益指标 | 通行能力 | 提升 |",
+        ]
+    )
+    path = tmp_path / "m.md"
+    path.write_text(text, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    got = [(i.level1, i.level2, i.level3, i.target.raw) for i in rec.indicators]
+    assert got == [
+        ("产出指标", "数量指标", "道路建设长度", "985米"),
+        ("效益指标", "社会效益指标", "通行能力", "提升"),
+    ]
+
+
+def test_centred_blocks_cut():
+    # each label at the (upper) middle of its block; the most even cut where several fit
+    assert blocks(10, [2, 6, 8, 9]) == [(0, 5), (5, 8), (8, 9), (9, 10)]
+    assert blocks(6, [0, 2, 4, 5]) == [(0, 2), (2, 4), (4, 5), (5, 6)]
+    assert blocks(3, [1]) == [(0, 3)]
+    # a tail allowed: rows after the last block belong to no label
+    assert blocks(6, [0], tail=0.3) == [(0, 2)]
+    assert blocks(6, [0, 1], tail=0.3) == [(0, 1), (1, 3)]
+
+
+def test_labels_written_at_the_middle_of_their_merged_span(cfg):
+    """Class: text copied from a rendered table puts a merged cell's text on the middle
+    row of its span; the rows above the label belong to it too."""
+    lines = [
+        ["一级指标", "二级指标", "三级指标", "指标值", "指标解释"],
+        ["甲", "1个", "说明"],
+        ["数量指标", "乙", "2个", "说明"],
+        ["产出指标", "丙", "3个", "说明"],
+        ["质量指标", "丁", "95%", "说明"],
+        ["戊", "96%", "说明"],
+        ["己", "有所提升", "说明"],
+        ["效益指标", "社会效益指标", "庚", "有所提升", "说明"],
+        ["辛", "有所提升", "说明"],
+    ]
+    rows = [Row([Cell(t) for t in cells], line=i + 1) for i, cells in enumerate(lines)]
+    rec, _ = interpret(Table(1, "project", "target", None, 2024, None, rows), cfg)
+    assert [(i.level1, i.level2, i.level3) for i in rec.indicators] == [
+        ("产出指标", "数量指标", "甲"),
+        ("产出指标", "数量指标", "乙"),
+        ("产出指标", "数量指标", "丙"),
+        ("产出指标", "质量指标", "丁"),
+        ("产出指标", "质量指标", "戊"),
+        ("效益指标", "社会效益指标", "己"),
+        ("效益指标", "社会效益指标", "庚"),
+        ("效益指标", "社会效益指标", "辛"),
+    ]
+
+
+def test_a_grid_that_leaves_out_its_first_level1_is_read_top_down(cfg):
+    lines = [
+        ["一级指标", "二级指标", "三级指标", "指标值", "指标解释"],
+        ["数量指标", "甲", "1个", "说明"],
+        ["质量指标", "乙", "95%", "说明"],
+        ["效益指标", "社会效益指标", "丙", "有所提升", "说明"],
+    ]
+    rows = [Row([Cell(t) for t in cells], line=i + 1) for i, cells in enumerate(lines)]
+    rec, _ = interpret(Table(1, "project", "target", None, 2024, None, rows), cfg)
+    assert [(i.level1, i.level2) for i in rec.indicators] == [
+        ("产出指标", "数量指标"),
+        ("产出指标", "质量指标"),
+        ("效益指标", "社会效益指标"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["第 15 页，共 16 页", "第3页/共3页", "- 3 -", "3/12", "共12页第3页"]
+)
+def test_page_numbers(text):
+    assert PAGE_NUMBER.fullmatch(text)
+
+
+def test_running_headers_beside_page_numbers_are_furniture():
+    lines = [
+        "甲",
+        "第 1 页",
+        "2024年度预算公开",
+        "乙",
+        "第 2 页",
+        "2024年度预算公开",
+        "2024年度预算公开",
+    ]
+    assert drop_page_furniture(lines) == [False, True, True, False, True, True, False]
+
+
+def _line(top: float, texts: list[str]) -> Row:
+    return Row([Cell(t) for t in texts], line=int(top), page=1, bbox=(0.0, top, 100.0, top + 10))
+
+
+def test_borderless_lines_group_into_rows_by_their_spacing():
+    """Class: a borderless grid printed one line per row with wrapped cells centred on
+    the row; rows are told apart by the cell padding between them."""
+    lines = [
+        _line(100.0, ["", "", "说明第一行"]),
+        _line(106.0, ["甲", "1个", ""]),
+        _line(112.0, ["", "", "说明第二行"]),
+        _line(128.0, ["", "", "说明第一行"]),
+        _line(134.0, ["乙", "2个", ""]),
+        _line(140.0, ["", "", "说明第二行"]),
+        _line(156.0, ["丙", "3个", "说明"]),
+    ]
+    assert row_groups(lines) == [[0, 1, 2], [3, 4, 5], [6]]
+
+
+def test_one_cell_per_line_self_evaluation_columns(tmp_path, cfg):
+    """Class: a 自评表 extracted one cell per line: 权重, 完成值 and 得分 after the value."""
+    cells = [
+        "2023年度项目支出绩效自评表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "指标权重",
+        "全年完成值",
+        "得分",
+        "评价标准",
+        "产出指标",
+        "数量指标",
+        "培训人次",
+        "≥120人次",
+        "20",
+        "131",
+        "20",
+        "达到目标得满分",
+        "质量指标",
+        "合格率",
+        "≥95%",
+        "10",
+        "97%",
+        "9",
+        "达到目标得满分",
+        "时效指标",
+        "完成及时率",
+        "100%",
+        "10",
+        "100%",
+        "10",
+        "按时完成得满分",
+    ]
+    path = tmp_path / "lines.txt"
+    path.write_text("\n".join(cells) + "\n", encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    got = [(i.level3, i.target.raw, i.weight, i.actual.raw, i.score) for i in rec.indicators]
+    assert got == [
+        ("培训人次", "≥120人次", 20, "131", 20),
+        ("合格率", "≥95%", 10, "97%", 9),
+        ("完成及时率", "100%", 10, "100%", 10),
+    ]
