@@ -214,7 +214,11 @@ _YEAR_DATE = re.compile(
 _MONTH_DATE = re.compile(
     r"(?<!每)(?<![\d月])(1[0-2]|0?[1-9])月(?:份)?(?:\d{1,2}[日号]|底|末|中旬|上旬|下旬)"
 )
-_ISO_DATE = re.compile(r"(19|20)\d\d[-/.]\d{1,2}([-/.]\d{1,2})?")
+# 2024-06-30, 2024/6/30, 2024.06.30, 2024-06: a year and a real month, the same separator
+# (1900.01% or 2000-3000人 are numbers)
+_ISO_DATE = re.compile(
+    r"(?<![\d.])(19|20)\d\d(?:([-/])(0?[1-9]|1[0-2])(?:\2\d{1,2})?|\.(0?[1-9]|1[0-2])\.\d{1,2})(?![\d.%])"
+)
 _PAREN_UNIT = re.compile(r"[（(]\s*([^()（）]{1,6}?)\s*[)）]\s*$")
 
 

@@ -149,7 +149,8 @@ def test_never_raises_on_any_string(s):
     v = normalize_value(s)
     assert v.kind in (None, "numeric", "qualitative")
     if v.kind == "numeric":
-        assert v.value is not None and v.op in (">=", "<=", ">", "<", "=", "range")
+        assert v.op in (">=", "<=", ">", "<", "=", "range")
+        assert v.value is not None or "value_overflow" in v.flags
     else:
         assert v.value is None
 
@@ -172,3 +173,82 @@ def test_round_trip_composed_values(op, n, unit, per):
         per[1:] or None,
         "numeric",
     )
+
+
+# --- drawn the way real documents write them: Chinese text around, decimals, ranges,
+# word operators, Chinese numerals, signs --------------------------------------------
+
+WORD_OPS = {"不低于": ">=", "不少于": ">=", "至少": ">=", "不超过": "<=", "不高于": "<=", "≥": ">="}
+DECIMALS = st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False).map(
+    lambda d: d.normalize()
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(WORD_OPS)), DECIMALS, st.sampled_from(["%", "万元", "人次", "公里"]))
+def test_word_operator_and_decimal(word, d, unit):
+    v = normalize_value(f"{word}{d:f}{unit}")
+    assert (v.op, v.value, v.unit, v.kind) == (WORD_OPS[word], float(d), unit, "numeric")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=99_999), st.sampled_from(["人", "次", "件", "个"]))
+def test_chinese_numeral_values(n, unit):
+    import cn2an
+
+    v = normalize_value(cn2an.an2cn(n) + unit)
+    assert (v.op, v.value, v.unit) == ("=", n, unit)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=10_000),
+    st.integers(min_value=0, max_value=10_000),
+    st.sampled_from(["-", "～", "至"]),
+)
+def test_ranges_keep_their_bounds_in_order(a, b, sep):
+    v = normalize_value(f"{a}{sep}{b}%")
+    assert (v.op, v.value, v.value_max, v.unit) == ("range", min(a, b), max(a, b), "%")
+    assert ("range_reversed" in v.flags) == (b < a)
+
+
+@settings(max_examples=100, deadline=None)
+@given(DECIMALS.filter(lambda d: d > 0), st.sampled_from(["", "≤", "≥"]))
+def test_minus_signs_are_kept(d, op):
+    v = normalize_value(f"{op}-{d:f}%")
+    assert v.value == -float(d)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=1, max_value=12), st.integers(min_value=1, max_value=28))
+def test_calendar_deadlines_are_qualitative_recurring_days_numeric(m, d):
+    assert normalize_value(f"{m}月{d}日前").kind == "qualitative"
+    assert normalize_value(f"{m}月底前").kind == "qualitative"
+    assert normalize_value(f"2024年{m}月底").kind == "qualitative"
+    v = normalize_value(f"每月{d}日前")
+    assert (v.op, v.value, v.per) == ("<=", d, "月")
+
+
+@pytest.mark.parametrize(
+    "raw, op, value, unit, per",
+    [
+        ("═100%", "=", 100, "%", None),
+        ("=100.00(%)", "=", 100, "%", None),
+        ("=12.50(万吨)", "=", 12.5, "万吨", None),
+        ("95%(百分比)", "=", 95, "%", None),
+        ("≥200元每人每月", ">=", 200, "元", "人/月"),
+        ("不低于60户/人.月", ">=", 60, "户", "人/月"),
+        ("百分之九十五", "=", 95, "%", None),
+        ("三万五千人", "=", 35000, "人", None),
+        ("1E5次", "=", 100000, "次", None),
+        ("½", "=", 0.5, None, None),
+    ],
+)
+def test_forms_seen_in_other_regions(raw, op, value, unit, per):
+    v = normalize_value(raw)
+    assert (v.op, v.value, v.unit, v.per) == (op, value, unit, per)
+
+
+def test_overflow_is_flagged_not_infinite():
+    v = normalize_value("9" * 320 + "次")
+    assert v.value is None and "value_overflow" in v.flags
