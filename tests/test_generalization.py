@@ -307,3 +307,47 @@ def test_one_cell_per_line_self_evaluation_columns(tmp_path, cfg):
         ("合格率", "≥95%", 10, "97%", 9),
         ("完成及时率", "100%", 10, "100%", 10),
     ]
+
+
+def test_one_cell_per_line_with_wrapped_headings_and_worded_values(tmp_path, cfg):
+    """Class: naive PDF text where headings wrap mid-word (生态环境 / 成本指标, 服务对象 /
+    满意度指 / 标) and most targets are words (可控, 及时, 提升), so few lines are numbers."""
+    cells = [
+        "财政项目支出绩效目标申报表",
+        "项目名称",
+        "示范工程",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度(/项目)指标值",
+        "生态环境",
+        "成本指标",
+        "文明施工情况",
+        "可控",
+        "产出指标",
+        "时效指标",
+        "项目完成及时性",
+        "及时",
+        "效益指标",
+        "社会效益",
+        "指标",
+        "道路景观提升情况",
+        "提升",
+        "满意度指",
+        "标",
+        "服务对象",
+        "满意度指",
+        "标",
+        "居民群众满意度",
+        "≥90.00(%)",
+    ]
+    path = tmp_path / "cells.txt"
+    path.write_text("\n".join(cells) + "\n", encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    got = [(i.level1, i.level2, i.level3, i.target.raw) for i in rec.indicators]
+    assert got == [
+        ("成本指标", "生态环境成本指标", "文明施工情况", "可控"),
+        ("产出指标", "时效指标", "项目完成及时性", "及时"),
+        ("效益指标", "社会效益指标", "道路景观提升情况", "提升"),
+        ("满意度指标", "服务对象满意度指标", "居民群众满意度", "≥90.00(%)"),
+    ]

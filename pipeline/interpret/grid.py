@@ -11,7 +11,7 @@ import re
 from ..config import Config, norm_key
 from ..model import Cell, Indicator, Row
 from .align import _indicator, assign_positional, assign_roles
-from .cells import _PAGE_NO, _SEQ, Token, _value_alone
+from .cells import _PAGE_NO, _SEQ, Token, _value_alone, is_qualitative_value
 from .centred import assign, is_centred
 from .columns import is_columnar, parse_columns
 from .headings import TreeState, classify, take_headings, update_tree
@@ -69,7 +69,7 @@ def parse_grid(
     multi = sum(1 for t in row_tokens if len(t) >= 2)
     if len(singles) > 2 * max(multi, 1):
         # one cell per line (values stand alone on their lines) or cells run together
-        alone = sum(1 for t in singles if _value_alone(t))
+        alone = sum(1 for t in singles if _value_alone(t) or is_qualitative_value(t))
         if alone >= max(3, 0.1 * len(singles)):
             return _parse_stream(row_tokens, cfg, state, notes, roles)
         row_tokens = [_split_row(t, cfg) for t in row_tokens]

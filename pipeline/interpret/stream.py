@@ -256,7 +256,8 @@ def _merge_fragments(tokens: list[Token], cfg: Config) -> list[Token]:
         return max((m.score for m in classify(text, cfg) if m), default=0.0)
 
     def best_join(i: int) -> tuple[float, int]:
-        best, best_n, base = 0.0, 0, score(tokens[i].text)
+        best, best_n = 0.0, 0
+        base = worst = score(tokens[i].text)
         joined = tokens[i].text
         for n in (1, 2):
             if i + n >= len(tokens):
@@ -264,9 +265,13 @@ def _merge_fragments(tokens: list[Token], cfg: Config) -> list[Token]:
             joined += tokens[i + n].text
             if len(joined) > 20:
                 break
-            base = max(base, score(tokens[i + n].text))  # better than every part alone
+            part = score(tokens[i + n].text)
+            base, worst = max(base, part), min(worst, part)
             sc = score(joined)
-            if sc >= cfg.threshold and sc > base and sc >= best:
+            # better than every part alone, or an exact heading made of a whole word and
+            # a fragment (生态环境 + 成本指标, 服务对象 + 满意度指 + 标)
+            whole = sc == 100.0 and worst < 100.0
+            if sc >= cfg.threshold and (sc > base or whole) and sc >= best:
                 best, best_n = sc, n
         return best, best_n
 
@@ -275,7 +280,8 @@ def _merge_fragments(tokens: list[Token], cfg: Config) -> list[Token]:
     while i < len(tokens):
         t = tokens[i]
         best, best_n = best_join(i)
-        if best_n and i + 1 < len(tokens) and best_join(i + 1)[0] >= best:
+        nxt = best_join(i + 1)[0] if best_n and i + 1 < len(tokens) else 0.0
+        if best_n and (nxt > best or (nxt == best and score(t.text) < cfg.threshold)):
             best_n = 0  # the heading starts at the next cell (年 | 满意度指 | 标)
         if best_n:
             out.append(Token("".join(x.text for x in tokens[i : i + best_n + 1]), t.col, t.row))
