@@ -17,6 +17,8 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
+from .config_files import ConfigError, LabelsFile, SchemaFile, validated
+
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "configs"
 
 _SPACE = re.compile(r"\s+")
@@ -123,14 +125,22 @@ class Config:
 
 
 def _read_yaml(path: Path) -> tuple[dict, bytes]:
-    data = path.read_bytes()
-    return yaml.safe_load(data.decode("utf-8")) or {}, data
+    try:
+        data = path.read_bytes()
+        return yaml.safe_load(data.decode("utf-8")) or {}, data
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: not valid YAML: {e}") from None
 
 
 def load_config(directory: str | Path | None = None) -> Config:
+    """Read and validate the config directory (``ConfigError`` names file and key)."""
     d = Path(directory) if directory else DEFAULT_DIR
     schema, b1 = _read_yaml(d / "schema.yaml")
     labels, b2 = _read_yaml(d / "labels.yaml")
+    schema = validated(SchemaFile, schema, d / "schema.yaml").model_dump()
+    labels = validated(LabelsFile, labels, d / "labels.yaml").model_dump()
     directions = d / "directions.yaml"  # read by direction.py; part of the config all the same
     b3 = directions.read_bytes() if directions.is_file() else b""
     digest = hashlib.sha256(b1 + b"\0" + b2 + b"\0" + b3).hexdigest()[:16]

@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from .config import DEFAULT_DIR
+from .config_files import DirectionsFile, validated
 from .model import DocResult
 from .normalize import normalize_value
 
@@ -75,7 +76,7 @@ def load_directions(path: str | Path | None = None) -> Vocabulary:
 @lru_cache(maxsize=8)
 def _load(p: Path) -> Vocabulary:
     data = p.read_bytes()
-    doc = yaml.safe_load(data.decode("utf-8")) or {}
+    doc = validated(DirectionsFile, yaml.safe_load(data.decode("utf-8")), p).model_dump()
     rules: list[Rule] = []
     for n, spec in enumerate(doc.get("rules") or [], 1):
         direction = (spec or {}).get("direction")

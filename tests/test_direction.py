@@ -140,7 +140,7 @@ def test_vocabulary_is_data(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("rules:\n  - direction: better\n    words: [好]\n", "direction 'better'"),
+        ("rules:\n  - direction: better\n    words: [好]\n", "rules.0.direction: Input should be"),
         ("rules:\n  - direction: improve\n    patterns: ['(']\n", "bad pattern"),
     ],
 )

@@ -1,0 +1,138 @@
+"""The config files' shapes, validated (pydantic): unknown keys refused, errors naming the
+file and the key.
+
+In:  the parsed YAML of ``configs/schema.yaml``, ``labels.yaml`` and ``directions.yaml``.
+Out: ``SchemaFile``, ``LabelsFile``, ``DirectionsFile`` (or ``ConfigError``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+GRID_ROLES = Literal[
+    "level1",
+    "level2",
+    "level12",
+    "level3",
+    "value",
+    "op",
+    "unit",
+    "explanation",
+    "actual",
+    "weight",
+    "score",
+    "deviation",
+    "seq",
+    "direction",
+]
+DIRECTIONS = Literal["improve", "maintain", "comply", "decrease", "deadline", "other"]
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; the message names the file and the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Level1Spec(_Strict):
+    synonyms: list[str] = Field(default_factory=list)
+    children: list[str] = Field(default_factory=list)
+
+
+class SchemaFile(_Strict):
+    match_threshold: float = Field(80, ge=0, le=100)
+    garbled_threshold: float = Field(40, ge=0, le=100)
+    level1: dict[str, Level1Spec | None]
+    level2: dict[str, list[str] | None]
+
+
+class BudgetLabels(_Strict):
+    year: list[str] = Field(default_factory=list)
+    project: list[str] = Field(default_factory=list)
+    total_multi_year: list[str] = Field(default_factory=list)
+    department_lines: list[str] = Field(default_factory=list)
+    sub_line_prefix: list[str] = Field(default_factory=list)
+
+
+class Grades(_Strict):
+    met: list[str] = Field(default_factory=list)
+    missed: list[str] = Field(default_factory=list)
+
+
+class LabelsFile(_Strict):
+    fields: dict[
+        Literal[
+            "name",
+            "issuer",
+            "owner",
+            "phone",
+            "category",
+            "attribute",
+            "period",
+            "fund_nature",
+            "annual_goal",
+            "org",
+            "policy",
+            "plan",
+        ],
+        list[str],
+    ]
+    budget: BudgetLabels
+    sections: list[str] = Field(default_factory=list)
+    grid_header: dict[GRID_ROLES, list[str]]
+    grid_header_contains: list[tuple[GRID_ROLES, list[str]]] = Field(default_factory=list)
+    grid_stop: list[str] = Field(default_factory=list)
+    budget_execution: dict[
+        Literal["planned", "adjusted", "executed", "rate", "weight", "score"], list[str]
+    ] = Field(default_factory=dict)
+    budget_execution_total: list[str] = Field(default_factory=list)
+    grades: Grades = Field(default_factory=Grades)
+    titles: dict[Literal["department", "project", "self_evaluation"], str]
+
+    @field_validator("titles")
+    @classmethod
+    def _regexes(cls, v: dict[str, str]) -> dict[str, str]:
+        for k, pat in v.items():
+            try:
+                re.compile(pat)
+            except re.error as e:
+                raise ValueError(f"{k}: bad regex {pat!r}: {e}") from None
+        return v
+
+
+class DirectionRule(_Strict):
+    direction: DIRECTIONS
+    note: str | None = None
+    words: list[str] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+
+    @field_validator("patterns")
+    @classmethod
+    def _regexes(cls, v: list[str]) -> list[str]:
+        for pat in v:
+            try:
+                re.compile(pat)
+            except re.error as e:
+                raise ValueError(f"bad pattern {pat!r}: {e}") from None
+        return v
+
+
+class DirectionsFile(_Strict):
+    rules: list[DirectionRule]
+
+
+def validated(model: type[BaseModel], data: Any, path: Path) -> Any:
+    """``model`` of ``data`` read from ``path``; ``ConfigError`` naming file and key."""
+    try:
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as e:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in e.errors()
+        )
+        raise ConfigError(f"{path}: {problems}") from None
