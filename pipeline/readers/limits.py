@@ -35,8 +35,8 @@ class Limits:
     max_pages: int = 5000  # pages of a PDF
     max_page_pt: float = 14400.0  # either side of a PDF page, points (PDF's own limit)
     max_render_mpx: float = 80.0  # megapixels a PDF page would have when rendered for OCR
-    max_image_mpx: float = 150.0  # megapixels of an image file (all frames together)
-    max_memory_mb: int = 4096  # address space of a worker process; 0 = no cap
+    max_image_mpx: float = 100.0  # megapixels of an image file (all frames; A3 at 600 dpi: 70)
+    max_memory_mb: int = 6144  # address space of a worker (OCR needs ~3.2 GB); 0 = no cap
 
 
 _CURRENT: Limits | None = None
