@@ -45,14 +45,14 @@ def _parse(text: str, name: str = "the file") -> tuple[etree._Element | None, li
         if e.level_name != "FATAL":
             continue
         if "depth" in e.message.lower():
-            why = "elements are nested more than 2048 deep"
+            why = "elements nest more than 2048 deep"
         else:
             why = "the markup cannot be parsed further"
         notes.append(
             Finding(
                 "error",
                 "html_truncated",
-                f"{name}: from line {e.line} on the file was not read: {why}",
+                f"{name}: {why} at line {e.line}; the rest of the file was not read",
                 line=e.line,
             )
         )

@@ -30,7 +30,7 @@ class Limits:
     max_member_mb: float = 256.0  # unpacked size of one member of an Office (ZIP) file
     max_unzipped_mb: float = 512.0  # unpacked size of all members
     max_ratio: float = 200.0  # unpacked / packed size of a member over 8 MB unpacked
-    max_cells: int = 2_000_000  # cells of a sheet grid or an HTML table once spans expand
+    max_cells: int = 1_000_000  # cells of a sheet grid or an HTML table once spans expand
     max_rows: int = 1_000_000  # rows of a sheet
     max_pages: int = 5000  # pages of a PDF
     max_page_pt: float = 14400.0  # either side of a PDF page, points (PDF's own limit)
