@@ -102,7 +102,6 @@ def _own_rows(table: etree._Element) -> tuple[list[etree._Element], list[etree._
             walk.skip_subtree()
         elif tag == "tr":
             trs.append(node)
-            walk.skip_subtree()  # a <tr> inside a <tr> is the parser's recovery, not a row
         elif tag in _SKIP:
             walk.skip_subtree()
     return trs, nested
