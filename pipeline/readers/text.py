@@ -10,9 +10,12 @@ Forms (SPEC section 1):
 * plain text with one cell per line or cells run together: returned as single-cell
   rows; the interpreter splits and regroups them.
 
-Text that holds HTML tables (Markdown from PDF converters, saved web pages) is handed
-to ``readers.html``.  Encodings: UTF-8 with or without BOM, UTF-16 with BOM, GB18030 (a
-superset of GBK/GB2312).
+Web pages and text that holds HTML tables (Markdown from PDF converters) are handed to
+``readers.html`` (lxml).  Encodings: UTF-8 with or without BOM, UTF-16 with BOM, GB18030
+(a superset of GBK/GB2312), others as charset-normalizer finds them.  Bytes that do not
+decode are replaced by U+FFFD and counted in a ``text_undecodable`` warning, so one
+stray byte costs one character, not the document.  Every pattern here is linear in its
+input (no regex with nested repetition over a line, none over a whole file).
 """
 
 from __future__ import annotations
