@@ -31,7 +31,7 @@ _BLOCK = frozenset(
     {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section", "header"}
     | {"footer", "nav", "article", "aside", "blockquote", "dd", "dt", "caption"}
 )
-_MAX_SPAN = 1000  # colspan above this is 1 (HTML's own limit); rowspan stops at the table end
+_MAX_SPAN = 1000  # spans clamp to this (HTML's own limit); rowspan stops at the table end
 
 
 def _parse(text: str, name: str = "the file") -> tuple[etree._Element | None, list[Finding]]:
@@ -85,7 +85,7 @@ def _span(v: str | None, cap: int) -> int:
         n = int(str(v).strip())
     except (TypeError, ValueError):
         return 1
-    return 1 if n < 1 or n > _MAX_SPAN else min(n, cap)
+    return max(1, min(n, _MAX_SPAN, cap))
 
 
 def _own_rows(table: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
