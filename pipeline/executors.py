@@ -20,6 +20,8 @@ Arrow IPC bytes, or a ``WorkerFailure`` when the worker running it timed out or 
   ``distributed.worker.daemon: False``; set ``DASK_DISTRIBUTED__WORKER__DAEMON=False``
   for ``dask worker`` processes.  Where they are not, the task runs in the worker thread
   without a timeout.)
+* Every worker process caps its address space at ``readers.limits`` ``max_memory_mb``
+  (``RLIMIT_AS``): a file that needs more fails alone as ``resource_limit``.
 * ``inline``: in this process, one file after another, with no timeout and no crash
   isolation (for debugging and profiling).
 
@@ -38,6 +40,7 @@ import signal
 from typing import Any, NamedTuple
 
 from .config import Config
+from .readers.limits import Limits, limits, set_limits
 from .run import process_file
 from .write import doc_tables, to_ipc
 
@@ -61,9 +64,32 @@ def convert(path: str, cfg: Config) -> Outcome:
 _CFG: Config | None = None
 
 
-def _init_worker(cfg: Config, threads: int | None = None) -> None:
+def cap_memory(mb: int) -> bool:
+    """Cap this process's address space at ``mb`` MB (``RLIMIT_AS``), so an allocation past
+    it raises ``MemoryError`` in this process (a ``resource_limit`` error for the file)
+    instead of driving the machine into swap or the OOM killer.  ``0`` leaves it alone;
+    a hard limit below ``mb`` is kept.  Returns True when a cap is in force."""
+    if mb <= 0:
+        return False
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    want = mb << 20
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _init_worker(cfg: Config, threads: int | None = None, lim: Limits | None = None) -> None:
     global _CFG
     _CFG = cfg
+    if lim is not None:
+        set_limits(lim)  # the parent's limits (options, environment) hold in the worker
+    cap_memory(limits().max_memory_mb)
     if threads:
         # share the cores between workers: the OCR runtime would otherwise use all of them
         # in every worker (readers.ocr reads this when it is first imported)
@@ -119,7 +145,7 @@ def _pool(jobs: int, cfg: Config) -> Any:
         max_workers=jobs,
         max_tasks=MAX_TASKS_PER_WORKER,
         initializer=_init_worker,
-        initargs=(cfg, max(1, (os.cpu_count() or 1) // jobs)),
+        initargs=(cfg, max(1, (os.cpu_count() or 1) // jobs), limits()),
         context=mp_context(),
     )
 

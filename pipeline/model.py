@@ -192,7 +192,7 @@ class DocResult:
     source: str
     path: str
     form: str
-    status: str  # "ok" | "error" | "empty"
+    status: str  # "ok" | "partial" (part of the file unreadable) | "error" | "empty"
     year: int | None = None
     issuer: str | None = None
     n_pages: int | None = None

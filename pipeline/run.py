@@ -13,7 +13,10 @@ and never raises.  ``ingest_paths`` runs it over a batch:
   timeout (``timeout``, default 120 s); a file whose worker times out or dies becomes a
   document with status ``error`` and an error finding ``worker_timeout`` /
   ``worker_crashed``, and the batch goes on.  Files over ``max_bytes`` (default 200 MiB)
-  are not read: status ``error``, finding ``too_large``.  Every input gets exactly one
+  are not read: status ``error``, finding ``too_large``; a file past a reader's resource
+  limit (``readers.limits``) or the worker's memory cap: ``error``, ``resource_limit``.  A
+  document whose reader could not read a page, sheet or part (an error finding from the
+  reader) has status ``partial``.  Every input gets exactly one
   ``documents`` row.
 * **Incremental.**  A document is reused, not parsed again, when its content hash
   (``doc_id``), its path as given, the pipeline version, the pipeline's code hash and
@@ -65,6 +68,7 @@ from .interpret import interpret
 from .keys import assign_keys
 from .model import DocResult, Finding, ReadError, TableRecord
 from .readers import SUPPORTED_SUFFIXES, read_document
+from .readers.limits import ResourceLimitError, limits
 from .segment import segment
 from .validate import validate
 from .write import (
@@ -174,6 +178,16 @@ def process_file(path: str | Path, cfg: Config) -> DocResult:
     p = Path(path)
     try:
         doc = read_document(p)
+    except ResourceLimitError as e:
+        return _failed(p, _named(p, str(e)), "resource_limit")
+    except MemoryError:
+        cap = limits().max_memory_mb
+        return _failed(
+            p,
+            f"{p.name}: reading it needs more memory than a worker may use"
+            + (f" ({cap:,} MB, limit max_memory_mb)" if cap else ""),
+            "resource_limit",
+        )
     except ReadError as e:
         return _failed(p, str(e), "read_error")
     except Exception as e:  # a reader bug must not sink the batch
@@ -204,6 +218,8 @@ def process_file(path: str | Path, cfg: Config) -> DocResult:
             res.tables.append(rec)
             res.findings.extend(notes)
             res.findings.extend(validate(rec, seg.year))
+        if any(f.severity == "error" for f in doc.findings):
+            res.status = "partial"  # a page, sheet or part the reader could not read
         if not res.tables:
             res.status = "empty"
             res.findings.append(
@@ -214,6 +230,14 @@ def process_file(path: str | Path, cfg: Config) -> DocResult:
         directions = cfg.directory / "directions.yaml"
         vocab = load_directions(directions if directions.is_file() else None)
         return assign_directions(assign_keys(res), vocab)
+    except MemoryError:
+        return _failed(
+            p,
+            f"{p.name}: interpreting it needs more memory than a worker may use",
+            "resource_limit",
+            doc_id=doc.doc_id,
+            form=doc.form,
+        )
     except Exception as e:
         return _failed(
             p,
@@ -223,6 +247,10 @@ def process_file(path: str | Path, cfg: Config) -> DocResult:
             doc_id=doc.doc_id,
             form=doc.form,
         )
+
+
+def _named(p: Path, msg: str) -> str:
+    return msg if msg.startswith(p.name) else f"{p.name}: {msg}"
 
 
 def _failed(
@@ -709,6 +737,7 @@ class _Batch:
             "counts": {
                 "documents": len(entries),
                 "ok": status["ok"],
+                "partial": status["partial"],
                 "empty": status["empty"],
                 "error": status["error"],
                 "pages": s.pages,

@@ -32,12 +32,14 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 from ..common import clean_text, doc_id_of, join_lines
 from ..model import Cell, Finding, ReadError, Row, SourceDoc
 from .base import Reader
+from .limits import ResourceLimitError, limits, mb
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TITLE = re.compile(
@@ -169,7 +171,10 @@ def _sheet_rows(
     out: list[Row] = []
     table: int | None = None
     line = first_line
+    filled_rows = {r for (r, _), v in grid.values.items() if v}
     for r in grid.rows:
+        if r not in filled_rows:
+            continue
         cells = [
             Cell(grid.values.get((r, c), ""), ref=grid.ref(r, c), covered=grid.covered.get((r, c)))
             for c in grid.cols
@@ -191,9 +196,17 @@ def _sheet_rows(
     return out, next_table
 
 
-def _covered(ranges) -> dict[tuple[int, int], str]:  # noqa: ANN001
+def _covered(ranges, where: str = "") -> dict[tuple[int, int], str]:  # noqa: ANN001
     """Cells inside merged ranges (1-based, end-exclusive ``(r0, r1, c0, c1)``) other than
-    their top-left one: ``"up"`` below the first row of the range, else ``"left"``."""
+    their top-left one: ``"up"`` below the first row of the range, else ``"left"``.
+    Raises ``ResourceLimitError`` when they cover more than ``max_cells`` cells."""
+    ranges = list(ranges)
+    area = sum(max(0, r1 - r0) * max(0, c1 - c0) for r0, r1, c0, c1 in ranges)
+    if area > limits().max_cells:
+        raise ResourceLimitError(
+            f"{where}merged ranges cover {area:,} cells, more than {limits().max_cells:,} "
+            "(limit max_cells)"
+        )
     out: dict[tuple[int, int], str] = {}
     for r0, r1, c0, c1 in ranges:
         for r in range(r0, r1):
@@ -204,24 +217,169 @@ def _covered(ranges) -> dict[tuple[int, int], str]:  # noqa: ANN001
 
 
 def _trim(
-    rows: list[int], cols: list[int], values: dict[tuple[int, int], str]
+    rows: list[int], cols: list[int], values: dict[tuple[int, int], str], where: str = ""
 ) -> tuple[list[int], list[int]]:
+    """The visible rows and columns between the first and last filled ones.  Raises
+    ``ResourceLimitError`` when the grid of filled rows by columns would pass the cell or
+    row limits (one stray cell far out would otherwise build millions of empty cells)."""
     used_r = {r for (r, _), v in values.items() if v}
     used_c = {c for (_, c), v in values.items() if v}
     rows = [r for r in rows if used_r and min(used_r) <= r <= max(used_r)]
     cols = [c for c in cols if used_c and min(used_c) <= c <= max(used_c)]
+    lim = limits()
+    if len(used_r) > lim.max_rows:
+        raise ResourceLimitError(
+            f"{where}{len(used_r):,} filled rows, more than {lim.max_rows:,} (limit max_rows)"
+        )
+    if len(used_r) * len(cols) > lim.max_cells:
+        raise ResourceLimitError(
+            f"{where}a grid of {len(used_r):,} rows by {len(cols):,} columns, more than "
+            f"{lim.max_cells:,} cells (limit max_cells)"
+        )
     return rows, cols
+
+
+_CELL_TAG = re.compile(rb"<(?:\w{1,10}:)?c[\s>/]")
+_ROW_TAG = re.compile(rb"<(?:\w{1,10}:)?row[\s>/]")
+_COUNT_FROM = 4 << 20  # members smaller than this cannot hold max_cells cells
+
+
+def check_zip(name: str, data: bytes) -> None:
+    """Refuse an Office (ZIP) package before unpacking it when a member's unpacked size,
+    all members' unpacked size or a member's compression ratio passes ``limits()``, or
+    when its worksheets hold more cells or rows than allowed (counted while streaming
+    the XML, so the count costs no memory).  Raises ``ResourceLimitError``."""
+    lim = limits()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+            total = 0
+            for i in infos:
+                total += i.file_size
+                if i.file_size > lim.max_member_mb * (1 << 20):
+                    raise ResourceLimitError(
+                        f"{name}: part {i.filename!r} unpacks to {mb(i.file_size)}, more than "
+                        f"{lim.max_member_mb:,.0f} MB (limit max_member_mb)"
+                    )
+                ratio = i.file_size / max(1, i.compress_size)
+                if i.file_size > 8 << 20 and ratio > lim.max_ratio:
+                    raise ResourceLimitError(
+                        f"{name}: part {i.filename!r} unpacks {ratio:,.0f} times its packed "
+                        f"size to {mb(i.file_size)} (limit max_ratio {lim.max_ratio:g})"
+                    )
+            if total > lim.max_unzipped_mb * (1 << 20):
+                raise ResourceLimitError(
+                    f"{name}: the package unpacks to {mb(total)}, more than "
+                    f"{lim.max_unzipped_mb:,.0f} MB (limit max_unzipped_mb)"
+                )
+            cells = rows = 0
+            for i in infos:
+                if not i.filename.startswith("xl/worksheets/") or i.file_size < _COUNT_FROM:
+                    continue
+                c, r = _count_tags(z, i)
+                cells, rows = cells + c, rows + r
+                if cells > lim.max_cells or rows > lim.max_rows:
+                    raise ResourceLimitError(
+                        f"{name}: the sheets hold more than {min(cells, lim.max_cells):,} "
+                        f"cells or {min(rows, lim.max_rows):,} rows "
+                        f"(limits max_cells {lim.max_cells:,}, max_rows {lim.max_rows:,})"
+                    )
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        return  # the reader says what is broken
+
+
+def _count_tags(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    cells = rows = 0
+    tail = b""
+    with z.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            buf = tail + chunk
+            cut = max(0, len(buf) - 16)  # a tag split across chunks is counted once
+            cells += len(_CELL_TAG.findall(buf, 0, cut))
+            rows += len(_ROW_TAG.findall(buf, 0, cut))
+            tail = buf[cut:]
+    return cells + len(_CELL_TAG.findall(tail)), rows + len(_ROW_TAG.findall(tail))
+
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _without_broken_sheets(data: bytes) -> bytes | None:
+    """The package without its worksheet parts that are not well-formed XML (openpyxl
+    then skips those sheets, which ``_listed_sheets`` reports), or None when every
+    worksheet part parses (the damage is elsewhere)."""
+    import lxml.etree as etree
+
+    try:
+        zin = zipfile.ZipFile(io.BytesIO(data))
+        broken = set()
+        for i in zin.infolist():
+            if not (i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")):
+                continue
+            try:
+                with zin.open(i) as fh:
+                    for _ in etree.iterparse(fh, events=("end",), resolve_entities=False):
+                        pass
+            except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, zlib.error, OSError):
+                broken.add(i.filename)
+        if not broken:
+            return None
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+            for i in zin.infolist():
+                if i.filename not in broken:
+                    zout.writestr(i, zin.read(i.filename))
+        return buf.getvalue()
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        return None
+
+
+def _listed_sheets(data: bytes) -> list[str]:
+    """Sheet names the workbook part lists (the sheets Excel would show tabs for)."""
+    import lxml.etree as etree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            xml = z.read("xl/workbook.xml")
+        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
+    except (KeyError, zipfile.BadZipFile, OSError, etree.XMLSyntaxError, ValueError):
+        return []
+    return [el.get("name", "") for el in root.iter(_MAIN_NS + "sheet")]
 
 
 def _xlsx_grids(name: str, data: bytes) -> tuple[list[tuple[int, _SheetGrid]], list[Finding]]:
     import openpyxl
 
+    check_zip(name, data)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
+    except MemoryError:
+        raise
     except Exception as e:  # zipfile/XML/KeyError from a broken package
-        raise ReadError(f"{name}: damaged workbook ({type(e).__name__}: {str(e)[:100]})") from e
+        # one broken worksheet part sinks openpyxl's whole load: read the others
+        kept = _without_broken_sheets(data)
+        try:
+            if kept is None:
+                raise e
+            wb = openpyxl.load_workbook(io.BytesIO(kept), data_only=True, read_only=False)
+        except MemoryError:
+            raise
+        except Exception:
+            raise ReadError(f"{name}: damaged workbook ({_why(e)})") from e
     grids: list[tuple[int, _SheetGrid]] = []
     findings: list[Finding] = _uncached_formulas(name, data)
+    loaded = set(wb.sheetnames)
+    for n, sheet in enumerate(_listed_sheets(data), 1):
+        if sheet not in loaded:
+            findings.append(
+                Finding(
+                    "error",
+                    "sheet_unreadable",
+                    f"{name}: sheet {sheet!r} (tab {n}) is listed in the workbook but its "
+                    "part is missing or broken; its cells are not read",
+                    page=n,
+                )
+            )
     try:
         for idx, ws in enumerate(wb.worksheets, 1):
             if ws.sheet_state != "visible":
@@ -246,9 +404,13 @@ def _xlsx_grids(name: str, data: bytes) -> tuple[list[tuple[int, _SheetGrid]], l
                 if v is None or (isinstance(v, str) and not v.strip()):
                     continue
                 values[(r, c)] = display(v, cell.number_format)
+            where = f"{name}: sheet {ws.title!r}: "
             covered = _covered(
-                (rng.min_row, rng.max_row + 1, rng.min_col, rng.max_col + 1)
-                for rng in ws.merged_cells.ranges
+                (
+                    (rng.min_row, rng.max_row + 1, rng.min_col, rng.max_col + 1)
+                    for rng in ws.merged_cells.ranges
+                ),
+                where,
             )
             for pos in covered:
                 values.pop(pos, None)
@@ -267,6 +429,7 @@ def _xlsx_grids(name: str, data: bytes) -> tuple[list[tuple[int, _SheetGrid]], l
                 rows,
                 cols,
                 {k: v for k, v in values.items() if k[0] not in hidden_r and k[1] not in hidden_c},
+                where,
             )
             grids.append((idx, _SheetGrid(ws.title, rows, cols, values, covered)))
     finally:
@@ -313,7 +476,7 @@ def _xls_grids(name: str, data: bytes) -> tuple[list[tuple[int, _SheetGrid]], li
     except xlrd.XLRDError as e:
         if "encrypt" in str(e).lower():
             raise ReadError(f"{name}: encrypted workbook (password required)") from e
-        raise ReadError(f"{name}: damaged .xls workbook ({str(e)[:100]})") from e
+        raise ReadError(f"{name}: damaged .xls workbook ({_why(e)})") from e
     except Exception as e:  # struct/index errors on truncated files
         raise ReadError(f"{name}: damaged .xls workbook ({type(e).__name__})") from e
     grids: list[tuple[int, _SheetGrid]] = []
@@ -330,9 +493,16 @@ def _xls_grids(name: str, data: bytes) -> tuple[list[tuple[int, _SheetGrid]], li
                 )
             )
             continue
+        where = f"{name}: sheet {sh.name!r}: "
         covered = _covered(
-            (rlo + 1, rhi + 1, clo + 1, chi + 1) for rlo, rhi, clo, chi in sh.merged_cells
+            ((rlo + 1, rhi + 1, clo + 1, chi + 1) for rlo, rhi, clo, chi in sh.merged_cells),
+            where,
         )
+        if sh.nrows * sh.ncols > limits().max_cells:
+            raise ResourceLimitError(
+                f"{where}a grid of {sh.nrows:,} rows by {sh.ncols:,} columns, more than "
+                f"{limits().max_cells:,} cells (limit max_cells)"
+            )
         values: dict[tuple[int, int], str] = {}
         for r in range(sh.nrows):
             for c in range(sh.ncols):
@@ -352,6 +522,7 @@ def _xls_grids(name: str, data: bytes) -> tuple[list[tuple[int, _SheetGrid]], li
             rows,
             cols,
             {k: v for k, v in values.items() if k[0] not in hidden_r and k[1] not in hidden_c},
+            where,
         )
         grids.append((idx + 1, _SheetGrid(sh.name, rows, cols, values, covered)))
     return grids, findings
@@ -514,20 +685,43 @@ def _row_cells(tr) -> list:
     return out
 
 
+_MAX_GRID_COLS = 64  # Word tables have at most 63 columns
+
+
 def _int(v: str | None) -> int:
+    """A count from the XML (spans, grid cells before/after), 0..``_MAX_GRID_COLS``."""
     try:
-        return int(v) if v else 0
+        return max(0, min(int(v), _MAX_GRID_COLS)) if v else 0
     except ValueError:
         return 0
+
+
+def _why(e: BaseException) -> str:
+    """What a library's exception says about the file, without object addresses or
+    internals, cut at a word boundary."""
+    msg = re.sub(r"<[^<>]{0,200} at 0x[0-9a-fA-F]+>", "the file", str(e)).strip()
+    msg = msg.splitlines()[0] if msg else ""
+    if len(msg) > 160:
+        msg = msg[:160].rsplit(" ", 1)[0] + " …"
+    kind = {
+        "BadZipFile": "broken ZIP container",
+        "KeyError": "a part is missing",
+        "XMLSyntaxError": "broken XML",
+        "PackageNotFoundError": "not an Office package",
+    }.get(type(e).__name__, type(e).__name__)
+    return f"{kind}: {msg}" if msg and msg != kind else kind
 
 
 def _read_docx(name: str, data: bytes) -> list[Row]:
     import docx
 
+    check_zip(name, data)
     try:
         doc = docx.Document(io.BytesIO(data))
+    except MemoryError:
+        raise
     except Exception as e:  # PackageNotFoundError, BadZipFile, KeyError, XML errors
-        raise ReadError(f"{name}: damaged Word file ({type(e).__name__}: {str(e)[:100]})") from e
+        raise ReadError(f"{name}: damaged Word file ({_why(e)})") from e
     reader = _DocxReader(name, doc)
     reader.walk(doc.element.body)
     return reader.rows

@@ -43,6 +43,7 @@ from typing import Any
 from ..common import clean_text, doc_id_of, join_lines
 from ..model import BBox, Cell, Finding, ReadError, Row, SourceDoc
 from .base import Reader
+from .limits import ResourceLimitError, limits
 
 TABLE_SETTINGS = {
     "vertical_strategy": "lines",
@@ -198,6 +199,7 @@ class _PageInfo:
     status: str  # "ok" | "no_text" | "no_map" | "blank"
     bad_share: float = 0.0
     dropped: int = 0  # unmapped characters dropped from an otherwise readable page
+    notes: list[str] = field(default_factory=list)  # layout steps that fell back
 
 
 def _char_ok(ch: dict) -> bool:
@@ -224,7 +226,13 @@ def _ruled_tables(page, chars: list[dict], page_no: int) -> tuple[list[_Block], 
     sides = _open_sides(page)
     if sides:
         settings["explicit_vertical_lines"] = sides
-    for table in page.find_tables(settings):
+    try:
+        found = page.find_tables(settings)
+    except Exception:  # noqa: BLE001 - the added sides are a refinement: retry without
+        if not sides:
+            raise
+        found = page.find_tables(dict(TABLE_SETTINGS))
+    for table in found:
         cells = table.cells
         xs = sorted({c[0] for c in cells})
         tops = sorted({c[1] for c in cells})
@@ -323,13 +331,10 @@ def _open_sides(page) -> list[dict]:
     at an end wherever column lines (vertical rules strictly between the ends) run but
     no vertical rule stands at that end: the gap between two tables, or a title rule
     above a table, gets nothing."""
-    from pdfplumber.table import merge_edges
-
-    edges = merge_edges(page.edges, 3, 3, 3, 3)  # cell borders joined into rules
-    h = [e for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 50]
+    h = [e for e in _rules(page, "h") if e["x1"] - e["x0"] > 50]
     if len(h) < 3:
         return []
-    v = [e for e in edges if e["orientation"] == "v"]
+    v = _rules(page, "v")
     groups: dict[tuple[int, int], list[dict]] = {}
     for e in h:
         groups.setdefault((round(e["x0"] / 3), round(e["x1"] / 3)), []).append(e)
@@ -381,6 +386,28 @@ def _open_sides(page) -> list[dict]:
                             "orientation": "v",
                         }
                     )
+    return out
+
+
+def _rules(page, orientation: str, tol: float = 3.0) -> list[dict]:
+    """The page's horizontal (``"h"``) or vertical (``"v"``) edges snapped to common
+    positions and joined into rules (cell borders drawn piecewise become one line), with
+    pdfplumber's public helpers only; diagonal lines and curves are left out."""
+    from pdfplumber import utils
+
+    edges = utils.filter_edges(page.edges, orientation)
+    pos, lo, hi = ("top", "x0", "x1") if orientation == "h" else ("x0", "top", "bottom")
+    edges = utils.snap_objects(edges, pos, tol)
+    groups: dict[float, list[tuple[float, float]]] = {}
+    for e in edges:
+        groups.setdefault(round(float(e[pos]), 3), []).append((float(e[lo]), float(e[hi])))
+    out: list[dict] = []
+    for at, spans in sorted(groups.items()):
+        for a, b in _union(spans, join=tol):
+            if orientation == "h":
+                out.append({"x0": a, "x1": b, "top": at, "bottom": at, "orientation": "h"})
+            else:
+                out.append({"x0": at, "x1": at, "top": a, "bottom": b, "orientation": "v"})
     return out
 
 
@@ -604,10 +631,20 @@ def _read_page(page, page_no: int, prev: _PageInfo | None = None) -> _PageInfo:
         n = len(chars)
         chars = [c for c in chars if not _is_bad(c["text"])]
         info.dropped = n - len(chars)
-    tables, used = _ruled_tables(page, chars, page_no)
+    # each layout step falls back to the next on failure: ruled tables → borderless
+    # tables from text lines → plain text lines
+    try:
+        tables, used = _ruled_tables(page, chars, page_no)
+    except Exception as e:  # noqa: BLE001 - a drawing pdfplumber cannot use
+        info.notes.append(f"ruled tables not read ({_why(e)}); read as text lines")
+        tables, used = [], set()
     free = [c for i, c in enumerate(chars) if i not in used]
     lines = _cluster_lines(free) if free else []
-    borderless, used_lines = _borderless(lines, page_no, _carry(prev))
+    try:
+        borderless, used_lines = _borderless(lines, page_no, _carry(prev))
+    except Exception as e:  # noqa: BLE001
+        info.notes.append(f"borderless tables not read ({_why(e)}); read as plain lines")
+        borderless, used_lines = [], set()
     blocks = tables + borderless
     for k, ln in enumerate(lines):
         if k in used_lines:
@@ -758,6 +795,44 @@ def _assemble(pages: list[_PageInfo]) -> list[Row]:
 # --------------------------------------------------------------------------- public
 
 
+def _why(e: BaseException) -> str:
+    """What an exception from pdfplumber/pdfminer says, in a few words: no object
+    addresses, one line, cut at a word boundary."""
+    msg = re.sub(r"<[^<>]{0,200} at 0x[0-9a-fA-F]+>", "the file", str(e)).strip()
+    msg = msg.splitlines()[0] if msg else ""
+    if len(msg) > 160:
+        msg = msg[:160].rsplit(" ", 1)[0] + " …"
+    kind = type(e).__name__
+    if isinstance(e, KeyError | IndexError | TypeError | AttributeError):
+        kind = "malformed page content"
+    return f"{kind}: {msg}" if msg and msg not in ("None", kind) else kind
+
+
+def _page_too_large(page) -> str | None:
+    """Why a page is too large to read (its size in points past ``max_page_pt``)."""
+    w, h = float(page.width), float(page.height)
+    cap = limits().max_page_pt
+    if w > cap or h > cap:
+        return f"{w:,.0f}×{h:,.0f} pt, larger than {cap:,.0f} pt a side (limit max_page_pt)"
+    return None
+
+
+def _render_too_large(info: _PageInfo) -> str | None:
+    """Why a page without a text layer is too large to render for OCR (its pixels at
+    the OCR resolution past ``max_render_mpx``); checked before anything is rendered."""
+    from .ocr import OCR_DPI
+
+    px = (info.width * OCR_DPI / 72) * (info.height * OCR_DPI / 72)
+    cap = limits().max_render_mpx
+    if px > cap * 1e6:
+        return (
+            f"{info.width:,.0f}×{info.height:,.0f} pt would render to {px / 1e6:,.0f} "
+            f"megapixels at {OCR_DPI} dpi for OCR, more than {cap:g} (limit max_render_mpx); "
+            "not read"
+        )
+    return None
+
+
 def _check_bytes(name: str, data: bytes) -> None:
     if not data.strip():
         raise ReadError(f"{name}: empty file")
@@ -779,8 +854,7 @@ def _open(name: str, data: bytes):
         inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
         if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError):
             raise ReadError(f"{name}: encrypted PDF (password required)") from e
-        msg = str(inner).strip().splitlines()[0] if str(inner).strip() else type(inner).__name__
-        raise ReadError(f"{name}: damaged PDF ({msg[:120]})") from e
+        raise ReadError(f"{name}: damaged PDF ({_why(inner)})") from e
     return pdf
 
 
@@ -791,18 +865,34 @@ def read_pdf(path: Path, data: bytes) -> SourceDoc:
     pages: list[_PageInfo] = []
     findings: list[Finding] = []
     failed = 0
+    refused = 0
+    lim = limits()
     with pdf:
         n_pages = len(pdf.pages)
+        if n_pages > lim.max_pages:
+            raise ResourceLimitError(
+                f"{name}: {n_pages:,} pages, more than {lim.max_pages:,} (limit max_pages)"
+            )
         for i, page in enumerate(pdf.pages, 1):
+            too_big = _page_too_large(page)
+            if too_big:
+                refused += 1
+                page.close()
+                findings.append(
+                    Finding("error", "resource_limit", f"{name}: page {i}: {too_big}", page=i)
+                )
+                continue
             try:
                 info = _read_page(page, i, pages[-1] if pages else None)
+            except MemoryError:
+                raise
             except Exception as e:  # a broken content stream: keep the other pages
                 failed += 1
                 findings.append(
                     Finding(
                         "error",
                         "pdf_page_error",
-                        f"{name}: page {i}: cannot read: {e}"[:300],
+                        f"{name}: page {i}: cannot read the page ({_why(e)})",
                         page=i,
                     )
                 )
@@ -810,6 +900,19 @@ def read_pdf(path: Path, data: bytes) -> SourceDoc:
             finally:
                 page.close()
             pages.append(info)
+            for note in info.notes:
+                findings.append(
+                    Finding("warning", "pdf_layout_fallback", f"{name}: page {i}: {note}", page=i)
+                )
+            if info.status in ("no_text", "no_map"):
+                too_big = _render_too_large(info)
+                if too_big:
+                    refused += 1
+                    info.status = "refused"
+                    findings.append(
+                        Finding("error", "resource_limit", f"{name}: page {i}: {too_big}", page=i)
+                    )
+                    continue
             if info.status == "no_text":
                 findings.append(
                     Finding(
@@ -841,6 +944,10 @@ def read_pdf(path: Path, data: bytes) -> SourceDoc:
                         page=i,
                     )
                 )
+    if n_pages and refused and failed + refused == n_pages:
+        raise ResourceLimitError(
+            "; ".join(f.message for f in findings if f.code == "resource_limit")[:600]
+        )
     if n_pages and failed == n_pages:
         raise ReadError(f"{name}: damaged PDF (no page could be read)")
     return SourceDoc(
