@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
+from . import __version__
 from .config import load_config
 from .run import (
     DEFAULT_MAX_BYTES,
@@ -28,15 +29,66 @@ from .run import (
 )
 from .run import Progress as BatchProgress
 
+_METAVARS = {"path": "PATH", "int": "N", "int range": "N", "float": "NUMBER"}
+_METAVARS |= {"float range": "NUMBER", "str": "TEXT"}
+
+
+def _plain_help() -> None:
+    """Typer's help writes types as ``<bool>``, ``<list[Path]>`` and ``{paths}...``; show
+    plain placeholders instead (``PATH``, ``N``, ``PATHS...``), none for flags."""
+    from typer import core
+
+    def option_type(self, ctx) -> str | None:  # noqa: ANN001
+        if self.is_flag or self.count:
+            return None
+        if self.metavar:
+            return self.metavar
+        label = self.display_type(ctx).strip("<>")
+        return _METAVARS.get(label, label.upper())
+
+    def argument_usage(self) -> str:
+        name = self.metavar or (self.name or "").upper()
+        name += "..." if self.nargs != 1 else ""
+        return name if self.required else f"[{name}]"
+
+    core.TyperOption.display_type_rich = option_type
+    core.TyperArgument.display_type_rich = lambda self, ctx: None
+    core.TyperArgument._usage_display_name = argument_usage
+    core.TyperArgument._rich_display_name = argument_usage
+
+
+_plain_help()
+
 app = typer.Typer(
     add_completion=False,
-    no_args_is_help=True,
     help="Budget performance target tables (绩效目标表) → Parquet.",
 )
 err = Console(stderr=True)
 out = Console()
 
 DEFAULT_OUT = Path("data/parquet")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"jixiao {__version__}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Budget performance target tables (绩效目标表) → Parquet."""
+    if ctx.invoked_subcommand is None:  # bare `jixiao`: the help, and success
+        out.print(ctx.get_help(), markup=False, highlight=False)
+        raise typer.Exit()
 
 
 @app.command()
