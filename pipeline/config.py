@@ -18,7 +18,6 @@ import yaml
 from rapidfuzz import fuzz, process
 
 
-
 def default_config_dir() -> Path:
     """The configs a run uses when none is named: the checkout's ``configs/`` (the
     editable source) when running from a checkout, else the copy shipped inside the

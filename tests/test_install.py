@@ -30,7 +30,9 @@ def _run(cmd: list[str], cwd: Path, env: dict | None = None) -> subprocess.Compl
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
-    r = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)], dist)
+    r = _run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)], dist
+    )
     wheels = list(dist.glob("jixiao-*.whl"))
     if r.returncode != 0 or not wheels:
         pytest.skip(f"cannot build a wheel here: {r.stderr.strip()[-300:]}")
@@ -55,8 +57,10 @@ def test_installed_wheel_ingests_from_another_directory(wheel: Path, tmp_path: P
     assert r.returncode == 0, r.stderr
     if not full:  # dependencies from this environment, after the fresh venv's own
         site = Path(
-            _run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                 tmp_path).stdout.strip()
+            _run(
+                [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                tmp_path,
+            ).stdout.strip()
         )
         (site / "zz_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     elsewhere = tmp_path / "elsewhere"
@@ -74,6 +78,9 @@ def test_installed_wheel_ingests_from_another_directory(wheel: Path, tmp_path: P
     assert r.returncode == 0, r.stderr
     header = (elsewhere / "x.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert "一级指标" in header
-    r = _run([jixiao, "query", "SELECT count(*) AS n FROM indicators", "-d", "out",
-              "--format", "csv"], elsewhere, env)
+    r = _run(
+        [jixiao, "query", "SELECT count(*) AS n FROM indicators", "-d", "out", "--format", "csv"],
+        elsewhere,
+        env,
+    )
     assert r.returncode == 0 and r.stdout.split() == ["n", "140"], r.stdout + r.stderr
