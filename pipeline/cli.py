@@ -178,7 +178,7 @@ def ingest(
                     log_fh.flush()
                 if lines:
                     err.print(line, markup=False, highlight=False, soft_wrap=True)
-                elif res.status == "error" and not quiet:
+                elif res.status == "error":
                     progress.console.print(f"[red]error[/]: {escape(res.error or '')}")
 
             def on_progress(p: BatchProgress) -> None:
@@ -341,7 +341,7 @@ def _format_of(fmt: str | None, path: Path | None, known: tuple[str, ...], defau
     ext = path.suffix.lower().lstrip(".") if path is not None else ""
     ext = {"jsonl": "json", "txt": "table", "xls": "xlsx"}.get(ext, ext)
     if fmt is not None and fmt not in known:
-        raise ValueError(f"--format {fmt}: use one of {', '.join(known)}")
+        raise ValueError(f"--format {fmt!r}: use one of {', '.join(known)}")
     if fmt is not None and ext and ext in known and ext != fmt:
         raise ValueError(f"--format {fmt} but -o {path} ends in .{ext}: say one format")
     if fmt is not None and path is not None and ext not in known:

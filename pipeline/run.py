@@ -69,7 +69,7 @@ from .readers import SUPPORTED_SUFFIXES, Unsupported, read_document
 from .readers import zip as archive
 from .readers.unsupported import hint_for
 from .segment import segment
-from .validate import validate
+from .validate import budget_plausibility, validate
 from .write import (
     DATASETS,
     MANIFEST,
@@ -289,6 +289,7 @@ def process_file(path: str | Path, cfg: Config) -> DocResult:
             res.tables.append(rec)
             res.findings.extend(notes)
             res.findings.extend(validate(rec, seg.year))
+            res.findings.extend(budget_plausibility(rec))
         if not res.tables:
             res.status = "empty"
             res.findings.append(

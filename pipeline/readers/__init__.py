@@ -55,7 +55,7 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UTF16 = {name: name.encode("utf-16-le") for name in ("WordDocument", "Workbook", "Book")}
 
 
-def _zip_family(data: bytes) -> Reader | None:
+def _zip_family(data: bytes, suffix: str) -> Reader | None:
     """What a ZIP container holds: Office, OFD, slides or a plain archive."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -63,6 +63,8 @@ def _zip_family(data: bytes) -> Reader | None:
     except (zipfile.BadZipFile, ValueError):
         return None  # the Office reader reports the damage
     kind = archive.container_kind(names)
+    if kind == "archive" and suffix in office.READER.suffixes:
+        return None  # a .docx that holds no document: the Office reader says so
     return {"office": office.READER, "archive": archive.READER}.get(kind, unsupported.READER)
 
 
@@ -71,7 +73,7 @@ def classify(path: str | Path, data: bytes) -> Reader:
     OLE2 container holds)."""
     r = reader_for(path, data[:1024])
     if r is office.READER and data.startswith(b"PK"):
-        return _zip_family(data) or r
+        return _zip_family(data, Path(path).suffix.lower()) or r
     if r is office.READER and data.startswith(_OLE):
         head = data[: 1 << 20]
         word = _UTF16["WordDocument"] in head or Path(path).suffix.lower() in (".doc", ".wps")

@@ -30,6 +30,7 @@ MAX_MEMBERS = 1000
 MAX_TOTAL = 2 * 1024**3  # bytes inflated, all members together
 MAX_RATIO = 200  # inflated / compressed, per member
 RATIO_FLOOR = 1024**2  # members smaller than this inflated are never called bombs
+OFFICE_SUFFIXES = frozenset({".docx", ".xlsx", ".xlsm", ".docm", ".xltx", ".dotx"})
 NESTED = frozenset({".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz"})
 
 
@@ -113,7 +114,8 @@ def is_archive(path: str | Path) -> bool:
             if fh.read(4) != b"PK\x03\x04":
                 return p.suffix.lower() == ".zip"  # a damaged .zip: members() reports it
         with zipfile.ZipFile(p) as z:
-            return container_kind(z.namelist()) == "archive"
+            kind = container_kind(z.namelist())
+        return kind == "archive" and p.suffix.lower() not in OFFICE_SUFFIXES
     except (OSError, zipfile.BadZipFile, ValueError):
         return p.suffix.lower() == ".zip"
 
