@@ -229,6 +229,8 @@ def file_line(path: Path, res) -> str:  # noqa: ANN001
 def print_summary(summary) -> None:  # noqa: ANN001
     """The table printed after an ingest; every value escaped (no input text is markup)."""
     t = RichTable(title=f"jixiao ingest → {escape(str(summary.out_dir))}", show_header=False)
+    t.add_column(no_wrap=True)
+    t.add_column(overflow="fold")
     st = summary.statuses
     states = ", ".join(f"{n} {k}" for k, n in st.most_common())
     t.add_row(
@@ -264,7 +266,8 @@ def print_summary(summary) -> None:  # noqa: ANN001
         )
     rate = summary.documents / summary.seconds if summary.seconds else 0.0
     t.add_row("time", f"{summary.seconds:.2f} s ({rate:.1f} documents/s)")
-    err.print(t)
+    console = err if err.is_terminal else Console(stderr=True, width=200)  # a log: whole paths
+    console.print(t)
 
 
 QUERY_FORMATS = ("table", "csv", "json", "parquet")
