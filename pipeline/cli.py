@@ -92,7 +92,10 @@ def main(
         raise typer.Exit()
 
 
-@app.command()
+@app.command(
+    epilog="Examples: jixiao ingest data/raw -o data/parquet  ·  jixiao ingest new.pdf "
+    "-o data/parquet --append  ·  jixiao ingest attachments.zip --log ingest.log -q"
+)
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to read.")],
     out_dir: Annotated[Path, typer.Option("-o", "--out", help="Output directory.")] = DEFAULT_OUT,
