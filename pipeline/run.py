@@ -42,12 +42,15 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
+import re
 import shutil
 import stat
 import time
 import traceback
 import uuid
+import warnings
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -251,8 +254,63 @@ def _has_content(rec: TableRecord) -> bool:
     return bool(rec.indicators) or sum(getattr(rec, f) is not None for f in _FIELDS) >= 3
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class _Captured(logging.Handler):
+    """Log records of third-party libraries while one file is read, kept for findings."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def _attributed(name: str, findings: list[Finding]) -> Iterator[None]:
+    """Warnings (``warnings`` and ``logging`` at WARNING and above) raised by libraries
+    while ``name`` is read become ``library_warning`` findings naming the file, instead of
+    unattributed (coloured) lines on the terminal."""
+    handler = _Captured()
+    loggers = [logging.getLogger()] + [
+        lg
+        for lg in logging.Logger.manager.loggerDict.values()
+        if isinstance(lg, logging.Logger) and lg.handlers
+    ]
+    saved = [(lg, lg.handlers[:], lg.propagate) for lg in loggers]
+    for lg in loggers:
+        lg.handlers = [handler] if lg is loggers[0] else []
+        lg.propagate = True
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    finally:
+        for lg, handlers, propagate in saved:
+            lg.handlers, lg.propagate = handlers, propagate
+    seen: set[str] = set()
+    notes = [f"{w.category.__name__}: {w.message}" for w in caught]
+    notes += [f"{r.name}: {r.getMessage()}" for r in handler.records]
+    for note in notes:
+        note = " ".join(_ANSI.sub("", note).split())[:300]
+        if note not in seen:
+            seen.add(note)
+            findings.append(Finding("info", "library_warning", f"{name}: {note}"))
+
+
 def process_file(path: str | Path, cfg: Config) -> DocResult:
-    """Read, segment, interpret and validate one file.  Never raises."""
+    """Read, segment, interpret and validate one file.  Never raises.  Warnings of the
+    libraries it uses are findings of this file (``library_warning``)."""
+    notes: list[Finding] = []
+    with _attributed(source_of(path), notes):
+        res = _process(path, cfg)
+    res.findings.extend(notes)
+    return res
+
+
+def _process(path: str | Path, cfg: Config) -> DocResult:
     p = Path(path)
     try:
         doc = read_document(p)

@@ -257,3 +257,40 @@ def test_legacy_doc_is_converted_with_libreoffice(tmp_path: Path):
     s = ingest_paths([src], tmp_path / "out", executor="inline")
     [d] = read_dataset(tmp_path / "out", "documents").to_pylist()
     assert d["status"] == "ok" and d["form"] == "doc" and s.indicators > 0
+
+
+def test_library_warnings_are_findings_of_the_file_being_read(monkeypatch):
+    import logging
+    import warnings
+
+    from pipeline import run
+    from pipeline.config import load_config
+
+    read = run._process
+
+    def noisy(path, cfg):  # noqa: ANN001, ANN202
+        warnings.warn("a deprecated call", DeprecationWarning, stacklevel=1)
+        logging.getLogger("RapidOCR").warning("\x1b[33mmodel warm-up\x1b[0m")
+        return read(path, cfg)
+
+    monkeypatch.setattr(run, "_process", noisy)
+    res = run.process_file(SAMPLE, load_config())
+    notes = [f.message for f in res.findings if f.code == "library_warning"]
+    assert notes == [
+        f"{SAMPLE.name}: DeprecationWarning: a deprecated call",
+        f"{SAMPLE.name}: RapidOCR: model warm-up",
+    ]
+
+
+def test_log_file_has_one_line_per_input(tmp_path: Path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SAMPLE, src / "a.txt")
+    (src / "b.json").write_text("{}", encoding="utf-8")
+    log = tmp_path / "run.log"
+    r = _cli("ingest", str(src), "-o", str(tmp_path / "out"), "-q", "--log", str(log))
+    assert r.returncode == 0, r.stderr
+    lines = sorted(log.read_text(encoding="utf-8").splitlines())  # in the order files finish
+    assert len(lines) == 2
+    assert lines[0].startswith("ok") and "a.txt" in lines[0]
+    assert lines[1].startswith("skipped") and "b.json" in lines[1]
