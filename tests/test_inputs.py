@@ -294,3 +294,15 @@ def test_log_file_has_one_line_per_input(tmp_path: Path):
     assert len(lines) == 2
     assert lines[0].startswith("ok") and "a.txt" in lines[0]
     assert lines[1].startswith("skipped") and "b.json" in lines[1]
+
+
+def test_a_docx_named_doc_and_a_renamed_zip_are_read_by_their_content(tmp_path: Path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(OFFICE / "liupanshui_tables.docx", src / "tables.doc")
+    _zip(src / "bundle.dat", {"table.txt": SAMPLE.read_bytes()})  # a ZIP under another name
+    ingest_paths([src], tmp_path / "out", executor="inline")
+    docs = {d["source"]: d for d in read_dataset(tmp_path / "out", "documents").to_pylist()}
+    assert docs["tables.doc"]["status"] == "ok" and docs["tables.doc"]["form"] == "docx"
+    assert docs["bundle.dat"]["status"] == "archive"
+    assert docs["bundle.dat!table.txt"]["status"] == "ok"

@@ -17,6 +17,7 @@ as GBK (archives made on Chinese Windows) when cp437 gives nonsense.
 
 from __future__ import annotations
 
+import os
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -124,9 +125,12 @@ def split(path: str | Path) -> tuple[Path, str] | None:
     """``archive.zip!dir/m.pdf`` → (``archive.zip``, ``dir/m.pdf``); None for other paths."""
     s = str(path)
     i = s.lower().find(".zip" + SEP)
-    if i < 0:
-        return None
-    return Path(s[: i + 4]), s[i + 5 :]
+    if i >= 0:
+        return Path(s[: i + 4]), s[i + 5 :]
+    for j, ch in enumerate(s):  # an archive of another name: the prefix that is a file
+        if ch == SEP and os.path.isfile(s[:j]) and not os.path.exists(s):
+            return Path(s[:j]), s[j + 1 :]
+    return None
 
 
 def member_path(archive: Path, name: str) -> Path:
