@@ -196,7 +196,7 @@ def ingest(
 
             try:
                 summary = ingest_paths(
-                    [p for p in paths if p not in missing],
+                    paths,  # a missing one too: a documents row saying so
                     out_dir,
                     cfg,
                     on_file=on_file,

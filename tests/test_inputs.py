@@ -306,3 +306,13 @@ def test_a_docx_named_doc_and_a_renamed_zip_are_read_by_their_content(tmp_path: 
     assert docs["tables.doc"]["status"] == "ok" and docs["tables.doc"]["form"] == "docx"
     assert docs["bundle.dat"]["status"] == "archive"
     assert docs["bundle.dat!table.txt"]["status"] == "ok"
+
+
+def test_a_missing_path_is_an_error_and_a_row(tmp_path: Path):
+    shutil.copy(SAMPLE, tmp_path / "a.txt")
+    r = _cli("ingest", str(tmp_path / "a.txt"), str(tmp_path / "nope.txt"), "-o",
+             str(tmp_path / "out"), "-q")  # fmt: skip
+    assert r.returncode == 1 and "nope.txt: no such file or folder" in r.stderr
+    docs = {d["source"]: d for d in read_dataset(tmp_path / "out", "documents").to_pylist()}
+    assert docs["nope.txt"]["status"] == "skipped" and "no such file" in docs["nope.txt"]["reason"]
+    assert docs["a.txt"]["status"] == "ok"
