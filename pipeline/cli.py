@@ -65,6 +65,7 @@ app = typer.Typer(
     help="Budget performance target tables (绩效目标表) → Parquet.",
 )
 err = Console(stderr=True)
+err.soft_wrap = not err.is_terminal  # a log or a pipe: one message, one line
 out = Console()
 
 DEFAULT_OUT = Path("data/parquet")
