@@ -1,10 +1,13 @@
 """Command line: ``jixiao ingest``, ``query``, ``report``, ``export``, ``diff``, ``review``
 (or ``python -m pipeline``).
 
-In:  command-line arguments.  Out: Parquet datasets (ingest), query results (query), an
-HTML summary (report), an xlsx/csv file (export),
+In:  command-line arguments.  Out: Parquet datasets (ingest), query results as a table,
+CSV, JSON or Parquet (query), an HTML summary (report), an xlsx/csv file (export),
 a change list, dataset and HTML report (diff), a review queue (review),
-a progress bar and a summary on the terminal; exit code 1 when any file failed.
+a progress bar (outside a terminal: one line per file, also to ``--log FILE``) and a
+summary on stderr; exit code 1 when any file failed.  No input text is printed as Rich
+markup (every value is escaped or printed as ``Text``); ``jixiao`` alone prints the
+help; ``--version``.
 """
 
 from __future__ import annotations
@@ -20,11 +23,13 @@ from rich.table import Table as RichTable
 
 from . import __version__
 from .config import load_config
+from .model import DocResult
 from .run import (
     DEFAULT_MAX_BYTES,
     DEFAULT_PART_DOCS,
     DEFAULT_TIMEOUT,
     BusyError,
+    Summary,
     expand,
     ingest_paths,
 )
@@ -175,7 +180,7 @@ def ingest(
         with progress:
             task = progress.add_task("ingest", total=len(files), name="", failed=0, reused=0)
 
-            def on_file(path: Path, res) -> None:  # noqa: ANN001
+            def on_file(path: Path, res: DocResult) -> None:
                 line = file_line(path, res)
                 if log_fh is not None:
                     log_fh.write(line + "\n")
@@ -222,7 +227,7 @@ def ingest(
         raise typer.Exit(1)
 
 
-def file_line(path: Path, res) -> str:  # noqa: ANN001
+def file_line(path: Path, res: DocResult) -> str:
     """One line for one input: status, path, and the reason or what was found."""
     what = res.error or ""
     if res.status in ("ok", "empty") and res.findings:
@@ -230,7 +235,7 @@ def file_line(path: Path, res) -> str:  # noqa: ANN001
     return f"{res.status:9} {path}  {what}".rstrip()
 
 
-def print_summary(summary) -> None:  # noqa: ANN001
+def print_summary(summary: Summary) -> None:
     """The table printed after an ingest; every value escaped (no input text is markup)."""
     t = RichTable(title=f"jixiao ingest → {escape(str(summary.out_dir))}", show_header=False)
     t.add_column(no_wrap=True)

@@ -14,7 +14,14 @@ and never raises.  ``ingest_paths`` runs it over a batch:
   document with status ``error`` and an error finding ``worker_timeout`` /
   ``worker_crashed``, and the batch goes on.  Files over ``max_bytes`` (default 200 MiB)
   are not read: status ``error``, finding ``too_large``.  Every input gets exactly one
-  ``documents`` row.
+  ``documents`` row with a status and, when not ``ok``, a ``reason``: regular files are
+  read; everything else named or found in a folder (dangling links, FIFOs, devices,
+  hidden files in folders) is ``skipped`` without being opened; formats jixiao does not
+  read are ``skipped`` with what to do (``readers.unsupported``); a ZIP archive is a row
+  with status ``archive`` followed by one input per member (``archive.zip!member``);
+  an input with the content of an earlier one is read all the same, with status
+  ``duplicate`` and a ``duplicate_content`` finding.  Warnings that libraries raise
+  while a file is read are ``library_warning`` findings of that file.
 * **Incremental.**  A document is reused, not parsed again, when its content hash
   (``doc_id``), its path as given, the pipeline version, the pipeline's code hash and
   the config hash are all unchanged.  Its rows come from the previous output (the
@@ -24,13 +31,15 @@ and never raises.  ``ingest_paths`` runs it over a batch:
   Documents whose worker timed out or crashed are always retried.  ``incremental=False``
   parses everything.
 * **The output is exactly the inputs of this run**, in sorted input order: documents of
-  an earlier run that are not given again are dropped from the datasets.
+  an earlier run that are not given again are dropped from the datasets, and
+  ``Summary.dropped`` names them; ``append=True`` keeps them (first, in their order).
 * **Crash safe.**  A run builds the new datasets under ``OUT/_work/<run>/``, a part at a
   time (``part_docs`` documents, default 200; each part written to temporary names,
   fsynced and renamed, its ``windows/w-NNNNN.json`` record last); only when every part is
-  written are the datasets swapped in by rename and the manifest written, last.  A run
-  killed at any point leaves the previous datasets and manifest as they were; the next
-  run reuses the parts the killed one finished and removes ``_work/`` when it commits.
+  written are the datasets and the manifest published together by one pointer rename
+  (``write.swap_in``).  A run killed at any point leaves the previous datasets and
+  manifest as they were; the next run reuses the parts the killed one finished and
+  removes ``_work/`` when it commits.
   An exclusive lock (``OUT/.jixiao.lock``) keeps two runs out of one directory.
 * **Bounded memory.**  Workers handle one file at a time and return its rows as Arrow
   record batches (IPC bytes); the parent keeps at most ``2 * part_docs`` finished
