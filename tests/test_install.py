@@ -12,6 +12,7 @@ with a warm pip cache).  The test is skipped only when the wheel cannot be built
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -30,9 +31,13 @@ def _run(cmd: list[str], cwd: Path, env: dict | None = None) -> subprocess.Compl
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
-    r = _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)], dist
-    )
+    src = tmp_path_factory.mktemp("src")  # a clean copy: no stale build/ of the checkout
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    for name in ("pipeline", "configs"):
+        shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+    cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(src)]
+    r = _run(cmd, dist)
     wheels = list(dist.glob("jixiao-*.whl"))
     if r.returncode != 0 or not wheels:
         pytest.skip(f"cannot build a wheel here: {r.stderr.strip()[-300:]}")
