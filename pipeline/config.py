@@ -19,7 +19,19 @@ from rapidfuzz import fuzz, process
 
 from .config_files import ConfigError, LabelsFile, SchemaFile, validated
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "configs"
+
+def default_config_dir() -> Path:
+    """The configs a run uses when none is named: the checkout's ``configs/`` (the
+    editable source) when running from a checkout, else the copy shipped inside the
+    installed package (``pipeline/configs/``, mapped from ``configs/`` at build time)."""
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "configs"
+    if (here.parent / "pyproject.toml").is_file() and (checkout / "schema.yaml").is_file():
+        return checkout
+    return here / "configs"
+
+
+DEFAULT_DIR = default_config_dir()
 
 _SPACE = re.compile(r"\s+")
 _PUNCT_EDGE = re.compile(r"^[\s:：、.。,，*＊\-—]+|[\s:：、.。,，*＊]+$")

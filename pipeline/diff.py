@@ -53,11 +53,21 @@ PROJECT_MIN = 80.0  # default threshold for matching projects across years
 
 # Columns that say where a row sits or are derived from other rows: never a change.
 TARGET_SKIP = frozenset(
-    {"doc_id", "source", "table_no", "page", "line_start", "line_end", "bbox", "target_key"}
+    {
+        "file_id",
+        "doc_id",
+        "source",
+        "table_no",
+        "page",
+        "line_start",
+        "line_end",
+        "bbox",
+        "target_key",
+    }
     | {"n_indicators"}
 )
 INDICATOR_SKIP = frozenset(
-    {"doc_id", "source", "table_no", "row_no", "page", "line", "bbox", "target_key"}
+    {"file_id", "doc_id", "source", "table_no", "row_no", "page", "line", "bbox", "target_key"}
     | {"indicator_key", "link_key", "table_name", "year", "ocr_conf"}
 )
 DOCUMENT_FIELDS = ("status", "error", "form", "n_pages", "pipeline_version", "config_hash")

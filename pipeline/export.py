@@ -6,6 +6,15 @@ Out: ``.xlsx`` (openpyxl: one sheet, bold frozen header row with filters, column
 from the content, numbers as numbers) or ``.csv`` (UTF-8 with BOM, so Excel reads the
 Chinese text).  Headers are the column names, or the Chinese names of
 ``configs/column_names.yaml`` on request.  Rows keep the document's reading order.
+
+Safety: a CSV cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+is written with a leading ``'`` (OWASP's advice against formula injection: Excel would
+run ``=cmd|' /C calc'!A0``); ``raw=True`` (``--raw``) writes them as they are.  xlsx
+cells are always strings, never formulas.  ``--where`` must be one expression
+(``query.check_predicate``) and runs on a connection that reads only the datasets.
+
+``write_rows`` renders a query's result (``jixiao query``) as a table, CSV, JSON or
+Parquet, with every cell whole (Rich markup in values is shown as text).
 """
 
 from __future__ import annotations
@@ -18,8 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from .docs import column_names
+from .query import QueryError, check_predicate, confine
 from .report import open_datasets
 from .write import DATASETS, SCHEMAS
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 FORMATS = ("xlsx", "csv")
 EXCEL_MAX_ROWS = 1_048_575  # a sheet's 1,048,576 rows less the header
@@ -77,6 +89,8 @@ def export_dataset(
     where: str | None = None,
     columns: Sequence[str] | None = None,
     chinese_headers: bool = False,
+    *,
+    raw: bool = False,
 ) -> tuple[Path, int]:
     """Write ``dataset`` (rows matching ``where``) to ``out`` as xlsx or csv.
 
@@ -91,8 +105,14 @@ def export_dataset(
     path = Path(out) if out else Path(f"{dataset}.{fmt}")
     con = open_datasets(data_dir)
     try:
+        d = Path(data_dir)
+        confine(con, [str(d / n) + "/" for n in DATASETS if (d / n).is_dir()])
         try:
+            if where and where.strip():
+                check_predicate(con, where)
             cur = con.execute(_sql(dataset, cols, where))
+        except QueryError as e:
+            raise ExportError(str(e)) from None
         except Exception as e:  # duckdb raises many error types; the message says it all
             raise ExportError(f"--where {where!r}: {e}") from None
         names = column_names(dataset) if chinese_headers else {}
@@ -105,7 +125,7 @@ def export_dataset(
 
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "csv":
-            n = _write_csv(path, header, rows())
+            n = _write_csv(path, header, rows(), raw)
         else:
             n = _write_xlsx(path, dataset, cols, header, rows())
     finally:
@@ -113,15 +133,86 @@ def export_dataset(
     return path, n
 
 
-def _write_csv(path: Path, header: list[str], rows: Iterator[list[Any]]) -> int:
+def neutralise(v: Any) -> Any:
+    """A CSV cell that a spreadsheet would run as a formula, prefixed with ``'``."""
+    if isinstance(v, str) and v.startswith(DANGEROUS):
+        return "'" + v
+    return v
+
+
+def _write_csv(path: Path, header: list[str], rows: Iterator[list[Any]], raw: bool) -> int:
     n = 0
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(header)
+        w.writerow(header if raw else [neutralise(h) for h in header])
         for r in rows:
-            w.writerow(["" if v is None else v for v in r])
+            cells = ["" if v is None else v for v in r]
+            w.writerow(cells if raw else [neutralise(v) for v in cells])
             n += 1
     return n
+
+
+def write_rows(
+    fmt: str,
+    cols: list[str],
+    rows: list[tuple],
+    path: Path | None,
+    terminal: bool,
+    console: Any = None,
+) -> int:
+    """Write a query result: ``table`` (Rich, cut to the terminal only when ``terminal``;
+    whole cells otherwise), ``csv`` (values as they are: this is data, not for Excel),
+    ``json`` (an array of objects) or ``parquet`` (needs ``path``).  To ``path`` or
+    stdout.  Returns the number of rows."""
+    import io
+    import json
+    import sys
+
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pylist([dict(zip(cols, r, strict=True)) for r in rows])
+        if not rows:
+            table = pa.table({c: pa.array([], pa.null()) for c in cols})
+        assert path is not None
+        pq.write_table(table, path)
+        return len(rows)
+    buf = io.StringIO()
+    if fmt == "csv":
+        w = csv.writer(buf)
+        w.writerow(cols)
+        for r in rows:
+            w.writerow(["" if v is None else cell_text(v) for v in r])
+    elif fmt == "json":
+        objs = [dict(zip(cols, r, strict=True)) for r in rows]
+        buf.write(json.dumps(objs, ensure_ascii=False, default=str, indent=1) + "\n")
+    else:
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        t = Table()
+        for c in cols:
+            t.add_column(Text(c), overflow="fold")
+        for r in rows:
+            t.add_row(*(Text("" if v is None else str(cell_text(v))) for v in r))
+        if terminal and console is not None and path is None:
+            console.print(t)
+            return len(rows)
+        widths = [
+            max([_width(c)] + [_width(cell_text(r[i])) for r in rows]) for i, c in enumerate(cols)
+        ]
+        wide = Console(file=buf, width=sum(widths) + 3 * len(cols) + 4, no_color=True)
+        wide.print(t)
+    text = buf.getvalue()
+    if path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    return len(rows)
 
 
 def _write_xlsx(

@@ -4,10 +4,15 @@ compared row by row.
 In:  a ``DocResult`` (after interpretation).  Out: the same result with ``TableRecord.key``,
 ``Indicator.key`` and ``Indicator.link_key`` set.
 
-* document identity: the file name without its extension, with the name of the folder
-  it sits in (``2024/附件2``), so a department that re-publishes a corrected attachment
-  under the same name keeps its keys (the content hash ``doc_id`` changes, the key does
-  not) while same-named files of different folders stay apart;
+* file identity ``file_id`` (every row of every dataset carries it): a digest of the
+  path as given, normalised (``./a//b.txt`` is ``a/b.txt``; a ZIP member is
+  ``archive.zip!member.pdf``), so two copies of one content under two names are two
+  files, and re-reading a file at the same path keeps its ``file_id``;
+* document identity: the file name (with its extension: ``foo.csv`` and ``foo.html`` in
+  one folder are two documents), with the name of the folder it sits in
+  (``2024/附件2.pdf``), so a department that re-publishes a corrected attachment under
+  the same name keeps its keys (the content hash ``doc_id`` changes, the key does not)
+  while same-named files of different folders stay apart;
 * table identity: its kind, its form (目标表 or 自评表) and its name (project or
   department name, whitespace and bracket width folded); unnamed tables use
   ``#<table_no>``; a repeated identity within a document gets ``~2``, ``~3`` …;
@@ -22,6 +27,7 @@ Keys are short SHA-1 hex digests of the readable identity, so they are safe in a
 from __future__ import annotations
 
 import hashlib
+import posixpath
 from pathlib import PurePath
 
 from .config import norm_key
@@ -37,9 +43,15 @@ def fold(text: str | None) -> str:
     return norm_key(text or "")
 
 
+def file_id_of(path: str) -> str:
+    """The ``file_id`` of an input: a digest of its path as given, normalised."""
+    norm = posixpath.normpath(str(path).replace("\\", "/")) if path else ""
+    return digest("file", norm)
+
+
 def document_identity(path: str) -> str:
     p = PurePath(path)
-    return f"{p.parent.name}/{p.stem}" if p.parent.name else p.stem
+    return f"{p.parent.name}/{p.name}" if p.parent.name else p.name
 
 
 def assign_keys(result: DocResult) -> DocResult:

@@ -17,7 +17,14 @@ and never raises.  ``ingest_paths`` runs it over a batch:
   limit (``readers.limits``) or the worker's memory cap: ``error``, ``resource_limit``.  A
   document whose reader could not read a page, sheet or part (an error finding from the
   reader) has status ``partial``.  Every input gets exactly one
-  ``documents`` row.
+  ``documents`` row with a status and, when not ``ok``, a ``reason``: regular files are
+  read; everything else named or found in a folder (dangling links, FIFOs, devices,
+  hidden files in folders) is ``skipped`` without being opened; formats jixiao does not
+  read are ``skipped`` with what to do (``readers.unsupported``); a ZIP archive is a row
+  with status ``archive`` followed by one input per member (``archive.zip!member``);
+  an input with the content of an earlier one is read all the same, with status
+  ``duplicate`` and a ``duplicate_content`` finding.  Warnings that libraries raise
+  while a file is read are ``library_warning`` findings of that file.
 * **Incremental.**  A document is reused, not parsed again, when its content hash
   (``doc_id``), its path as given, the pipeline version, the pipeline's code hash and
   the config hash are all unchanged.  Its rows come from the previous output (the
@@ -27,13 +34,15 @@ and never raises.  ``ingest_paths`` runs it over a batch:
   Documents whose worker timed out or crashed are always retried.  ``incremental=False``
   parses everything.
 * **The output is exactly the inputs of this run**, in sorted input order: documents of
-  an earlier run that are not given again are dropped from the datasets.
+  an earlier run that are not given again are dropped from the datasets, and
+  ``Summary.dropped`` names them; ``append=True`` keeps them (first, in their order).
 * **Crash safe.**  A run builds the new datasets under ``OUT/_work/<run>/``, a part at a
   time (``part_docs`` documents, default 200; each part written to temporary names,
   fsynced and renamed, its ``windows/w-NNNNN.json`` record last); only when every part is
-  written are the datasets swapped in by rename and the manifest written, last.  A run
-  killed at any point leaves the previous datasets and manifest as they were; the next
-  run reuses the parts the killed one finished and removes ``_work/`` when it commits.
+  written are the datasets and the manifest published together by one pointer rename
+  (``write.swap_in``).  A run killed at any point leaves the previous datasets and
+  manifest as they were; the next run reuses the parts the killed one finished and
+  removes ``_work/`` when it commits.
   An exclusive lock (``OUT/.jixiao.lock``) keeps two runs out of one directory.
 * **Bounded memory.**  Workers handle one file at a time and return its rows as Arrow
   record batches (IPC bytes); the parent keeps at most ``2 * part_docs`` finished
@@ -45,11 +54,15 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
+import re
 import shutil
+import stat
 import time
 import traceback
 import uuid
+import warnings
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -67,10 +80,12 @@ from .direction import assign_directions, load_directions
 from .interpret import interpret
 from .keys import assign_keys
 from .model import DocResult, Finding, ReadError, TableRecord
-from .readers import SUPPORTED_SUFFIXES, read_document
+from .readers import SUPPORTED_SUFFIXES, Unsupported, read_document
+from .readers import zip as archive
 from .readers.limits import ResourceLimitError, limits
+from .readers.unsupported import hint_for
 from .segment import segment
-from .validate import validate
+from .validate import budget_plausibility, validate
 from .write import (
     DATASETS,
     MANIFEST,
@@ -84,6 +99,7 @@ from .write import (
     read_file,
     read_manifest,
     swap_in,
+    to_table,
     write_json,
     write_parquet,
     write_window,
@@ -110,7 +126,40 @@ class Summary:
     errors: list[str] = field(default_factory=list)
     parsed: int = 0  # documents processed in this run
     reused: int = 0  # documents whose rows came from an earlier run
-    pages: int = 0  # pages read (a text file counts as one)
+    pages: int = 0  # pages read (PDF, Office, images; text files have none)
+    text_files: int = 0  # documents without pages (text, CSV, Markdown, HTML)
+    statuses: Counter = field(default_factory=Counter)  # documents by status
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # (path, reason, code)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, first copy)
+    dropped: list[str] = field(default_factory=list)  # paths of the last run not in this one
+    kept: int = 0  # --append: documents of earlier runs kept without being given again
+
+    def skipped_by_suffix(self) -> list[tuple[str, int, str, list[str]]]:
+        """Skipped inputs grouped by extension: (suffix, count, what to do, paths)."""
+        groups: dict[str, list[str]] = {}
+        reasons: dict[str, str] = {}
+        for path, reason, code in self.skipped:
+            suffix = _GROUPS.get(code) or _suffix(path)
+            groups.setdefault(suffix, []).append(path)
+            reasons.setdefault(suffix, reason)
+        out = []
+        for suffix, paths in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            hint = hint_for(suffix) if suffix.startswith(".") else reasons[suffix]
+            out.append((suffix, len(paths), hint, paths))
+        return out
+
+
+_GROUPS = {
+    "not_a_file": "(not a regular file)",
+    "hidden_file": "(hidden file)",
+    "archive_member": "(archive member not read)",
+}
+
+
+def _suffix(path: str) -> str:
+    """The extension a skipped input is grouped by."""
+    name = str(path).rsplit(archive.SEP, 1)[-1].rsplit("/", 1)[-1]
+    return os.path.splitext(name)[1].lower() or "(no extension)"
 
 
 @dataclass(slots=True)
@@ -131,24 +180,69 @@ class BusyError(RuntimeError):
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, and supported files under folders named (sorted, no duplicates)."""
+    """Every input named, and every entry under the folders named (sorted, no duplicates):
+    files of any type (those jixiao does not read become ``skipped`` rows), dot-files,
+    links and other non-regular entries alike, so each is accounted for.  Hidden folders
+    (``.git``) are not entered; links to folders are not followed."""
     out: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(
-                f
-                for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() in SUPPORTED and not f.name.startswith(".")
-            )
+            found = []
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [Path(root) / n for n in names]
+            found.sort()
         else:
             found = [p]
         for f in found:
-            r = f.resolve()
+            try:
+                r = str(f.resolve()) if f.is_file() else os.path.abspath(f)
+            except OSError:
+                r = os.path.abspath(f)
             if r not in seen:
                 seen.add(r)
                 out.append(f)
     return out
+
+
+def _not_regular(p: Path, named: bool) -> tuple[str, str] | None:
+    """Why an input is not read without opening it (``skipped``: code, reason), or None
+    for a regular file.  Never opens the file: a FIFO would block, ``/dev/zero`` never ends."""
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        if os.path.islink(p):
+            return "not_a_file", f"{p}: a dangling symbolic link (its target does not exist)"
+        return "not_a_file", f"{p}: no such file"
+    except OSError as e:
+        return "not_a_file", f"{p}: cannot stat: {e.strerror or e}"
+    if stat.S_ISREG(st.st_mode):
+        if not named and p.name.startswith("."):
+            return "hidden_file", f"{p.name}: a hidden file (name starts with '.'); not read"
+        return None
+    kind = (
+        "a FIFO (named pipe)"
+        if stat.S_ISFIFO(st.st_mode)
+        else "a character device"
+        if stat.S_ISCHR(st.st_mode)
+        else "a block device"
+        if stat.S_ISBLK(st.st_mode)
+        else "a socket"
+        if stat.S_ISSOCK(st.st_mode)
+        else "a folder"
+        if stat.S_ISDIR(st.st_mode)
+        else "not a regular file"
+    )
+    return "not_a_file", f"{p}: {kind}, not a regular file; only regular files are read"
+
+
+def source_of(path: str | Path) -> str:
+    """The ``source`` of an input: its file name; for a ZIP member ``archive.zip!member``."""
+    parts = archive.split(path)
+    if parts is not None:
+        return f"{parts[0].name}{archive.SEP}{parts[1]}"
+    return Path(path).name
 
 
 _FIELDS = (
@@ -173,11 +267,69 @@ def _has_content(rec: TableRecord) -> bool:
     return bool(rec.indicators) or sum(getattr(rec, f) is not None for f in _FIELDS) >= 3
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class _Captured(logging.Handler):
+    """Log records of third-party libraries while one file is read, kept for findings."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def _attributed(name: str, findings: list[Finding]) -> Iterator[None]:
+    """Warnings (``warnings`` and ``logging`` at WARNING and above) raised by libraries
+    while ``name`` is read become ``library_warning`` findings naming the file, instead of
+    unattributed (coloured) lines on the terminal."""
+    handler = _Captured()
+    loggers = [logging.getLogger()] + [
+        lg
+        for lg in logging.Logger.manager.loggerDict.values()
+        if isinstance(lg, logging.Logger) and lg.handlers
+    ]
+    saved = [(lg, lg.handlers[:], lg.propagate) for lg in loggers]
+    for lg in loggers:
+        lg.handlers = [handler] if lg is loggers[0] else []
+        lg.propagate = True
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    finally:
+        for lg, handlers, propagate in saved:
+            lg.handlers, lg.propagate = handlers, propagate
+    seen: set[str] = set()
+    notes = [f"{w.category.__name__}: {w.message}" for w in caught]
+    notes += [f"{r.name}: {r.getMessage()}" for r in handler.records]
+    for note in notes:
+        note = " ".join(_ANSI.sub("", note).split())[:300]
+        if note not in seen:
+            seen.add(note)
+            findings.append(Finding("info", "library_warning", f"{name}: {note}"))
+
+
 def process_file(path: str | Path, cfg: Config) -> DocResult:
-    """Read, segment, interpret and validate one file.  Never raises."""
+    """Read, segment, interpret and validate one file.  Never raises.  Warnings of the
+    libraries it uses are findings of this file (``library_warning``)."""
+    notes: list[Finding] = []
+    with _attributed(source_of(path), notes):
+        res = _process(path, cfg)
+    res.findings.extend(notes)
+    return res
+
+
+def _process(path: str | Path, cfg: Config) -> DocResult:
     p = Path(path)
     try:
         doc = read_document(p)
+        doc.source = source_of(p)
+    except Unsupported as e:
+        return _failed(p, str(e), "unsupported", status="skipped", severity="info")
     except ResourceLimitError as e:
         return _failed(p, _named(p, str(e)), "resource_limit")
     except MemoryError:
@@ -218,6 +370,7 @@ def process_file(path: str | Path, cfg: Config) -> DocResult:
             res.tables.append(rec)
             res.findings.extend(notes)
             res.findings.extend(validate(rec, seg.year))
+            res.findings.extend(budget_plausibility(rec))
         if any(f.severity == "error" for f in doc.findings):
             res.status = "partial"  # a page, sheet or part the reader could not read
         if not res.tables:
@@ -260,17 +413,33 @@ def _failed(
     detail: str | None = None,
     doc_id: str | None = None,
     form: str | None = None,
+    status: str = "error",
+    severity: str = "error",
+    read: bool = True,
 ) -> DocResult:
-    if doc_id is None:
+    """A document row for an input that gave no tables: ``status`` (``error``, or
+    ``skipped``/``archive`` for inputs not read), the reason, and one finding."""
+    if doc_id is None and read:
         try:
-            doc_id = doc_id_of(p.read_bytes())
-        except OSError:
-            doc_id = "unreadable:" + p.name
+            doc_id = doc_id_of(archive.read_member(p) if archive.split(p) else _regular_bytes(p))
+        except (OSError, ReadError):
+            doc_id = None
     res = DocResult(
-        doc_id=doc_id, source=p.name, path=str(p), form=form or "unknown", status="error", error=msg
+        doc_id=doc_id,  # type: ignore[arg-type]  # None: no content was read
+        source=source_of(p),
+        path=str(p),
+        form=form or "unknown",
+        status=status,
+        error=msg,
     )
-    res.findings.append(Finding("error", code, msg + (f"\n{detail}" if detail else "")))
+    res.findings.append(Finding(severity, code, msg + (f"\n{detail}" if detail else "")))
     return res
+
+
+def _regular_bytes(p: Path) -> bytes:
+    if not stat.S_ISREG(os.stat(p).st_mode):
+        raise OSError(f"{p}: not a regular file")
+    return p.read_bytes()
 
 
 # --------------------------------------------------------------------------- batch runs
@@ -282,22 +451,73 @@ Outcome = dict[str, pa.Table]  # one document's rows, per dataset
 def code_hash() -> str:
     """Digest of the pipeline's source files: an edited checkout never reuses stale rows."""
     h = hashlib.sha256()
-    for f in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    root = Path(__file__).resolve().parent
+    for f in sorted(root.rglob("*.py")):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()[:16]
 
 
-def _hash_file(p: Path) -> tuple[str, int]:
-    """``doc_id`` (as ``read.doc_id_of``) and size of a file, read in 1 MiB blocks."""
+def _hash_file(p: Path) -> tuple[str | None, int]:
+    """``doc_id`` (as ``common.doc_id_of``) and size of a regular file or ZIP member, read
+    in 1 MiB blocks; (None, -1) when it cannot be read."""
     h, n = hashlib.sha256(), 0
     try:
-        with open(p, "rb") as fh:
-            while block := fh.read(1 << 20):
+        if archive.split(p) is not None and not p.exists():
+            blocks: Iterable[bytes] = archive.iter_member(p)
+            for block in blocks:
                 h.update(block)
                 n += len(block)
-    except OSError:
-        return "unreadable:" + p.name, -1
+        else:
+            with open(p, "rb") as fh:
+                while block := fh.read(1 << 20):
+                    h.update(block)
+                    n += len(block)
+    except (OSError, ReadError):
+        return None, -1
     return h.hexdigest()[:16], n
+
+
+Note = tuple[str, str, str, str]  # status, severity, code, reason of an input not read
+
+
+def plan_inputs(
+    files: Iterable[Path], named: set[str] | None = None
+) -> list[tuple[Path, str | None, int, Note | None]]:
+    """Each input as (path, doc_id, size, note): regular files hashed; ZIP archives
+    followed by their members (``archive.zip!member``); a ``note`` for inputs that are not
+    read (not regular files, hidden files found in folders, archive members over a limit,
+    the archive itself)."""
+    named = named or set()
+    out: list[tuple[Path, str | None, int, Note | None]] = []
+    for f in files:
+        why = _not_regular(f, str(f) in named)
+        if why is not None:
+            out.append((f, None, -1, ("skipped", "warning", *why)))
+            continue
+        doc_id, size = _hash_file(f)
+        if not archive.is_archive(f):
+            out.append((f, doc_id, size, None))
+            continue
+        try:
+            members = archive.members(f)
+        except ReadError as e:
+            out.append((f, doc_id, size, ("error", "error", "read_error", str(e))))
+            continue
+        reason = f"{f.name}: ZIP archive of {len(members)} files, read as {f.name}{archive.SEP}…"
+        out.append((f, doc_id, size, ("archive", "info", "archive", reason)))
+        for m in members:
+            mp = archive.member_path(f, m.name)
+            if m.problem:
+                note = ("skipped", "warning", "archive_member", f"{source_of(mp)}: {m.problem}")
+                out.append((mp, None, m.size, note))
+                continue
+            doc_id, size = _hash_file(mp)
+            if doc_id is None:
+                note = ("error", "error", "read_error", f"{source_of(mp)}: cannot inflate it")
+                out.append((mp, None, m.size, note))
+            else:
+                out.append((mp, doc_id, size, None))
+    return out
 
 
 def _now() -> str:
@@ -321,11 +541,14 @@ def _locked(out: Path) -> Iterator[None]:
 class _Input:
     ord: int
     path: Path
-    doc_id: str
+    doc_id: str | None
     size: int
+    note: Note | None = None  # not read: its row is made here, no worker
+    dup_of: str | None = None  # path of an earlier input with the same content
+    kept: bool = False  # --append: an earlier run's document, not given again
 
     @property
-    def key(self) -> tuple[str, str]:
+    def key(self) -> tuple[str | None, str]:
         return self.doc_id, str(self.path)
 
 
@@ -397,10 +620,9 @@ def _split(win: _Window) -> list[Outcome]:
     out: list[Outcome] = [{} for _ in win.entries]
     for name in DATASETS:
         t = pa.concat_tables(parts[name]) if parts[name] else SCHEMAS[name].empty_table()
-        col = "path" if name == "documents" else "source"
-        pos = {(e["doc_id"], e[col]): i for i, e in enumerate(win.entries)}
+        pos = {e["file_id"]: i for i, e in enumerate(win.entries)}
         rows: list[list[int]] = [[] for _ in win.entries]
-        for r, k in enumerate(zip(t["doc_id"].to_pylist(), t[col].to_pylist(), strict=True)):
+        for r, k in enumerate(t["file_id"].to_pylist()):
             if (i := pos.get(k)) is not None:
                 rows[i].append(r)
         for i, rs in enumerate(rows):
@@ -420,7 +642,7 @@ def _result(d: dict, findings: list[dict]) -> DocResult:
         year=d["year"],
         issuer=d["issuer"],
         n_pages=d["n_pages"],
-        error=d["error"],
+        error=d["error"] or d.get("reason"),
     )
     for f in findings:
         res.findings.append(
@@ -450,21 +672,21 @@ def _headers(win: _Window) -> list[tuple[DocResult, dict]]:
         name = f["path"].split("/", 1)[0]
         if name in t:
             t[name] += read_file(win.root, f["path"]).to_pylist()
-    findings: dict[tuple[str, str], list[dict]] = {}
+    findings: dict[str, list[dict]] = {}
     for f in t["findings"]:
-        findings.setdefault((f["doc_id"], f["source"]), []).append(f)
-    by_path = {(d["doc_id"], d["path"]): d for d in t["documents"]}
+        findings.setdefault(f["file_id"], []).append(f)
+    by_file = {d["file_id"]: d for d in t["documents"]}
     out = []
     for e in win.entries:
-        d = by_path[(e["doc_id"], e["path"])]
-        out.append((_result(d, findings.get((e["doc_id"], e["source"]), [])), d))
+        d = by_file[e["file_id"]]
+        out.append((_result(d, findings.get(e["file_id"], [])), d))
     return out
 
 
 class _Batch:
     def __init__(
         self,
-        files: list[Path],
+        plan: list[_Input],
         out: Path,
         cfg: Config,
         on_file: Callable[[Path, DocResult], None] | None,
@@ -480,7 +702,8 @@ class _Batch:
         self.out, self.cfg, self.on_file, self.on_progress = out, cfg, on_file, on_progress
         self.jobs, self.executor, self.timeout, self.address = jobs, executor, timeout, address
         self.incremental, self.max_bytes, self.B = incremental, max_bytes, part_docs
-        self.inputs = [_Input(i, f, *_hash_file(f)) for i, f in enumerate(files)]
+        self.inputs = plan
+        files = plan
         self.meta = {
             "pipeline_version": __version__,
             "code_hash": code_hash(),
@@ -498,6 +721,7 @@ class _Batch:
         self.entries: list[list[dict]] = [[] for _ in self.windows]
         self.files: list[list[dict]] = [[] for _ in self.windows]
         self._cache: OrderedDict[int, list[Outcome]] = OrderedDict()
+        self.carried: list[_Window] = []  # --append: rows of earlier documents whose files are gone
 
     # -- accounting
     def _account(self, inp: _Input, res: DocResult, d: dict, reused: bool) -> None:
@@ -506,7 +730,17 @@ class _Batch:
         s.tables += d["n_tables"] or 0
         s.indicators += d["n_indicators"] or 0
         s.findings.update(f.code for f in res.findings)
-        pages = (d["n_pages"] or 1) if res.status != "error" else 0
+        s.statuses[res.status] += 1
+        pages = (d["n_pages"] or 0) if res.status not in ("error", "skipped", "archive") else 0
+        if res.status in ("ok", "empty", "duplicate", "partial") and not d["n_pages"]:
+            s.text_files += 1
+        if res.status == "skipped":
+            code = next((f.code for f in res.findings), "")
+            s.skipped.append((str(inp.path), res.error or "", code))
+        if res.status == "duplicate" and inp.dup_of:
+            s.duplicates.append((str(inp.path), inp.dup_of))
+        if inp.kept:
+            s.kept += 1
         s.pages += pages
         p.pages += pages
         p.done += 1
@@ -535,12 +769,14 @@ class _Batch:
             if s == "error"
         ]
         return {
+            "file_id": d["file_id"],
             "doc_id": d["doc_id"],
             "path": d["path"],
             "source": d["source"],
             "bytes": inp.size,
             "status": d["status"],
             "code": errors[0] if d["status"] == "error" and errors else None,
+            "reason": d["reason"],
             "error": d["error"],
             "form": d["form"],
             "year": d["year"],
@@ -554,14 +790,15 @@ class _Batch:
     # -- reuse
     def _reusable(self, win: _Window, e: dict) -> bool:
         code = e.get("code")
+        if e.get("status") in ("skipped", "archive", "duplicate"):
+            return False  # cheap to redo, or its status depends on the other inputs
         return code not in RETRY_CODES and (code != "too_large" or win.max_bytes == self.max_bytes)
 
     def _index(self, windows: list[_Window]) -> dict[tuple[str, str], list[tuple[_Window, int]]]:
         idx: dict[tuple[str, str], list[tuple[_Window, int]]] = {}
         for win in windows:
-            names = Counter((e["doc_id"], e["source"]) for e in win.entries)
             for pos, e in enumerate(win.entries):
-                if names[(e["doc_id"], e["source"])] == 1 and self._reusable(win, e):
+                if self._reusable(win, e):
                     idx.setdefault((e["doc_id"], e["path"]), []).append((win, pos))
         return idx
 
@@ -607,7 +844,7 @@ class _Batch:
                 outs.append(self.parsed.pop(inp.ord))
             else:
                 win, pos = self.reuse[inp.ord]
-                o = self._rows(win)[pos]
+                o = self._duplicate(inp, self._rows(win)[pos])
                 self._account(inp, *_header(o), reused=True)
                 outs.append(o)
         tables = {n: pa.concat_tables([o[n] for o in outs]) for n in DATASETS}
@@ -615,7 +852,27 @@ class _Batch:
         entries = [self._entry(i, o, w) for i, o in zip(self.windows[w], outs, strict=True)]
         self._record(w, entries, files)
 
+    def _duplicate(self, inp: _Input, o: Outcome) -> Outcome:
+        """Mark a document whose content an earlier input has: status ``duplicate`` and a
+        ``duplicate_content`` finding (its rows stay, under its own ``file_id``)."""
+        if inp.dup_of is None:
+            return o
+        [d] = o["documents"].to_pylist()
+        if d["status"] == "error":
+            return o
+        msg = f"{d['source']}: same content as {inp.dup_of} (doc_id {d['doc_id']})"
+        d["status"], d["reason"] = "duplicate", msg
+        finding = {name: None for name in SCHEMAS["findings"].names}
+        finding |= {"file_id": d["file_id"], "doc_id": d["doc_id"], "source": d["source"]}
+        finding |= {"severity": "warning", "code": "duplicate_content", "message": msg}
+        return {
+            **o,
+            "documents": to_table("documents", [d]),
+            "findings": pa.concat_tables([o["findings"], to_table("findings", [finding])]),
+        }
+
     def _finish(self, inp: _Input, o: Outcome) -> None:
+        o = self._duplicate(inp, o)
         self._account(inp, *_header(o), reused=False)
         self.parsed[inp.ord] = o
         w = inp.ord // self.B
@@ -634,23 +891,34 @@ class _Batch:
         if self.incremental:  # parts of interrupted runs, then the committed output
             providers = _staged(self.out, self.meta) + _previous(self.out, self.meta)
         idx = self._index(providers)
+        kept_rows = {
+            (e["doc_id"], e["path"]): (win, pos)
+            for win in self.carried
+            for pos, e in enumerate(win.entries)
+        }
         todo: deque[_Input] = deque()
         for w, docs in enumerate(self.windows):
-            whole = [
-                win
-                for win, pos in idx.get(docs[0].key, [])
-                if pos == 0
-                and len(win.entries) == len(docs)
-                and all(
-                    (e["doc_id"], e["path"]) == i.key and self._reusable(win, e)
-                    for e, i in zip(win.entries, docs, strict=True)
-                )
-            ]
-            if whole:
+            whole = (
+                []
+                if any(i.kept for i in docs)
+                else [
+                    win
+                    for win, pos in idx.get(docs[0].key, [])
+                    if pos == 0
+                    and len(win.entries) == len(docs)
+                    and all(
+                        (e["doc_id"], e["path"]) == i.key and self._reusable(win, e)
+                        for e, i in zip(win.entries, docs, strict=True)
+                    )
+                ]
+            )
+            if whole and not any(i.note or i.dup_of for i in docs):
                 self._link(w, whole[0])
                 continue
             for inp in docs:
-                if inp.key in idx:
+                if inp.kept:
+                    self.reuse[inp.ord] = kept_rows[inp.key]
+                elif inp.note is None and inp.key in idx:
                     self.reuse[inp.ord] = idx[inp.key][0]
                 else:
                     todo.append(inp)
@@ -658,6 +926,14 @@ class _Batch:
         for w in sorted(self.unwritten):
             if self.pending[w] == 0:
                 self._assemble(w)
+        for inp in [i for i in todo if i.note is not None]:
+            todo.remove(inp)
+            status, severity, code, reason = inp.note
+            res = _failed(
+                inp.path, reason, code, inp.doc_id, status=status, severity=severity, read=False
+            )
+            res.form = "zip" if status == "archive" else res.form
+            self._finish(inp, doc_tables(res, self.cfg.config_hash))
         self._dispatch(todo)
         return self._commit(started, t0)
 
@@ -706,7 +982,6 @@ class _Batch:
                 rel = f"{name}/{part_name(0)}"  # an empty dataset still has its schema
                 size = write_parquet(SCHEMAS[name].empty_table(), self.run_dir / rel)
                 files.append({"path": rel, "rows": 0, "bytes": size})
-        swap_in(self.out, self.run_dir, self.run_dir / "old")
         entries = [e for es in self.entries for e in es]
         s = self.summary
         s.seconds = time.perf_counter() - t0
@@ -740,6 +1015,9 @@ class _Batch:
                 "partial": status["partial"],
                 "empty": status["empty"],
                 "error": status["error"],
+                "skipped": status["skipped"],
+                "duplicate": status["duplicate"],
+                "archive": status["archive"],
                 "pages": s.pages,
                 "tables": s.tables,
                 "indicators": s.indicators,
@@ -748,7 +1026,7 @@ class _Batch:
             "inputs": entries,
             "datasets": datasets,
         }
-        write_json(self.out / MANIFEST, manifest)
+        swap_in(self.out, self.run_dir, manifest)
         shutil.rmtree(self.out / WORK, ignore_errors=True)
         for stray in self.out.glob(f".{MANIFEST}.tmp-*"):
             stray.unlink(missing_ok=True)
@@ -769,6 +1047,7 @@ def ingest_paths(
     part_docs: int = DEFAULT_PART_DOCS,
     address: str | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    append: bool = False,
 ) -> Summary:
     """Ingest files/folders into Parquet datasets under ``out_dir`` (see the module doc).
 
@@ -777,17 +1056,54 @@ def ingest_paths(
     findings, but no ``tables`` (those travel as Arrow rows).  ``on_progress(progress)``
     is called after each document.  ``jobs`` defaults to the number of CPUs; ``executor``
     is ``local``, ``dask`` (``address`` of a scheduler, else a local cluster) or
-    ``inline``.  Raises ``BusyError`` when another ingest holds ``out_dir``.
+    ``inline``.  ``append=True`` keeps the documents of the previous output that are not
+    given again (re-read from their paths when the files are still there, else their rows
+    are carried over); without it the output is exactly this run's inputs, and
+    ``Summary.dropped`` names the previous output's documents that are gone.  Raises
+    ``BusyError`` when another ingest holds ``out_dir``.
     """
     t0 = time.perf_counter()
     started = _now()
     cfg = cfg or load_config()
+    paths = list(paths)
     files = expand(paths)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with _locked(out):
+        plan = [
+            _Input(i, p, doc_id, size, note)
+            for i, (p, doc_id, size, note) in enumerate(plan_inputs(files, set(map(str, paths))))
+        ]
+        given = {str(i.path) for i in plan}
+        before = read_manifest(out)
+        earlier = [e for e in (before or {}).get("inputs", []) if e.get("path") not in given]
+        carried: list[_Window] = []
+        if append:  # earlier documents first, in their order, then this run's
+            still = [Path(e["path"]) for e in earlier if _exists(e["path"])]
+            still = [p for p in still if archive.split(p) is None or p.exists()]
+            again = [_Input(0, p, d, n, note) for p, d, n, note in plan_inputs(still, set())]
+            again = [i for i in again if str(i.path) not in given]
+            carried = _previous(out, {})
+            rows = {(e["doc_id"], e["path"]) for w in carried for e in w.entries}
+            gone = [
+                _Input(0, Path(e["path"]), e["doc_id"], e.get("bytes", -1), kept=True)
+                for e in earlier
+                if not _exists(e["path"]) and (e["doc_id"], e["path"]) in rows
+            ]
+            plan = gone + again + plan
+            for n, inp in enumerate(plan):
+                inp.ord = n
+            kept_paths = {str(i.path) for i in gone + again}
+            earlier = [e for e in earlier if e["path"] not in kept_paths]
+        first: dict[str, str] = {}
+        for inp in plan:
+            if inp.note is None and inp.doc_id:
+                if inp.doc_id in first:
+                    inp.dup_of = first[inp.doc_id]
+                else:
+                    first[inp.doc_id] = str(inp.path)
         batch = _Batch(
-            files,
+            plan,
             out,
             cfg,
             on_file,
@@ -800,4 +1116,13 @@ def ingest_paths(
             max(1, part_docs),
             address,
         )
-        return batch.run(started, t0)
+        batch.carried = carried
+        summary = batch.run(started, t0)
+        summary.dropped = [e["path"] for e in earlier]
+        summary.kept = sum(1 for i in plan if i.kept or str(i.path) not in given)
+        return summary
+
+
+def _exists(path: str) -> bool:
+    parts = archive.split(path)
+    return parts[0].is_file() if parts is not None else os.path.lexists(path)

@@ -109,3 +109,30 @@ def validate(rec: TableRecord, doc_year: int | None) -> list[Finding]:
                 ind.line,
             )
     return out
+
+
+BUDGET_MIN_YUAN = 10_000.0  # below this a 绩效目标表 budget is almost surely 万元 read as 元
+BUDGET_MAX_YUAN = 1e11  # 1000 亿元: above this, 元 read as 万元 (or digits run together)
+
+
+def budget_plausibility(rec: TableRecord) -> list[Finding]:
+    """A ``budget_implausible`` warning when a table's budget (``budget_yuan``, in 元) is
+    implausibly small or large for its unit: a 万元 table read as 元 gives ``2299.77``
+    元 for a 22.9-million project; a 元 amount read as 万元 gives trillions."""
+    b = rec.budget_yuan
+    if b is None or b <= 0 or BUDGET_MIN_YUAN <= b <= BUDGET_MAX_YUAN:
+        return []
+    what = "department" if rec.kind == "department" else "project"
+    if b < BUDGET_MIN_YUAN:
+        msg = (
+            f"table {rec.table_no} ({rec.name or 'no name'}): budget {b:,.2f} 元 is implausibly "
+            f"small for a {what}: was the table in 万元 ({b:,.2f} 万元 = {b * 1e4:,.0f} 元)?"
+        )
+    else:
+        msg = (
+            f"table {rec.table_no} ({rec.name or 'no name'}): budget {b:,.0f} 元 is implausibly "
+            f"large for a {what}: was the table in 元, not 万元?"
+        )
+    return [
+        Finding("warning", "budget_implausible", msg, rec.table_no, None, rec.line_start, rec.page)
+    ]

@@ -9,24 +9,28 @@ Layout of an output directory ``OUT``::
     OUT/_manifest.json                               the last run (written last, atomically)
     OUT/documents/part-00000.parquet                 one row per input, every input
     OUT/findings/part-00000.parquet                  validation and read findings
-    OUT/targets/year=2024/part-00000.parquet         one row per table, hive-partitioned
-    OUT/indicators/year=2024/part-00000.parquet      one row per indicator, hive-partitioned
-    OUT/indicators/year=0/                           rows whose table states no year
+    OUT/targets/year-2024/part-00000.parquet         one row per table, a folder per year
+    OUT/indicators/year-2024/part-00000.parquet      one row per indicator, a folder per year
+    OUT/indicators/year-0/                           rows whose table states no year
 
-* ``targets`` and ``indicators`` are partitioned by ``year``: the column is in the
-  directory name only, never inside the files (readers add it back: pyarrow
-  ``partitioning="hive"``, DuckDB ``hive_partitioning=true``, Spark, polars, pandas).
-  Rows whose table states no year go to ``year=0`` and read back as year 0 ("not stated"):
-  a NULL partition (``__HIVE_DEFAULT_PARTITION__``) would be more exact, but pandas
-  ``read_parquet`` cannot combine it with others and pyarrow cannot type a dataset made of
-  it alone, so the datasets would stop being readable "as they are".
+* ``targets`` and ``indicators`` are split into one folder per ``year``, and ``year`` is an
+  ordinary int32 column inside every file as well, so a single part file, pandas
+  (``pd.read_parquet(dir)``), pyarrow, polars and DuckDB (``read_parquet('dir/**/*.parquet')``)
+  all read it as a 32-bit integer with no option.  The folders are named ``year-2024``, not
+  hive-style ``year=2024``: pandas and pyarrow discover hive keys by default, and a key
+  next to the same column in the files fails to merge (dictionary against int32).
+  Rows whose table states no year have year 0 ("not stated").  (Outputs of older
+  versions, with ``year=`` folders and no column in the files, are still read.)
 * ``documents`` and ``findings`` are not partitioned: every input has a ``documents`` row
   whatever its year, including files that could not be read.
 * Part ``part-NNNNN`` holds the documents at input positions ``NNNNN*part_docs`` to
   ``(NNNNN+1)*part_docs - 1`` (sorted input order), rows in input order and, within a
   document, in reading order; so two runs over the same inputs write the same files.
 * Every file is written to a temporary name, fsynced and renamed; a run builds the new
-  datasets beside the old ones and swaps them in by rename, then writes the manifest.
+  datasets and manifest beside the old ones and publishes them by replacing one pointer
+  (``swap_in``): ``OUT/documents`` … ``OUT/_manifest.json`` are symbolic links into
+  ``OUT/_current``, itself a link to ``OUT/_versions/<run>/``, so readers see the old
+  output or the new one, whole, at every instant.
 
 Manifest (``OUT/_manifest.json``, UTF-8 JSON; format ``manifest_version`` 1)::
 
@@ -55,8 +59,10 @@ Manifest (``OUT/_manifest.json``, UTF-8 JSON; format ``manifest_version`` 1)::
         …}
     }
 
-``doc_id`` is the content hash (sha256, 16 hex digits) and ``path`` the path as given;
-``status`` is ``ok`` | ``empty`` | ``error``; ``code`` is the code of the error finding of a
+``file_id`` is the digest of the path as given (``keys.file_id_of``), ``doc_id`` the
+content hash (sha256, 16 hex digits; null for inputs never opened) and ``path`` the path
+as given; ``status`` is ``ok`` | ``empty`` | ``error`` | ``skipped`` | ``duplicate`` |
+``archive``, with its ``reason``; ``code`` is the code of the error finding of a
 failed input (``read_error``, ``internal_error``, ``too_large``, ``worker_timeout``,
 ``worker_crashed``), else null.  Two runs over the same inputs with the same options and
 config write the same manifest except ``started``, ``finished``, ``seconds`` and
@@ -78,6 +84,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from . import __version__
+from .keys import file_id_of
 from .model import DocResult
 
 S, F, I32 = pa.string(), pa.float64(), pa.int32()
@@ -86,12 +93,14 @@ BBOX = pa.list_(pa.float64(), 4)
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema(
         [
+            ("file_id", S),
             ("doc_id", S),
             ("source", S),
             ("path", S),
             ("form", S),
             ("status", S),
             ("error", S),
+            ("reason", S),
             ("year", I32),
             ("issuer", S),
             ("n_tables", I32),
@@ -103,6 +112,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
     "targets": pa.schema(
         [
+            ("file_id", S),
             ("doc_id", S),
             ("source", S),
             ("table_no", I32),
@@ -136,12 +146,14 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
     "indicators": pa.schema(
         [
+            ("file_id", S),
             ("doc_id", S),
             ("source", S),
             ("table_no", I32),
             ("row_no", I32),
             ("year", I32),
             ("table_name", S),
+            ("issuer", S),
             ("level1", S),
             ("level2", S),
             ("level3", S),
@@ -179,6 +191,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
     "findings": pa.schema(
         [
+            ("file_id", S),
             ("doc_id", S),
             ("source", S),
             ("table_no", I32),
@@ -196,16 +209,18 @@ DATASETS = tuple(SCHEMAS)
 
 def rows_of(result: DocResult, config_hash: str) -> dict[str, list[dict]]:
     """The Parquet rows one document contributes to each dataset."""
-    d, src = result.doc_id, result.source
+    d, src, fid = result.doc_id, result.source, file_id_of(result.path)
     out: dict[str, list[dict]] = {name: [] for name in DATASETS}
     out["documents"].append(
         {
+            "file_id": fid,
             "doc_id": d,
             "source": src,
             "path": result.path,
             "form": result.form,
             "status": result.status,
-            "error": result.error,
+            "error": result.error if result.status == "error" else None,
+            "reason": result.error if result.status != "ok" else None,
             "year": result.year,
             "issuer": result.issuer,
             "n_tables": len(result.tables),
@@ -218,6 +233,7 @@ def rows_of(result: DocResult, config_hash: str) -> dict[str, list[dict]]:
     for t in result.tables:
         out["targets"].append(
             {
+                "file_id": fid,
                 "doc_id": d,
                 "source": src,
                 "table_no": t.table_no,
@@ -253,12 +269,14 @@ def rows_of(result: DocResult, config_hash: str) -> dict[str, list[dict]]:
             v, a = i.target, i.actual
             out["indicators"].append(
                 {
+                    "file_id": fid,
                     "doc_id": d,
                     "source": src,
                     "table_no": t.table_no,
                     "row_no": i.row_no,
                     "year": t.year,
                     "table_name": t.name,
+                    "issuer": t.issuer,
                     "level1": i.level1,
                     "level2": i.level2,
                     "level3": i.level3,
@@ -297,6 +315,7 @@ def rows_of(result: DocResult, config_hash: str) -> dict[str, list[dict]]:
     for f in result.findings:
         out["findings"].append(
             {
+                "file_id": fid,
                 "doc_id": d,
                 "source": src,
                 "table_no": f.table_no,
@@ -319,10 +338,9 @@ YEAR = pa.schema([("year", I32)])
 
 
 def file_schema(name: str) -> pa.Schema:
-    """The schema inside the files of a dataset (``year`` lives in the directory name of the
-    partitioned ones)."""
-    s = SCHEMAS[name]
-    return s.remove(s.get_field_index("year")) if name in PARTITIONED else s
+    """The schema inside the files of a dataset: all its columns (``year`` included, as an
+    ordinary int32 column, in the partitioned datasets too)."""
+    return SCHEMAS[name]
 
 
 def to_table(name: str, rows: list[dict]) -> pa.Table:
@@ -414,7 +432,10 @@ def write_json(path: Path, obj: object) -> None:
 
 
 def partition_dir(year: int | None) -> str:
-    return f"year={UNKNOWN_YEAR if year is None else year}"
+    """``year-2024`` (``year-0``: no year stated).  Not ``year=2024``: a hive key in the
+    folder name next to the ``year`` column in the files makes pandas and pyarrow's hive
+    discovery fail (a dictionary column against an int32 one)."""
+    return f"year-{UNKNOWN_YEAR if year is None else year}"
 
 
 def write_part(root: Path, name: str, part: int, table: pa.Table) -> list[dict]:
@@ -430,12 +451,12 @@ def write_part(root: Path, name: str, part: int, table: pa.Table) -> list[dict]:
     files = []
     years = table.column("year")
     years = pc.fill_null(years, UNKNOWN_YEAR)
+    table = table.set_column(table.schema.get_field_index("year"), "year", years)
     values = sorted(years.unique().to_pylist())
     for y in values:
         rows = table  # one year in this part: no filtering
         if len(values) > 1:
             rows = table.filter(pc.equal(years, y))
-        rows = rows.drop_columns(["year"])
         rel = f"{name}/{partition_dir(y)}/{part_name(part)}"
         files.append({"path": rel, "rows": rows.num_rows, "bytes": write_parquet(rows, root / rel)})
     return files
@@ -450,10 +471,11 @@ def write_window(root: Path, part: int, tables: dict[str, pa.Table]) -> list[dic
 
 
 def read_file(root: Path, rel: str) -> pa.Table:
-    """One part file as a table of the full schema (``year`` restored from its folder)."""
+    """One part file as a table of the full schema (``year`` restored from its folder in
+    outputs of older versions, whose files lack it)."""
     name = rel.split("/", 1)[0]
     table = pq.ParquetFile(root / rel).read()
-    if name in PARTITIONED:
+    if name in PARTITIONED and "year" not in table.column_names:
         value = rel.split("/")[1].removeprefix("year=")
         idx = SCHEMAS[name].get_field_index("year")
         table = table.add_column(
@@ -469,7 +491,8 @@ def read_dataset(out_dir: str | Path, name: str, columns: list[str] | None = Non
     cols = columns or SCHEMAS[name].names
     if not d.is_dir() or not any(d.rglob("*.parquet")):
         return SCHEMAS[name].empty_table().select(cols)
-    part = ds.partitioning(YEAR, flavor="hive") if name in PARTITIONED else None
+    hive = name in PARTITIONED and any(p.name.startswith("year=") for p in d.iterdir())
+    part = ds.partitioning(YEAR, flavor="hive") if hive else None  # an older output
     return ds.dataset(d, format="parquet", partitioning=part).to_table(columns=cols)
 
 
@@ -490,20 +513,62 @@ def read_manifest(out_dir: str | Path) -> dict | None:
     return m if isinstance(m, dict) and m.get("manifest_version") == MANIFEST_VERSION else None
 
 
-def swap_in(out: Path, stage: Path, trash: Path) -> None:
-    """Move the datasets built under ``stage`` into ``out``, the old ones into ``trash``
-    (one rename each, back to back; ``trash`` is deleted by the caller)."""
-    trash.mkdir(parents=True, exist_ok=True)
+VERSIONS = "_versions"  # OUT/_versions/<run>/: one complete output per run
+CURRENT = "_current"  # OUT/_current -> _versions/<run>: the one pointer a commit replaces
+
+
+def _link(target: str, at: Path) -> None:
+    """Make ``at`` a symbolic link to ``target`` by one rename (atomic for readers)."""
+    tmp = _tmp(at)
+    os.symlink(target, tmp)
+    os.replace(tmp, at)
+
+
+def swap_in(out: Path, stage: Path, manifest: dict | None = None) -> Path:
+    """Publish the datasets built under ``stage`` (and ``manifest``) as the output of
+    ``out``, atomically for readers; returns the version folder.
+
+    ``stage`` becomes ``OUT/_versions/<name>/`` by one rename, then the pointer
+    ``OUT/_current`` is replaced by one rename; ``OUT/documents``, ``OUT/targets``,
+    ``OUT/indicators``, ``OUT/findings`` and ``OUT/_manifest.json`` are fixed links
+    into ``_current``.  A kill before the pointer moves leaves the previous output whole;
+    after it, the new one whole: no instant shows a dataset missing or two runs mixed.
+    (An output of an older version, with real folders, is converted once: its folders
+    move into ``_versions/`` and become links, one rename each.)  Versions other than the
+    current and the previous one are deleted (a reader still busy with the previous
+    output keeps its files)."""
     for name in DATASETS:
         (stage / name).mkdir(exist_ok=True)
+    if manifest is not None:
+        write_json(stage / MANIFEST, manifest)
+    for name in DATASETS:
         for d in [stage / name, *(p for p in (stage / name).rglob("*") if p.is_dir())]:
             fsync_dir(d)
     fsync_dir(stage)
-    for name in DATASETS:
-        if (out / name).exists():
-            os.rename(out / name, trash / name)
-        os.rename(stage / name, out / name)
+    versions = out / VERSIONS
+    versions.mkdir(exist_ok=True)
+    version = versions / f"{stage.name.lstrip('.')}-{uuid.uuid4().hex[:6]}"
+    os.rename(stage, version)
+    fsync_dir(versions)
+    names = [*DATASETS, MANIFEST]
+    legacy = [n for n in names if (out / n).exists() and not (out / n).is_symlink()]
+    if legacy:  # an output of an older version: its datasets become a version of their own
+        old = versions / f"legacy-{uuid.uuid4().hex[:6]}"
+        old.mkdir()
+        for n in legacy:
+            os.rename(out / n, old / n)
+            _link(f"{CURRENT}/{n}", out / n)
+    for n in names:
+        if not (out / n).is_symlink():
+            _link(f"{CURRENT}/{n}", out / n)  # dangles until the first pointer exists
+    previous = os.readlink(out / CURRENT) if (out / CURRENT).is_symlink() else None
+    _link(f"{VERSIONS}/{version.name}", out / CURRENT)
     fsync_dir(out)
+    keep = {version.name, Path(previous).name if previous else ""}
+    for v in versions.iterdir():
+        if v.name not in keep:
+            shutil.rmtree(v, ignore_errors=True)
+    return version
 
 
 def write_datasets(results: Iterable[DocResult], out_dir: str | Path, config_hash: str) -> Path:
@@ -521,8 +586,7 @@ def write_datasets(results: Iterable[DocResult], out_dir: str | Path, config_has
         0,
         {n: pa.concat_tables(ts) if ts else SCHEMAS[n].empty_table() for n, ts in tables.items()},
     )
-    swap_in(out, stage, stage / "old")
-    shutil.rmtree(stage, ignore_errors=True)
+    swap_in(out, stage)
     return out
 
 

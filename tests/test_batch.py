@@ -48,7 +48,7 @@ def copies(folder: Path, n: int, prefix: str = "doc", start: int = 0) -> list[Pa
     out = []
     for i in range(start, start + n):
         p = folder / f"{prefix}{i:04d}.txt"
-        p.write_bytes(data + f"\n<!-- copy {i} -->\n".encode())
+        p.write_bytes(data + f"\n<!-- copy {prefix}{i} -->\n".encode())
         out.append(p)
     return out
 
@@ -87,7 +87,7 @@ def test_parallel_output_is_the_sequential_output(mixed: Path, tmp_path: Path):
     sa, sb = snapshot(tmp_path / "a"), snapshot(tmp_path / "b")
     assert sa.keys() == sb.keys()
     assert {k for k in sa if k.startswith("indicators/")} == {
-        f"indicators/year={y}/part-{p:05d}.parquet"
+        f"indicators/year-{y}/part-{p:05d}.parquet"
         for y, p in [(2023, 2), (2024, 0), (2024, 1), (2025, 0)]
     }
     for k in sa.keys() - {MANIFEST}:
@@ -107,8 +107,8 @@ def test_rows_without_a_year_go_to_year_0(tmp_path: Path):
     out = tmp_path / "out"
     ingest_paths([src], out, executor="inline")
     assert sorted(p.parent.name for p in (out / "indicators").rglob("*.parquet")) == [
-        "year=0",
-        "year=2024",
+        "year-0",
+        "year-2024",
     ]
     years = Counter(read_dataset(out, "indicators", ["year"])["year"].to_pylist())
     assert years == {2024: N_SAMPLE, 0: 7}

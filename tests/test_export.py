@@ -50,7 +50,7 @@ def test_xlsx_of_qualitative_targets_with_chinese_headers(data: Path, tmp_path: 
     header = [c.value for c in ws[1]]
     names = column_names("indicators")
     assert header == [names[c][0] for c in SCHEMAS["indicators"].names]
-    assert header[:3] == ["文档编号", "来源文件", "表序号"]
+    assert header[:4] == ["文件编号", "文档编号", "来源文件", "表序号"]
     assert all(c.font.b for c in ws[1])
     assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{n + 1}"
     col = {h: i for i, h in enumerate(header)}

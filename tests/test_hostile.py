@@ -57,7 +57,7 @@ def test_html_spans_nested_tables_and_lines():
     text = (
         "# 标题\n\n<table>\n<tr><td rowspan=2>产出指标</td><td colspan=2>数量</td></tr>\n"
         "<tr><td>a</td><td><table><tr><td>内</td></tr></table>b</td></tr>\n</table>\n\n"
-        "第 2 页\n"
+        "说明文字\n"
     )
     rows, _ = html_rows(text, "t.md")
     outer = [r for r in rows if r.table_id == 0]
@@ -67,7 +67,7 @@ def test_html_spans_nested_tables_and_lines():
     assert [r.line for r in outer] == [4, 5]
     inner = [r for r in rows if r.table_id == 1]
     assert [r.texts for r in inner] == [["内"]]
-    assert next(r.line for r in rows if r.texts == ["第 2 页"]) == 8
+    assert next(r.line for r in rows if r.texts == ["说明文字"]) == 8
 
 
 @pytest.mark.parametrize(

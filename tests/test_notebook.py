@@ -114,3 +114,22 @@ def test_screenshot_of_the_notebook_as_html(
     if update_docs():
         DOCS.mkdir(exist_ok=True)
         shutil.copy(small, DOCS / "notebook.png")
+
+
+def test_relative_data_folder_is_relative_to_the_checkout(monkeypatch) -> None:
+    """``JIXIAO_DATA=data/parquet jupyter nbconvert --execute notebooks/analysis.ipynb``
+    (run from the checkout, the kernel in ``notebooks/``) reads ``data/parquet`` of the
+    checkout, not ``notebooks/data/parquet``."""
+    import os
+    from pathlib import Path
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = next(c.source for c in nb.cells if c.cell_type == "code" and "CHECKOUT" in c.source)
+    lines = code.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("CHECKOUT = "))
+    end = next(i for i, ln in enumerate(lines) if ln.startswith("DATA = DATA if"))
+    monkeypatch.chdir(NOTEBOOK.parent)
+    monkeypatch.setenv("JIXIAO_DATA", "data/parquet")
+    scope: dict = {"Path": Path, "os": os}
+    exec("\n".join(lines[start : end + 1]), scope)  # noqa: S102
+    assert scope["DATA"] == ROOT / "data" / "parquet"

@@ -6,20 +6,29 @@ One module per input family, each declaring a ``READER`` (``base.Reader``: the s
 and magic bytes it takes and its read function): ``text`` (plain text, CSV/TSV,
 Markdown), ``html`` (web pages and text holding ``<table>``s), ``pdf`` (text-layer PDFs;
 pages without a text layer go to OCR), ``office`` (xlsx/xls/docx), ``image`` (scans, via
-the OCR engine in ``ocr``).  The registry picks a reader by content first (a ``.doc``
-that is really a ``.docx`` is read as one), then by suffix; anything else is tried as text.
+the OCR engine in ``ocr``), ``legacy`` (``.doc``/``.wps``/``.et`` through LibreOffice
+when installed), ``zip`` (archives: the batch reads their members, ``archive.zip!m.pdf``)
+and ``unsupported`` (OFD, slides, JSON …: skipped with what to do).  The registry picks
+a reader by content first (a ``.doc`` that is really a ``.docx`` is read as one; a ZIP
+container by what it holds: workbook, Word document, OFD, slides or a plain archive; an
+OLE2 file by its streams: Word or workbook), then by suffix; anything else is tried as
+text, and binary data with an unknown suffix is ``Unsupported`` (status ``skipped``).
 Adding a form means one new module and one line in ``_FAMILIES``.
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 from ..model import ReadError, SourceDoc
-from . import html, image, office, pdf, text
+from . import html, image, legacy, office, pdf, text, unsupported
+from . import zip as archive
 from .base import Reader
+from .unsupported import Unsupported
 
-_FAMILIES = (pdf, office, image, html, text)
+_FAMILIES = (pdf, office, image, html, text, legacy, archive, unsupported)
 READERS: tuple[Reader, ...] = tuple(m.READER for m in _FAMILIES)
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(s for r in READERS for s in r.suffixes if s)
 _BY_NAME = {r.name: r for r in READERS}
@@ -42,14 +51,74 @@ def reader_for(path: str | Path, head: bytes = b"") -> Reader:
     return text.READER
 
 
-def read_document(path: str | Path) -> SourceDoc:
-    """Read any supported file.  Raises ``ReadError`` naming the file when it cannot."""
-    p = Path(path)
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_UTF16 = {name: name.encode("utf-16-le") for name in ("WordDocument", "Workbook", "Book")}
+
+
+def _zip_family(data: bytes, suffix: str) -> Reader | None:
+    """What a ZIP container holds: Office, OFD, slides or a plain archive."""
     try:
-        data = p.read_bytes()
-    except OSError as e:
-        raise ReadError(f"{p}: cannot open: {e.strerror or e}") from e
-    return reader_for(p, data[:1024]).read(p, data)
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = z.namelist()
+    except (zipfile.BadZipFile, ValueError):
+        return None  # the Office reader reports the damage
+    kind = archive.container_kind(names)
+    if kind == "archive" and suffix in office.READER.suffixes:
+        return None  # a .docx that holds no document: the Office reader says so
+    return {"office": office.READER, "archive": archive.READER}.get(kind, unsupported.READER)
 
 
-__all__ = ["READERS", "SUPPORTED_SUFFIXES", "Reader", "read_document", "reader_for", "reader_named"]
+def classify(path: str | Path, data: bytes) -> Reader:
+    """The reader for a file given all its bytes (``reader_for`` refined by what a ZIP or
+    OLE2 container holds)."""
+    r = reader_for(path, data[:1024])
+    if r is office.READER and data.startswith(b"PK"):
+        return _zip_family(data, Path(path).suffix.lower()) or r
+    if r is office.READER and data.startswith(_OLE):
+        head = data[: 1 << 20]
+        word = _UTF16["WordDocument"] in head or Path(path).suffix.lower() in (".doc", ".wps")
+        if word and _UTF16["Workbook"] not in head and _UTF16["Book"] not in head:
+            return legacy.READER
+    return r
+
+
+def read_bytes(path: str | Path, data: bytes) -> SourceDoc:
+    """Read a file whose bytes are in hand.  Raises ``ReadError`` (``Unsupported`` for a
+    format jixiao does not read) naming the file."""
+    p = Path(path)
+    r = classify(p, data)
+    if r is text.READER and p.suffix.lower() not in text.READER.suffixes:
+        try:
+            return r.read(p, data)
+        except ReadError as e:  # binary data of an unknown kind: not a document we read
+            if "binary" in str(e):
+                raise unsupported.unsupported(p, "binary data of an unknown kind") from e
+            raise
+    return r.read(p, data)
+
+
+def read_document(path: str | Path) -> SourceDoc:
+    """Read any supported file (or ZIP member ``archive.zip!member``).  Raises
+    ``ReadError`` naming the file when it cannot."""
+    p = Path(path)
+    if archive.split(p) is not None and not p.exists():
+        data = archive.read_member(p)
+    else:
+        try:
+            data = p.read_bytes()
+        except OSError as e:
+            raise ReadError(f"{p}: cannot open: {e.strerror or e}") from e
+    return read_bytes(p, data)
+
+
+__all__ = [
+    "READERS",
+    "SUPPORTED_SUFFIXES",
+    "Reader",
+    "Unsupported",
+    "classify",
+    "read_bytes",
+    "read_document",
+    "reader_for",
+    "reader_named",
+]
