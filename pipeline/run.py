@@ -587,6 +587,8 @@ def _previous(out: Path, meta: dict) -> list[_Window]:
         for e in m["inputs"]:
             entries.setdefault(e["part"], []).append(e)
         max_bytes = m["options"]["max_bytes"]
+        if any("file_id" not in e for e in m["inputs"]):
+            return []  # an output of a version before file_id: its rows cannot be split
     except (KeyError, TypeError, ValueError, IndexError):
         return []
     return [_Window(out, by_part.get(p, []), es, max_bytes) for p, es in sorted(entries.items())]

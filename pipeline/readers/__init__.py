@@ -52,7 +52,6 @@ def reader_for(path: str | Path, head: bytes = b"") -> Reader:
 
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_UTF16 = {name: name.encode("utf-16-le") for name in ("WordDocument", "Workbook", "Book")}
 
 
 def _zip_family(data: bytes, suffix: str) -> Reader | None:
@@ -75,11 +74,26 @@ def classify(path: str | Path, data: bytes) -> Reader:
     if r is office.READER and data.startswith(b"PK"):
         return _zip_family(data, Path(path).suffix.lower()) or r
     if r is office.READER and data.startswith(_OLE):
-        head = data[: 1 << 20]
-        word = _UTF16["WordDocument"] in head or Path(path).suffix.lower() in (".doc", ".wps")
-        if word and _UTF16["Workbook"] not in head and _UTF16["Book"] not in head:
+        streams = _ole_streams(data)
+        word = "WordDocument" in streams or (
+            not streams and Path(path).suffix.lower() in (".doc", ".wps")
+        )
+        if word and not streams & {"Workbook", "Book"}:
             return legacy.READER
     return r
+
+
+def _ole_streams(data: bytes) -> set[str]:
+    """The stream names of an OLE2 compound file (empty when it cannot be parsed)."""
+    import os
+
+    from xlrd import compdoc
+
+    try:
+        with open(os.devnull, "w") as log:
+            return {e.name for e in compdoc.CompDoc(data, logfile=log).dirlist}
+    except Exception:  # a damaged container: the readers report it
+        return set()
 
 
 def read_bytes(path: str | Path, data: bytes) -> SourceDoc:
