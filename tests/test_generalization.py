@@ -351,3 +351,22 @@ def test_one_cell_per_line_with_wrapped_headings_and_worded_values(tmp_path, cfg
         ("效益指标", "社会效益指标", "道路景观提升情况", "提升"),
         ("满意度指标", "服务对象满意度指标", "居民群众满意度", "≥90.00(%)"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("完成年度拆违计划=100.00(%)", ["完成年度拆违计划", "=100.00(%)"]),
+        ("成本控制合理性合理", ["成本控制合理性", "合理"]),
+        ("提高全民参保覆盖面按时办结", ["提高全民参保覆盖面", "按时办结"]),
+        ("长效管理制度健全性健全", ["长效管理制度健全性", "健全"]),
+        ("五险净增人数约5.5万人次", ["五险净增人数", "约5.5万人次"]),
+        ("劳动监察网格日常巡查不低于60户/人.月", ["劳动监察网格日常巡查", "不低于60户/人.月"]),
+    ],
+)
+def test_cells_run_together_split_at_the_value(cfg, text, parts):
+    """Class: cells run together with no separator; bracketed units, 约, 人.月 and short
+    worded targets at the end must stay whole."""
+    from pipeline.interpret import split_run
+
+    assert split_run(text, cfg) == parts

@@ -16,6 +16,10 @@ from ..model import Row
 from ..normalize import looks_numeric
 
 _QUAL_WORDS = (
+    "合理",
+    "健全",
+    "明确",
+    "完善",
     "提升",
     "提高",
     "增强",
@@ -157,7 +161,7 @@ _PER_RUN = r"(?:每(?:人|户|月|年|季度|周|天|日|次))*"
 
 
 _VALUE_START = re.compile(
-    rf"{_PER_RUN}{_OPS_RUN}?{_PER_RUN}"
+    rf"(?:约)?{_PER_RUN}{_OPS_RUN}?{_PER_RUN}"
     r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+(?=[次件个人期套条项场所家批户名篇册间座台辆轮]))"
 )
 
@@ -187,12 +191,30 @@ def _unit_at(s: str, j: int) -> int:
     return k
 
 
+_QUAL_TAIL_MAX = 4  # a worded target run onto its name is short: 合理, 可控, 按时办结
+
+
+def worded_tail(s: str) -> int | None:
+    """Where a short worded target starts at the end of run-together text
+    (成本控制合理性合理 → 合理, 提高全民参保覆盖面按时办结 → 按时办结), or None."""
+    for p in range(3, len(s)):
+        tail = s[p:]
+        if len(tail) <= _QUAL_TAIL_MAX and any(
+            tail.startswith(w) for w in _QUAL_WORDS if len(w) >= 2
+        ):
+            return p
+    return None
+
+
 def value_span(s: str) -> tuple[int, int] | None:
     """Where a value sits inside run-together text: operator, number, known unit, per."""
     for m in _VALUE_START.finditer(s):
         if m.start() == 0:
             continue
         j = _unit_at(s, m.end())
+        if j == m.end():  # a unit in brackets after the number: =100.00(%), 12.50(万吨)
+            b = re.match(r"[(（][^()（）\d]{1,6}[)）]", s[j:])
+            j += b.end() if b else 0
         r = _RANGE_TAIL.match(s, j)
         if r:  # 80%-90%, 3-5个月
             j = _unit_at(s, r.end())
@@ -211,6 +233,9 @@ def value_span(s: str) -> tuple[int, int] | None:
                     break
             if k == j + 1:
                 break
+            if s[k : k + 1] in ".·" and any(s.startswith(u, k + 1) for u in _PERS):
+                # 户/人.月: per 人 per 月
+                k += 1 + next(len(u) for u in _PERS if s.startswith(u, k + 1))
             j = k
         for w in ("及以上", "以上", "以下", "以内", "之内", "前"):
             if s.startswith(w, j):

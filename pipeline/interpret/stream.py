@@ -22,6 +22,7 @@ from .cells import (
     is_qualitative_value,
     is_value_like,
     value_span,
+    worded_tail,
 )
 from .fields import _is_label
 from .headings import Headings, TreeState, _heading_prefix, classify, take_headings, update_tree
@@ -50,6 +51,8 @@ def split_run(text: str, cfg: Config) -> list[str]:
     if q and (span is None or _SENTENCE.search(s, 0, span[0])):
         # a worded target before any sentence; a number after a comma is explanation
         span = (q.start(), q.end())
+    if span is None and (t := worded_tail(s)) is not None:
+        span = (t, len(s))
     if span is None and s.find("定性", 2) > 0:
         # a separate 指标性质 column ran in: the worded target follows its 定性 mark
         k = s.find("定性", 2)
