@@ -512,7 +512,16 @@ def _borderless(
         )
         if multi >= 3 or (cont and multi >= 1):
             bounds = carry.bounds if cont and carry is not None else None
-            block = _region_table(sub_lines, sub_chunks, page_no, bounds)
+            # the header fields above an indicator grid have columns of their own: the
+            # grid (from its header line on) gets its own column boundaries
+            cut = _grid_header_at(sub_chunks) if bounds is None else None
+            if cut:
+                block = _stack(
+                    _region_table(sub_lines[:cut], sub_chunks[:cut], page_no),
+                    _region_table(sub_lines[cut:], sub_chunks[cut:], page_no),
+                )
+            else:
+                block = _region_table(sub_lines, sub_chunks, page_no, bounds)
             block.carried = bounds is not None
             blocks.append(block)
             used.update(region)
@@ -520,6 +529,37 @@ def _borderless(
         else:
             i += 1
     return blocks, used
+
+
+def _stack(top: _Block, grid: _Block) -> _Block:
+    """One table of two parts with columns of their own (header fields, then the grid):
+    rows padded to one width; the grid's columns are the table's (for continuations)."""
+    width = max(len(r.cells) for r in top.rows + grid.rows)
+    rows = [
+        _PRow(r.cells + [Cell("") for _ in range(width - len(r.cells))], r.bbox)
+        for r in top.rows + grid.rows
+    ]
+    bbox = (
+        min(top.bbox[0], grid.bbox[0]),
+        top.bbox[1],
+        max(top.bbox[2], grid.bbox[2]),
+        grid.bbox[3],
+    )
+    return _Block("table", grid.page, bbox, rows, col_x=grid.col_x)
+
+
+def _grid_header_at(chunks: list[list[_Chunk]]) -> int | None:
+    """Index of an indicator grid's header line (一级指标 | 二级指标 | 三级指标 …, words of
+    ``configs/labels.yaml``) inside a borderless region, when lines come before it."""
+    from ..config import load_config
+
+    cfg = load_config()
+    for k, cs in enumerate(chunks):
+        if k > 0 and len(cs) >= 3:
+            roles = {cfg.header_role(c.text, loose=True) for c in cs} - {None}
+            if len(roles) >= 3 and roles & {"level1", "level2", "level3"}:
+                return k
+    return None
 
 
 def _region_table(
