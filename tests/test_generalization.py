@@ -370,3 +370,17 @@ def test_cells_run_together_split_at_the_value(cfg, text, parts):
     from pipeline.interpret import split_run
 
     assert split_run(text, cfg) == parts
+
+
+def test_a_name_that_fills_its_column_is_not_continued_by_a_value():
+    """Class: one cell per line where a level-3 name happens to be as wide as the column
+    that wraps, so it looked cut: the value after it was glued onto the name."""
+    from pipeline.interpret import Token, split_stream
+    from pipeline.interpret.cells import display_width
+
+    row = Row([Cell("")], line=1)
+    name = "项目或定额成本控制率"
+    toks = [Token(t, 0, row) for t in (name, "100%", name)]
+    [g] = split_stream(toks, {display_width(name)})
+    assert [t.text for t in g["level3"]] == [name]
+    assert g["value"].text == "100%"

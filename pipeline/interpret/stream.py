@@ -98,6 +98,8 @@ def split_stream(
         qual = is_qualitative_value(t)
         long_ = len(k) > 14 or bool(_SENTENCE.search(k))
         cut = cuts[i - 1] if i else False  # the cell before ran to its column's full width
+        if role == "l" and num:
+            return -4.0  # a name that fills its column by chance: a value does not go on it
         if role in ("l", "e"):
             # a cell of one or two characters is the tail of a wrapped cell, not a name
             return 2.0 if cut else (-1.0 if len(k) <= 2 else -5.0)
