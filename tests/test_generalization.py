@@ -384,3 +384,18 @@ def test_a_name_that_fills_its_column_is_not_continued_by_a_value():
     [g] = split_stream(toks, {display_width(name)})
     assert [t.text for t in g["level3"]] == [name]
     assert g["value"].text == "100%"
+
+
+@pytest.mark.parametrize(
+    "text, option",
+    [
+        ("1.部门项目 □ 2.公共项目 □√", "公共项目"),
+        ("☑延续项目 □新增项目", "延续项目"),
+        ("□新增项目 ■延续项目", "延续项目"),
+        ("特定目标类", "特定目标类"),
+    ],
+)
+def test_check_box_fields_give_the_ticked_option(text, option):
+    from pipeline.interpret.fields import checked_option
+
+    assert checked_option(text) == option

@@ -139,10 +139,15 @@ def _store_budget(st: FieldState, kind: str, key: str, value: str, unit: str | N
         st.budget.setdefault(kind, amt)
 
 
-def _take_pending(row: Row, st: FieldState) -> bool:
-    """Amounts under a row of budget labels (资金总额 | 财政拨款 … above 15820.36 | …)."""
+def _take_pending(row: Row, cfg: Config, st: FieldState) -> bool:
+    """Amounts under a row of budget labels (资金总额 | 财政拨款 … above 15820.36 | …).
+    A row with budget labels of its own (基本支出 | 10596.35 under 预算金额) is read as
+    label/value pairs: the labels above were column headers."""
     texts = row.texts
-    if not st.pending or not any(_AMOUNT.search(t) for t in texts if t):
+    own = any(t and (f := cfg.field_of(t)) and f[0].startswith("budget:") for t in texts)
+    if not st.pending or own or not any(_AMOUNT.search(t) for t in texts if t):
+        if own and st.pending:  # the headers' unit holds for the amounts beside the labels
+            st.unit_hint = next((u for _, _, u in st.pending.values() if u), st.unit_hint)
         st.pending = {}
         return False
     for col, (kind, key, unit) in st.pending.items():
@@ -181,7 +186,7 @@ def _unit_hint(texts: list[str], cfg: Config, st: FieldState) -> None:
 def read_fields(row: Row, cfg: Config, st: FieldState) -> bool:
     """Take label/value pairs from a header row; True when the row held a field."""
     texts = [t for t in row.texts]
-    if _take_pending(row, st) or _take_below(row, cfg, st):
+    if _take_pending(row, cfg, st) or _take_below(row, cfg, st):
         return True
     _unit_hint(texts, cfg, st)
     if read_execution(row, cfg, st):
@@ -203,7 +208,10 @@ def read_fields(row: Row, cfg: Config, st: FieldState) -> bool:
     n = len(texts)
     while i < n:
         t = texts[i]
-        if not t or cfg.is_section(t):
+        nxt = next((x for x in texts[i + 1 :] if x), "")
+        if not t or (cfg.is_section(t) and not (cfg.field_of(t) and _is_amount(nxt))):
+            # a section label; one that is a budget label followed by its amount
+            # (项目资金（万元） | 349.8) is a field
             i += 1
             continue
         lp = _label_parts(t, cfg)
@@ -236,6 +244,29 @@ def _is_label(text: str, cfg: Config) -> bool:
     return cfg.field_of(text) is not None or _label_parts(text, cfg) is not None
 
 
+_BOX = "□☐"
+_CHECKED = "☑☒■√✓✔"
+_ENUM = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十])[.、．]\s*")
+
+
+def checked_option(text: str) -> str:
+    """The option ticked in a check-box field (``1.部门项目 □ 2.公共项目 □√`` → 公共项目,
+    ``☑延续项目 □新增项目`` → 延续项目); other text as it is."""
+    if not any(b in text for b in _BOX + "☑☒■") or not any(c in text for c in _CHECKED):
+        return text
+    t = re.sub(rf"[{_BOX}]\s*[√✓✔]", "☑", text)
+    marks = [i for i, ch in enumerate(t) if ch in _BOX or ch in "☑☒■"]
+    before = t.lstrip()[:1] in _BOX + "☑☒■"  # boxes lead their options
+    cuts = [-1, *marks, len(t)]
+    for k, i in enumerate(marks):
+        if t[i] in "☑☒■":
+            piece = t[i + 1 : cuts[k + 2]] if before else t[cuts[k] + 1 : i]
+            piece = _ENUM.sub("", piece).strip(" ：:;；,，")
+            if piece:
+                return piece
+    return text
+
+
 def _fill_fields(rec: TableRecord, fs: FieldState, table: Table) -> None:
     v = fs.values
     for f in (
@@ -250,13 +281,18 @@ def _fill_fields(rec: TableRecord, fs: FieldState, table: Table) -> None:
         "policy",
         "plan",
     ):
-        setattr(rec, f, v.get(f))
+        setattr(rec, f, checked_option(v[f]) if v.get(f) else None)
     rec.name = v.get("name")
     if v.get("issuer"):
         rec.issuer = clean_issuer(v["issuer"]) or rec.issuer
     if rec.kind == "department":
         rec.name = rec.name or rec.issuer
         rec.budget_yuan = fs.budget.get("project") or fs.budget.get("year")
+        lines = [v for v in fs.dept_lines.values() if v]
+        # an amount read under a column header (预算金额 over 基本支出 | 10596.35) that is
+        # one of the expenditure lines is that line, not the department's total
+        if rec.budget_yuan is not None and len(lines) >= 2 and rec.budget_yuan in lines:
+            rec.budget_yuan = None
         if rec.budget_yuan is None and fs.dept_lines:
             rec.budget_yuan = round(sum(fs.dept_lines.values()), 2)
     else:

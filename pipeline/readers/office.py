@@ -368,6 +368,7 @@ def _xlsx_grids(name: str, data: bytes) -> tuple[list[tuple[int, _SheetGrid]], l
             raise ReadError(f"{name}: damaged workbook ({_why(e)})") from e
     grids: list[tuple[int, _SheetGrid]] = []
     findings: list[Finding] = _uncached_formulas(name, data)
+    typed = _typed_formulas(data) if findings else {}
     loaded = set(wb.sheetnames)
     for n, sheet in enumerate(_listed_sheets(data), 1):
         if sheet not in loaded:
@@ -399,8 +400,11 @@ def _xlsx_grids(name: str, data: bytes) -> tuple[list[tuple[int, _SheetGrid]], l
                 else [((c.row, c.column), c) for row in ws.iter_rows() for c in row]
             )
             values: dict[tuple[int, int], str] = {}
+            as_typed = typed.get(ws.title, {})
             for (r, c), cell in items:
                 v = cell.value
+                if v is None:
+                    v = as_typed.get((r, c))
                 if v is None or (isinstance(v, str) and not v.strip()):
                     continue
                 values[(r, c)] = display(v, cell.number_format)
@@ -442,6 +446,29 @@ _FORMULA_NO_VALUE = re.compile(
 )
 
 
+def _typed_formulas(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Per sheet, the text of formula cells as typed (``=100.00(%)``): a target that
+    starts with ``=`` is stored as a formula, and with no saved value it is read as written."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=False)
+    except Exception:  # the data-only load already read what can be read
+        return {}
+    try:
+        return {
+            ws.title: {
+                (c.row, c.column): c.value
+                for row in ws.iter_rows()
+                for c in row
+                if isinstance(c.value, str) and c.value.startswith("=")
+            }
+            for ws in wb.worksheets
+        }
+    finally:
+        wb.close()
+
+
 def _uncached_formulas(name: str, data: bytes) -> list[Finding]:
     """Formula cells saved without a computed value (files written by scripts and
     never opened in Excel) read as empty: say so."""
@@ -461,9 +488,9 @@ def _uncached_formulas(name: str, data: bytes) -> list[Finding]:
         Finding(
             "warning",
             "xlsx_formula_no_value",
-            f"{name}: {len(refs)} formula cell(s) have no saved value and read as "
-            f"empty (e.g. {', '.join(refs[:3])}); open and save the file in a "
-            "spreadsheet program to compute them",
+            f"{name}: {len(refs)} formula cell(s) have no saved value and are read as "
+            f"typed (e.g. {', '.join(refs[:3])}); open and save the file in a "
+            "spreadsheet program if they are meant to be computed",
         )
     ]
 
