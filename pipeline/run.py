@@ -10,8 +10,9 @@ and never raises.  ``ingest_paths`` runs it over a batch:
 
 * **Parallel.**  Files go to an executor (``executors.py``): ``local`` worker processes
   (``jobs``, default one per CPU), a ``dask`` cluster, or ``inline``.  Each file has a
-  timeout (``timeout``, default 120 s); a file whose worker times out or dies becomes a
-  document with status ``error`` and an error finding ``worker_timeout`` /
+  time budget of ``timeout`` seconds per page (default 120 s; a file without pages counts
+  as one), at most ``timeout_cap`` (default 1800 s); a file whose worker times out or dies
+  becomes a document with status ``error`` and an error finding ``worker_timeout`` /
   ``worker_crashed``, and the batch goes on.  Files over ``max_bytes`` (default 200 MiB)
   are not read: status ``error``, finding ``too_large``.  Every input gets exactly one
   ``documents`` row.
@@ -86,7 +87,8 @@ from .write import (
 )
 
 SUPPORTED = SUPPORTED_SUFFIXES
-DEFAULT_TIMEOUT = 120.0
+DEFAULT_TIMEOUT = 120.0  # seconds per page of a file
+DEFAULT_TIMEOUT_CAP = 1800.0  # seconds per file at most
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 DEFAULT_PART_DOCS = 200
 RETRY_CODES = frozenset({"worker_timeout", "worker_crashed"})
@@ -448,8 +450,10 @@ class _Batch:
         max_bytes: int | None,
         part_docs: int,
         address: str | None,
+        timeout_cap: float | None = DEFAULT_TIMEOUT_CAP,
     ) -> None:
         self.out, self.cfg, self.on_file, self.on_progress = out, cfg, on_file, on_progress
+        self.timeout_cap = timeout_cap
         self.jobs, self.executor, self.timeout, self.address = jobs, executor, timeout, address
         self.incremental, self.max_bytes, self.B = incremental, max_bytes, part_docs
         self.inputs = [_Input(i, f, *_hash_file(f)) for i, f in enumerate(files)]
@@ -645,7 +649,12 @@ class _Batch:
         if not todo:
             return
         ex = make_executor(
-            self.executor, self.cfg, max(1, min(self.jobs, len(todo))), self.timeout, self.address
+            self.executor,
+            self.cfg,
+            max(1, min(self.jobs, len(todo))),
+            self.timeout,
+            self.address,
+            self.timeout_cap,
         )
         ahead = 2 * self.B  # finished documents kept in memory before their part is written
         running: dict = {}
@@ -740,6 +749,7 @@ def ingest_paths(
     part_docs: int = DEFAULT_PART_DOCS,
     address: str | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    timeout_cap: float | None = DEFAULT_TIMEOUT_CAP,
 ) -> Summary:
     """Ingest files/folders into Parquet datasets under ``out_dir`` (see the module doc).
 
@@ -748,7 +758,8 @@ def ingest_paths(
     findings, but no ``tables`` (those travel as Arrow rows).  ``on_progress(progress)``
     is called after each document.  ``jobs`` defaults to the number of CPUs; ``executor``
     is ``local``, ``dask`` (``address`` of a scheduler, else a local cluster) or
-    ``inline``.  Raises ``BusyError`` when another ingest holds ``out_dir``.
+    ``inline``.  ``timeout`` is seconds per page of a file, ``timeout_cap`` the most a
+    file may take (``None``: no limit).  Raises ``BusyError`` when another ingest holds ``out_dir``.
     """
     t0 = time.perf_counter()
     started = _now()
@@ -770,5 +781,6 @@ def ingest_paths(
             max_bytes,
             max(1, part_docs),
             address,
+            timeout_cap,
         )
         return batch.run(started, t0)

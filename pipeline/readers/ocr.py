@@ -49,6 +49,7 @@ import io
 import os
 import re
 import threading
+import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,7 @@ import numpy as np
 
 from ..common import doc_id_of
 from ..model import OCR_LOW_CONF, Cell, Finding, ReadError, Row, SourceDoc
+from .budget import budget, page_fits
 from .pdf import PDF_NO_TEXT_CODES
 
 # threads for OCR: all cores (up to 4) in one process; a share of them in a worker pool
@@ -1201,6 +1203,51 @@ def ocr_page_image(
     return rows
 
 
+class _PageClock:
+    """Times the pages of one document and tells whether the next one fits its budget
+    (the slowest page so far is the estimate; the first page is always read)."""
+
+    def __init__(self) -> None:
+        self.t = time.monotonic()
+        self.slowest = 0.0
+        self.n = 0
+
+    def lap(self) -> None:
+        now = time.monotonic()
+        self.slowest = max(self.slowest, now - self.t)
+        self.t = now
+        self.n += 1
+
+    def next_fits(self) -> bool:
+        self.t = time.monotonic()
+        return self.n == 0 or page_fits(self.slowest)
+
+
+def _page_ranges(pages: list[int]) -> str:
+    out: list[str] = []
+    for p in sorted(set(pages)):
+        if out and out[-1].split("–")[-1] == str(p - 1):
+            out[-1] = f"{out[-1].split('–')[0]}–{p}"
+        else:
+            out.append(str(p))
+    return ", ".join(out)
+
+
+def pages_missing_finding(source: str, pages: list[int], n_pages: int | None = None) -> Finding:
+    """The ``ocr_pages_missing`` error of a document whose time budget ran out before
+    ``pages`` were read (the pages before them were read and kept)."""
+    b = budget()
+    within = f" within the document's {b:g} s budget" if b else ""
+    word = "page" if len(pages) == 1 else "pages"
+    return Finding(
+        "error",
+        "ocr_pages_missing",
+        f"{source}: {word} {_page_ranges(pages)} of {n_pages or max(pages)} not read{within} "
+        "(the pages before were read and kept)",
+        page=min(pages),
+    )
+
+
 def _next_table_id(rows: list[Row], default: int) -> int:
     ids = [r.table_id for r in rows if r.table_id is not None]
     return max(ids) + 1 if ids else default
@@ -1236,8 +1283,13 @@ def read_image(path: Path, data: bytes) -> SourceDoc:
     rows: list[Row] = []
     findings: list[Finding] = []
     table_id = 0
+    clock = _PageClock()
     for p, img in enumerate(pages, start=1):
+        if not clock.next_fits():
+            findings.append(pages_missing_finding(name, list(range(p, len(pages) + 1)), len(pages)))
+            break
         page_rows = ocr_page_image(img, p, len(rows) + 1, table_id)
+        clock.lap()
         if not page_rows:
             findings.append(
                 Finding("warning", "ocr_no_text", f"{name} page {p}: OCR found no text", page=p)
@@ -1269,13 +1321,20 @@ def render_pdf_page(pdf: Any, page: int, dpi: int = OCR_DPI) -> np.ndarray:
 
 
 def read_pdf_pages_ocr(
-    path: Path, data: bytes, pages: list[int], first_line: int = 1, table_id_start: int = 0
+    path: Path,
+    data: bytes,
+    pages: list[int],
+    first_line: int = 1,
+    table_id_start: int = 0,
+    skipped: list[int] | None = None,
 ) -> list[Row]:
     """OCR the given 1-based pages of a PDF (pages without a text layer).
 
     Pages are rendered with pypdfium2 at ``OCR_DPI``; boxes come back in PDF points,
     like the text-layer reader's.  Rows are numbered from ``first_line``; table ids
-    start at ``table_id_start``.
+    start at ``table_id_start``.  When the document's time budget (``readers.budget``)
+    would run out before the next page, reading stops there and the pages not read are
+    appended to ``skipped``.
     """
     import pypdfium2 as pdfium
 
@@ -1287,11 +1346,17 @@ def read_pdf_pages_ocr(
     table_id = table_id_start
     try:
         n = len(pdf)
-        for p in pages:
+        clock = _PageClock()
+        for k, p in enumerate(pages):
             if not 1 <= p <= n:
                 raise ReadError(f"{path.name}: page {p} out of range (1..{n})")
+            if not clock.next_fits():
+                if skipped is not None:
+                    skipped.extend(pages[k:])
+                break
             img = render_pdf_page(pdf, p)
             page_rows = ocr_page_image(img, p, first_line + len(rows), table_id, scale=72 / OCR_DPI)
+            clock.lap()
             table_id = _next_table_id(page_rows, table_id)
             rows.extend(page_rows)
     finally:
@@ -1313,7 +1378,8 @@ def ocr_missing_pages(doc: SourceDoc, path: Path, data: bytes) -> SourceDoc:
     if not pages:
         return doc
     start_id = _next_table_id(doc.rows, 0)
-    ocr_rows = read_pdf_pages_ocr(path, data, pages, 1, start_id)
+    skipped: list[int] = []
+    ocr_rows = read_pdf_pages_ocr(path, data, pages, 1, start_id, skipped)
     got = {r.page for r in ocr_rows}
     # sort by page, text-layer rows before OCR rows of a page (there are none on the
     # same page), keeping each source's order; a text row without a page keeps the page
@@ -1340,8 +1406,10 @@ def ocr_missing_pages(doc: SourceDoc, path: Path, data: bytes) -> SourceDoc:
             )
         else:
             findings.append(f)
+    if skipped:
+        findings.append(pages_missing_finding(doc.source, skipped, doc.n_pages))
     for p in pages:
-        if p not in got:
+        if p not in got and p not in skipped:
             findings.append(
                 Finding(
                     "warning", "ocr_no_text", f"{doc.source} page {p}: OCR found no text", page=p
