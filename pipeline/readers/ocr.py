@@ -28,6 +28,9 @@ How a page is read:
    between adjacent lattice cells;
 4. OCR runs once per page (rapidocr with its bundled models, no download) and each text
    box goes to the cell holding its centre (a box spanning a drawn line is split);
+   a page turned by 90°/180°/270° is recognised from that pass (sideways text lines come
+   out as tall boxes; the wheel's direction classifier, on a sample of the longest lines,
+   tells upright from upside down), turned upright and read again (``page_turn``);
 5. where only horizontal rules are drawn (rules between rows, three-line tables), the
    rules separate rows and text of a merged cell moves up to its first row (the rule
    above it is interrupted there);
@@ -39,8 +42,8 @@ How a page is read:
 
 Limits: tables with no rules at all whose merged cells are vertically centred and whose
 rows are packed tightly cannot be split into rows reliably (use a ruled scan where one
-exists); pages rotated by more than ``MAX_SKEW_DEG`` (e.g. landscape scanned as portrait)
-are not turned.
+exists); pages rotated by more than ``MAX_SKEW_DEG`` away from a quarter turn (e.g. 10°)
+are not straightened.
 """
 
 from __future__ import annotations
@@ -83,7 +86,8 @@ def ocr_engine() -> Any:
     """The process-wide rapidocr engine (loaded on first use, ~0.6 s).
 
     Only the models shipped inside the rapidocr wheel are used; nothing is downloaded.
-    The direction classifier is off: table scans are upright.
+    The engine's per-line direction classifier is off (it would turn lines one by one,
+    not the page); ``page_turn`` uses the same model once per page instead.
     """
     global _engine
     if _engine is None:
@@ -1127,6 +1131,53 @@ def _cluster_with_support(values: list[float], tol: float) -> list[tuple[float, 
 # page and document entry points
 
 
+_ROTATE = {
+    90: cv2.ROTATE_90_CLOCKWISE,
+    180: cv2.ROTATE_180,
+    270: cv2.ROTATE_90_COUNTERCLOCKWISE,
+}
+ORIENT_SAMPLE = 24  # text lines the direction classifier looks at per page
+ORIENT_MIN = 5  # fewer elongated text lines than this: the page is left as it is
+ORIENT_SHARE = 0.6  # share of them that must agree before a page is turned
+
+
+def _cls_votes(gray: np.ndarray, boxes: list[TextBox], pre: int | None) -> float:
+    """Share of the sampled line crops the engine's direction classifier reads as
+    upside down (after turning each crop by ``pre`` when given)."""
+    cls = ocr_engine()._load_cls_model()  # the classifier model shipped in the wheel
+    crops = []
+    for b in boxes[:ORIENT_SAMPLE]:
+        c = gray[max(int(b.y0), 0) : int(b.y1) + 1, max(int(b.x0), 0) : int(b.x1) + 1]
+        if c.size == 0:
+            continue
+        if pre is not None:
+            c = cv2.rotate(c, pre)
+        crops.append(cv2.cvtColor(c, cv2.COLOR_GRAY2BGR) if c.ndim == 2 else c)
+    if not crops:
+        return 0.0
+    res = cls(crops).cls_res or []
+    flipped = sum(1 for label, score in res if "180" in str(label) and score >= 0.9)
+    return flipped / len(crops)
+
+
+def page_turn(gray: np.ndarray, boxes: list[TextBox]) -> int:
+    """Clockwise turn (0, 90, 180 or 270 degrees) that makes the page's text upright,
+    from the OCR pass already made: text lines read sideways come out as tall boxes (a
+    page turned by 90° or 270°); the engine's direction classifier, on a sample of the
+    longest lines, tells upright from upside down.  Pages with too few text lines to
+    judge are left as they are."""
+    wide = [b for b in boxes if (b.x1 - b.x0) >= 2 * b.h and len(b.text) >= 2]
+    tall = [b for b in boxes if b.h >= 2 * (b.x1 - b.x0)]
+    if len(wide) + len(tall) < ORIENT_MIN:
+        return 0
+    if len(tall) > ORIENT_SHARE * (len(wide) + len(tall)):
+        tall.sort(key=lambda b: -b.h)
+        up = _cls_votes(gray, tall, cv2.ROTATE_90_CLOCKWISE)
+        return 270 if up > ORIENT_SHARE else 90
+    wide.sort(key=lambda b: -(b.x1 - b.x0))
+    return 180 if _cls_votes(gray, wide, None) > ORIENT_SHARE else 0
+
+
 def _prepare(img: np.ndarray) -> tuple[np.ndarray, float]:
     """Working gray image (stamps removed, size normalized) and its scale factor back to
     the input's pixels."""
@@ -1164,8 +1215,13 @@ def ocr_page_image(
     if abs(angle) >= 0.02:
         gray = deskew(gray, angle)
         binary = binarize(gray)
-    grids, ruled = find_tables(binary)
     boxes = run_ocr(gray)
+    turn = page_turn(gray, boxes)
+    if turn:
+        gray = cv2.rotate(gray, _ROTATE[turn])
+        binary = binarize(gray)
+        boxes = run_ocr(gray)
+    grids, ruled = find_tables(binary)
     blocks: list[_Block] = []
     rest: list[TextBox] = []
     tables: list[Grid | RowRules] = [*grids, *ruled]
