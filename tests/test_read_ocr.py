@@ -182,10 +182,10 @@ def test_suppress_red_keeps_black_removes_stamp() -> None:
         ("二95%", True, "≥95%"),
         (">=90%", True, "≥90%"),
         ("》90%", True, "≥90%"),
-        ("≧ 90%", True, "≥90%"),
+        ("≧ 90%", True, "≧90%"),  # a real sign: kept as printed
         ("＞＝80％", True, "≥80%"),
         ("<=3%", True, "≤3%"),
-        ("≦0.2mm", True, "≤0.2mm"),
+        ("≦0.2mm", True, "≦0.2mm"),
         ("《5天", True, "≤5天"),
         ("二每月4次", True, "≥每月4次"),
         ("=10件/年", True, "=10件/年"),

@@ -112,8 +112,9 @@ def ocr_engine() -> Any:
 # OCR text repair
 
 
-_GE_GARBLE = re.compile(r"^\s*(?:>=|=>|＞=|＞＝|》=|》|≧|二|≥)\s*(?=[\d每])")
-_LE_GARBLE = re.compile(r"^\s*(?:<=|=<|＜=|＜＝|《=|≦|≤)\s*(?=[\d每])")
+_GE_GARBLE = re.compile(r"^\s*(?:>=|=>|＞=|＞＝|》=|》|二|≥)\s*(?=[\d每])")
+_LE_GARBLE = re.compile(r"^\s*(?:<=|=<|＜=|＜＝|《=|≤)\s*(?=[\d每])")
+_SIGN_SPACE = re.compile(r"^\s*([≧≦])\s*(?=[\d每])")  # real signs, as printed
 _LE_BOOK = re.compile(r"^\s*《\s*(?=\d[\d.]*\s*(?:%|[^\d》]*$))")
 _O_IN_NUM = re.compile(r"(?<=\d)[Oo](?=[\d%.]|$|[^\x00-\x7f])|(?<![A-Za-z])[Oo](?=\.\d)")
 _L_IN_NUM = re.compile(r"(?<=\d)[lI|](?=\d)")
@@ -159,7 +160,8 @@ def repair_ocr_text(text: str, value: bool = False) -> str:
     around the year of a document number (``国办发（2018〕22号``) → ``〔2018〕``.
     In value cells (``value=True``, the 指标值 column or a short value-like cell): a
     garbled comparison sign before a number becomes ``≥``/``≤`` (``二95%``, ``>=95%``,
-    ``》90%``, ``≧90%`` → ``≥…``; ``<=5``, ``≦5``, ``《5天`` → ``≤…``).
+    ``》90%`` → ``≥…``; ``<=5``, ``《5天`` → ``≤…``); ``≧``/``≦`` are real signs and stay as
+    printed (only the blank after them goes).
     """
     s = text.replace("％", "%")
     s = _O_IN_NUM.sub("0", s)
@@ -177,6 +179,8 @@ def repair_ocr_text(text: str, value: bool = False) -> str:
             s = _LE_GARBLE.sub("≤", s, count=1)
         elif _LE_BOOK.match(s):
             s = _LE_BOOK.sub("≤", s, count=1)
+        elif _SIGN_SPACE.match(s):
+            s = _SIGN_SPACE.sub(r"\1", s, count=1)
     return s
 
 
