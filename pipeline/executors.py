@@ -134,13 +134,36 @@ def mp_context() -> Any:
 def _pool(jobs: int, cfg: Config) -> Any:
     from pebble import ProcessPool
 
-    return ProcessPool(
+    pool = ProcessPool(
         max_workers=jobs,
         max_tasks=MAX_TASKS_PER_WORKER,
         initializer=_init_worker,
         initargs=(cfg, max(1, (os.cpu_count() or 1) // jobs)),
         context=mp_context(),
     )
+    _stop_workers_first(pool)
+    return pool
+
+
+def _stop_workers_first(pool: Any) -> None:
+    """Make the pool stop its workers before it removes their channel's semaphores.
+
+    pebble (5.2) closes the channel first, unlinking its semaphores, then stops the
+    workers; a worker it has just started in place of one stopped by a timeout may still be
+    loading, and then dies with a ``SemLock._rebuild … FileNotFoundError`` traceback on
+    stderr.  Stopping the workers first (they are terminated either way) avoids it.
+    Without those pebble internals the pool is left as it is.
+    """
+    wm = getattr(getattr(pool, "_pool_manager", None), "worker_manager", None)
+    close, stop = getattr(wm, "close_channels", None), getattr(wm, "force_stop_workers", None)
+    if close is None or stop is None:
+        return
+
+    def close_channels() -> None:
+        stop()
+        close()
+
+    wm.close_channels = close_channels
 
 
 class LocalExecutor:
