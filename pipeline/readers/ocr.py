@@ -115,6 +115,7 @@ def ocr_engine() -> Any:
 _GE_GARBLE = re.compile(r"^\s*(?:>=|=>|＞=|＞＝|》=|》|二|≥)\s*(?=[\d每])")
 _LE_GARBLE = re.compile(r"^\s*(?:<=|=<|＜=|＜＝|《=|≤)\s*(?=[\d每])")
 _SIGN_SPACE = re.compile(r"^\s*([≧≦])\s*(?=[\d每])")  # real signs, as printed
+_SIGN_SPECK = re.compile(r"^\s*([≥≤≧≦])\s*[.。·,，]\s*(?=[1-9])")  # ``≥.95%``: a speck read
 _LE_BOOK = re.compile(r"^\s*《\s*(?=\d[\d.]*\s*(?:%|[^\d》]*$))")
 _O_IN_NUM = re.compile(r"(?<=\d)[Oo](?=[\d%.]|$|[^\x00-\x7f])|(?<![A-Za-z])[Oo](?=\.\d)")
 _L_IN_NUM = re.compile(r"(?<=\d)[lI|](?=\d)")
@@ -161,7 +162,8 @@ def repair_ocr_text(text: str, value: bool = False) -> str:
     In value cells (``value=True``, the 指标值 column or a short value-like cell): a
     garbled comparison sign before a number becomes ``≥``/``≤`` (``二95%``, ``>=95%``,
     ``》90%`` → ``≥…``; ``<=5``, ``《5天`` → ``≤…``); ``≧``/``≦`` are real signs and stay as
-    printed (only the blank after them goes).
+    printed (only the blank after them goes); a speck read between a sign and its number
+    goes (``≥.95%`` → ``≥95%``).
     """
     s = text.replace("％", "%")
     s = _O_IN_NUM.sub("0", s)
@@ -172,7 +174,7 @@ def repair_ocr_text(text: str, value: bool = False) -> str:
     if "号" in s:
         s = _DOCNO.sub(_fix_docno, s)
     if value:
-        s = s.strip()
+        s = _SIGN_SPECK.sub(r"\1", s.strip(), count=1)
         if _GE_GARBLE.match(s):
             s = _GE_GARBLE.sub("≥", s, count=1)
         elif _LE_GARBLE.match(s):
@@ -623,8 +625,16 @@ class TextBox:
         return self.y1 - self.y0
 
 
+# a ``>``/``<`` before a number (or alone, in a column of signs) that the recogniser is
+# unsure of is the two-stroke sign: it reads ``≥``, and the slanted ``⩾`` it has not
+# learnt, as ``>`` with low confidence, while a printed ``>`` is read with high confidence
+SIGN_CONF = 0.8
+_UNSURE_SIGN = {">": "≥", "<": "≤", "＞": "≥", "＜": "≤"}
+
+
 def run_ocr(img: np.ndarray) -> list[TextBox]:
-    """OCR one page image; boxes as axis-aligned rectangles with character extents."""
+    """OCR one page image; boxes as axis-aligned rectangles with character extents
+    (a comparison sign read with low confidence is repaired here, see ``SIGN_CONF``)."""
     res = ocr_engine()(img, return_word_box=True)
     if res is None or getattr(res, "txts", None) is None or res.boxes is None:
         return []
@@ -653,6 +663,13 @@ def run_ocr(img: np.ndarray) -> list[TextBox]:
                 chars = None
             if chars and "".join(c[0] for c in chars).replace(" ", "") != text.replace(" ", ""):
                 chars = None
+        if text[0] in _UNSURE_SIGN and (len(text) == 1 or text[1].isdigit() or text[1] == "每"):
+            first = float(wr[0][1]) if wr and len(wr[0]) > 1 else float(score)
+            if first < SIGN_CONF:
+                text = _UNSURE_SIGN[text[0]] + text[1:]
+                if chars:
+                    c0 = chars[0]
+                    chars[0] = (_UNSURE_SIGN.get(c0[0][:1], c0[0][:1]) + c0[0][1:], c0[1], c0[2])
         box = TextBox(
             text,
             float(score),
