@@ -1188,7 +1188,7 @@ def page_turn(gray: np.ndarray, boxes: list[TextBox]) -> int:
     longest lines, tells upright from upside down.  Pages with too few text lines to
     judge are left as they are."""
     wide = [b for b in boxes if (b.x1 - b.x0) >= 2 * b.h and len(b.text) >= 2]
-    tall = [b for b in boxes if b.h >= 2 * (b.x1 - b.x0)]
+    tall = [b for b in boxes if b.h >= 2 * (b.x1 - b.x0) and len(b.text) >= 2]
     if len(wide) + len(tall) < ORIENT_MIN:
         return 0
     if len(tall) > ORIENT_SHARE * (len(wide) + len(tall)):
