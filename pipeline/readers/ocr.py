@@ -13,7 +13,10 @@ Out: ``model.SourceDoc`` (``form="ocr"``) / a list of ``model.Row`` in reading o
 * text outside tables (titles, ``（2024年度）``, ``编制单位（盖章）：…``) comes out as
   single-cell rows with ``table_id=None``;
 * ``Row.page`` is 1-based, ``Row.line`` a running 1-based counter across the document;
-* ``Cell.bbox`` = (x0, top, x1, bottom) in pixels of the (deskewed) page image, or in
+* pages are read one at a time against the document's time budget (``readers.budget``,
+  set by the executor): when the next page would not fit, reading stops and the pages
+  read are kept, with an ``ocr_pages_missing`` error finding naming the pages not read;
+* ``Cell.bbox`` = (x0, top, x1, bottom) in pixels of the (deskewed, upright) page image, or in
   PDF points for PDF pages; ``Cell.conf`` = mean OCR confidence of the cell's text boxes
   (``None`` for empty cells).  Cells below ``LOW_CONF`` are left for the interpreter to
   flag.
