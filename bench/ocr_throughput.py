@@ -1,11 +1,19 @@
-"""Benchmark of the OCR reader: seconds per A4 page, peak memory, character accuracy.
+"""Benchmark of the OCR reader against the OCR engine alone: seconds per page, ratio,
+peak memory, character accuracy.
 
 In:  page images / image-only PDFs (default: the fixtures in tests/fixtures/scan/, whose
      true text comes from tests/gold_scan/ via the fixture generator's table layout).
-Out: one line per file on stdout (pages, seconds per page, character accuracy when the
-     true text is known), then model load time, median seconds per page and peak RSS.
+Out: one line per page on stdout, side by side: jixiao's seconds for the page (PDF
+     rendering, clean-up, deskew, orientation, table structure, one OCR pass, cell
+     assembly) and RapidOCR's own seconds on the same page image (a plain
+     ``RapidOCR()`` with its default settings and the same thread count), and their
+     ratio; then per file the character accuracy when the true text is known, and in
+     closing the medians, the ratio of the totals, model load time and peak RSS.
 
-Run from the repository root: ``python bench/ocr_throughput.py [FILES…] [--repeat N]``.
+Run from the repository root: ``python bench/ocr_throughput.py [FILES…] [--repeat N]
+[--threads N]``.  ``--threads`` is the OCR runtime's thread count (default: what a
+worker of a ``--jobs 2`` run on this machine gets, cores // 2).  Both readers run in
+this one process, alternating page by page, so they see the same machine load.
 Character accuracy = 1 − Levenshtein distance / length of the true text, over all cell
 and title texts in reading order (NFKC, whitespace removed, as tests/score.py compares).
 """
@@ -14,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import sys
@@ -23,9 +32,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-from pipeline.model import Row  # noqa: E402
-from pipeline.readers import ocr as read_ocr  # noqa: E402
 
 SCAN = ROOT / "tests" / "fixtures" / "scan"
 GOLD = ROOT / "tests" / "gold_scan"
@@ -52,67 +58,89 @@ def true_text(source: str) -> str | None:
     return _norm("".join(out))
 
 
-def char_accuracy(truth: str, rows: list[Row]) -> float:
+def char_accuracy(truth: str, rows: list) -> float:
     from rapidfuzz.distance import Levenshtein
 
     got = _norm("".join(c.text for r in rows for c in r.cells))
     return 1 - Levenshtein.distance(truth, got) / max(len(truth), 1)
 
 
-def ocr_file(path: Path) -> tuple[list[Row], list[float]]:
-    """Rows of a file and the seconds each page took."""
+def page_images(path: Path) -> list:
+    """The page images of a file as jixiao's OCR reader gets them (PDF pages rendered at
+    ``OCR_DPI``), with the seconds rendering each took."""
+    from pipeline.readers import ocr as read_ocr
+
     data = path.read_bytes()
-    rows: list[Row] = []
-    times: list[float] = []
     if data[:5] == b"%PDF-":
         import pypdfium2 as pdfium
 
         pdf = pdfium.PdfDocument(data)
+        out = []
         try:
             for p in range(1, len(pdf) + 1):
                 t0 = time.perf_counter()
                 img = read_ocr.render_pdf_page(pdf, p)
-                rows += read_ocr.ocr_page_image(img, p, len(rows) + 1, 0, 72 / read_ocr.OCR_DPI)
-                times.append(time.perf_counter() - t0)
+                out.append((img, time.perf_counter() - t0, 72 / read_ocr.OCR_DPI))
         finally:
             pdf.close()
-        return rows, times
-    for p, img in enumerate(read_ocr.load_image_pages(data, path.name), start=1):
-        t0 = time.perf_counter()
-        rows += read_ocr.ocr_page_image(img, p, len(rows) + 1, 0)
-        times.append(time.perf_counter() - t0)
-    return rows, times
+        return out
+    return [(img, 0.0, 1.0) for img in read_ocr.load_image_pages(data, path.name)]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="*", type=Path)
-    ap.add_argument("--repeat", type=int, default=2, help="runs per file (median reported)")
+    ap.add_argument("--repeat", type=int, default=2, help="runs per page (median reported)")
+    ap.add_argument("--threads", type=int, default=max(1, (os.cpu_count() or 1) // 2))
     a = ap.parse_args()
+    os.environ["JIXIAO_OCR_THREADS"] = str(a.threads)
+    from pipeline.readers import ocr as read_ocr  # after the thread count is set
+
     files = a.files or sorted(p for p in SCAN.iterdir() if p.is_file())
     t0 = time.perf_counter()
     read_ocr.ocr_engine()
     load = time.perf_counter() - t0
-    all_pages: list[float] = []
-    for f in files:
-        per_run = []
-        rows: list[Row] = []
-        for _ in range(a.repeat):
-            rows, times = ocr_file(f)
-            per_run.append(times)
-        n = len(per_run[0])
-        med = [statistics.median(run[k] for run in per_run) for k in range(n)]
-        all_pages += med
-        truth = true_text(f.name)
-        acc = f"  char accuracy {char_accuracy(truth, rows):.4f}" if truth else ""
-        print(f"{f.name}: {n} page(s), {statistics.mean(med):.2f} s/page{acc}")
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"model load {load:.2f} s (first page also pays ~1 s of warm-up)")
-    print(
-        f"median {statistics.median(all_pages):.2f} s/page over {len(all_pages)} pages "
-        f"(threads: {read_ocr._THREADS})"
+    from rapidocr import RapidOCR
+
+    alone = RapidOCR(
+        params={
+            "Global.log_level": "warning",
+            "EngineConfig.onnxruntime.intra_op_num_threads": a.threads,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        }
     )
-    print(f"peak RSS {rss:.0f} MiB")
+    warm = page_images(files[0])[0][0]
+    read_ocr.ocr_page_image(warm, 1, 1, 0)  # both pay their first-run warm-up here
+    alone(warm)
+    ours_all: list[float] = []
+    theirs_all: list[float] = []
+    print(f"{'page':<28} {'jixiao s':>9} {'RapidOCR s':>11} {'ratio':>6}")
+    for f in files:
+        rows: list = []
+        for p, (img, render_s, scale) in enumerate(page_images(f), start=1):
+            ours, theirs = [], []
+            for _ in range(a.repeat):
+                t = time.perf_counter()
+                page_rows = read_ocr.ocr_page_image(img, p, len(rows) + 1, 0, scale)
+                ours.append(time.perf_counter() - t + render_s)
+                t = time.perf_counter()
+                alone(img)
+                theirs.append(time.perf_counter() - t)
+            rows += page_rows
+            o, r = statistics.median(ours), statistics.median(theirs)
+            ours_all.append(o)
+            theirs_all.append(r)
+            print(f"{f.name + ' p' + str(p):<28} {o:>9.2f} {r:>11.2f} {o / r:>6.2f}")
+        truth = true_text(f.name)
+        if truth:
+            print(f"  {f.name}: char accuracy {char_accuracy(truth, rows):.4f}")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"median s/page over {len(ours_all)} pages: jixiao {statistics.median(ours_all):.2f}, "
+        f"RapidOCR alone {statistics.median(theirs_all):.2f}; "
+        f"ratio of totals {sum(ours_all) / sum(theirs_all):.3f} (threads: {a.threads})"
+    )
+    print(f"model load {load:.2f} s; peak RSS of this process {rss:.0f} MiB")
 
 
 if __name__ == "__main__":

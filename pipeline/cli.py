@@ -28,6 +28,7 @@ from .run import (
     DEFAULT_MAX_BYTES,
     DEFAULT_PART_DOCS,
     DEFAULT_TIMEOUT,
+    DEFAULT_TIMEOUT_CAP,
     BusyError,
     Summary,
     expand,
@@ -123,8 +124,15 @@ def ingest(
     ] = None,
     timeout: Annotated[
         float,
-        typer.Option(min=0.0, help="Seconds per file before its worker is stopped (0: none)."),
+        typer.Option(
+            min=0.0,
+            help="Seconds per page of a file before its worker is stopped (0: none).",
+        ),
     ] = DEFAULT_TIMEOUT,
+    timeout_cap: Annotated[
+        float,
+        typer.Option(min=0.0, help="Seconds one file may take at most (0: no cap)."),
+    ] = DEFAULT_TIMEOUT_CAP,
     max_mb: Annotated[
         float, typer.Option(min=0.0, help="Files larger than this (MiB) are not read (0: none).")
     ] = DEFAULT_MAX_BYTES / 2**20,
@@ -209,6 +217,7 @@ def ingest(
                     jobs=jobs,
                     executor=executor,
                     timeout=timeout or None,
+                    timeout_cap=timeout_cap or None,
                     incremental=incremental,
                     max_bytes=int(max_mb * 2**20) or None,
                     part_docs=part_docs,

@@ -1,8 +1,15 @@
 """Executors: where the per-document function runs.
 
-In:  file paths, a ``Config``, a per-file timeout.
+In:  file paths, a ``Config``, a time budget per page (and a cap per document).
 Out: for each path, the document's rows (``write.doc_tables`` of ``run.process_file``) as
 Arrow IPC bytes, or a ``WorkerFailure`` when the worker running it timed out or died.
+
+Time limits scale with the work: a document gets ``timeout × pages`` seconds, at most
+``timeout_cap`` (``readers.budget``: pages counted from the file's header, 1 for files
+without pages), so a one-page file that hangs is stopped after ``timeout`` while a long
+scan has the time its pages need.  The worker knows its deadline: the OCR reader stops at
+a page boundary when the next page would not fit, and returns the pages read with a
+finding naming the missing ones, before the worker would be stopped.
 
 * ``local`` (default): a ``pebble.ProcessPool`` of ``jobs`` worker processes on this
   machine, started from a fork server (a clean, single-threaded process that has already
@@ -40,6 +47,7 @@ import signal
 from typing import Any, NamedTuple
 
 from .config import Config
+from .readers.budget import budget_seconds, pages_of, set_deadline
 from .readers.limits import Limits, limits, set_limits
 from .run import process_file
 from .write import doc_tables, to_ipc
@@ -96,9 +104,20 @@ def _init_worker(cfg: Config, threads: int | None = None, lim: Limits | None = N
         os.environ["JIXIAO_OCR_THREADS"] = str(threads)
 
 
-def _work(path: str) -> Outcome:
+def _work(path: str, budget: float | None = None) -> Outcome:
     assert _CFG is not None, "worker not initialised"
-    return convert(path, _CFG)
+    set_deadline(budget)
+    try:
+        return convert(path, _CFG)
+    finally:
+        set_deadline(None)
+
+
+def file_budget(path: str, per_page: float | None, cap: float | None) -> float | None:
+    """Seconds a file may take: ``per_page`` × its pages, at most ``cap``."""
+    if not per_page:
+        return None
+    return budget_seconds(pages_of(path), per_page, cap)
 
 
 def failure_of(exc: BaseException, timeout: float | None) -> WorkerFailure:
@@ -141,37 +160,67 @@ def mp_context() -> Any:
 def _pool(jobs: int, cfg: Config) -> Any:
     from pebble import ProcessPool
 
-    return ProcessPool(
+    pool = ProcessPool(
         max_workers=jobs,
         max_tasks=MAX_TASKS_PER_WORKER,
         initializer=_init_worker,
         initargs=(cfg, max(1, (os.cpu_count() or 1) // jobs), limits()),
         context=mp_context(),
     )
+    _stop_workers_first(pool)
+    return pool
+
+
+def _stop_workers_first(pool: Any) -> None:
+    """Make the pool stop its workers before it removes their channel's semaphores.
+
+    pebble (5.2) closes the channel first, unlinking its semaphores, then stops the
+    workers; a worker it has just started in place of one stopped by a timeout may still be
+    loading, and then dies with a ``SemLock._rebuild … FileNotFoundError`` traceback on
+    stderr.  Stopping the workers first (they are terminated either way) avoids it.
+    Without those pebble internals the pool is left as it is.
+    """
+    wm = getattr(getattr(pool, "_pool_manager", None), "worker_manager", None)
+    close, stop = getattr(wm, "close_channels", None), getattr(wm, "force_stop_workers", None)
+    if close is None or stop is None:
+        return
+
+    def close_channels() -> None:
+        stop()
+        close()
+
+    wm.close_channels = close_channels
 
 
 class LocalExecutor:
-    """``jobs`` worker processes on this machine (pebble), per-file timeout."""
+    """``jobs`` worker processes on this machine (pebble), a time budget per file."""
 
     name = "local"
 
-    def __init__(self, cfg: Config, jobs: int, timeout: float | None) -> None:
-        self.timeout = timeout
+    def __init__(
+        self, cfg: Config, jobs: int, timeout: float | None, timeout_cap: float | None = None
+    ) -> None:
+        self.timeout, self.timeout_cap = timeout, timeout_cap
         self.slots = jobs
         self.in_flight = 4 * jobs + 16  # queued in the pool, so no worker waits for the parent
         self._pool = _pool(jobs, cfg)
+        self._budgets: dict[cf.Future, float | None] = {}
 
     def submit(self, path: str) -> cf.Future:
-        return self._pool.schedule(_work, args=(path,), timeout=self.timeout)
+        b = file_budget(path, self.timeout, self.timeout_cap)
+        fut = self._pool.schedule(_work, args=(path, b), timeout=b)
+        self._budgets[fut] = b
+        return fut
 
     def wait(self, futures: set) -> set:
         return cf.wait(futures, return_when=cf.FIRST_COMPLETED).done
 
     def outcome(self, fut: cf.Future) -> Outcome | WorkerFailure:
+        b = self._budgets.pop(fut, self.timeout)
         try:
             return fut.result()
         except Exception as e:
-            return failure_of(e, self.timeout)
+            return failure_of(e, b)
 
     def close(self) -> None:
         self._pool.stop()
@@ -213,9 +262,10 @@ _DASK_POOLS: dict[tuple[int, str], Any] = {}
 
 
 def _dask_task(
-    paths: list[str], cfg: Config, timeout: float | None
+    paths: list[str], cfg: Config, timeout: float | None, timeout_cap: float | None = None
 ) -> list[Outcome | WorkerFailure]:
-    """Runs on a Dask worker: each file in a child process of the worker, with the timeout."""
+    """Runs on a Dask worker: each file in a child process of the worker, with its budget
+    (``timeout`` per page, at most ``timeout_cap``)."""
     key = (os.getpid(), cfg.config_hash)
     pool = _DASK_POOLS.get(key)
     if pool is None and multiprocessing.current_process().daemon:
@@ -230,10 +280,11 @@ def _dask_task(
         pool = _DASK_POOLS[key] = _pool(threads, cfg)
     out: list[Outcome | WorkerFailure] = []
     for p in paths:
+        b = file_budget(p, timeout, timeout_cap)
         try:
-            out.append(pool.schedule(_work, args=(p,), timeout=timeout).result())
+            out.append(pool.schedule(_work, args=(p, b), timeout=b).result())
         except Exception as e:
-            out.append(failure_of(e, timeout))
+            out.append(failure_of(e, b))
     return out
 
 
@@ -269,12 +320,17 @@ class DaskExecutor:
     CHUNK_BYTES = 4 << 20
 
     def __init__(
-        self, cfg: Config, jobs: int, timeout: float | None, address: str | None = None
+        self,
+        cfg: Config,
+        jobs: int,
+        timeout: float | None,
+        address: str | None = None,
+        timeout_cap: float | None = None,
     ) -> None:
         import dask
         from distributed import Client, LocalCluster, as_completed
 
-        self.timeout = timeout
+        self.timeout, self.timeout_cap = timeout, timeout_cap
         self._cluster = None
         if address:
             self._client = Client(address)
@@ -318,7 +374,9 @@ class DaskExecutor:
         if not self._chunk:
             return
         paths = [p for _, p in self._chunk]
-        fut = self._client.submit(_dask_task, paths, self._cfg, self.timeout, pure=False)
+        fut = self._client.submit(
+            _dask_task, paths, self._cfg, self.timeout, self.timeout_cap, pure=False
+        )
         self._chunks[fut] = [h for h, _ in self._chunk]
         self._done.add(fut)
         self._chunk, self._chunk_bytes = [], 0
@@ -348,12 +406,19 @@ class DaskExecutor:
 
 
 def make_executor(
-    kind: str, cfg: Config, jobs: int, timeout: float | None, address: str | None = None
+    kind: str,
+    cfg: Config,
+    jobs: int,
+    timeout: float | None,
+    address: str | None = None,
+    timeout_cap: float | None = None,
 ) -> LocalExecutor | DaskExecutor | InlineExecutor:
+    """The executor ``kind`` (local, dask, inline); ``timeout`` is seconds per page of a
+    file, ``timeout_cap`` the most one file may take."""
     if kind == "local":
-        return LocalExecutor(cfg, jobs, timeout)
+        return LocalExecutor(cfg, jobs, timeout, timeout_cap)
     if kind == "dask":
-        return DaskExecutor(cfg, jobs, timeout, address)
+        return DaskExecutor(cfg, jobs, timeout, address, timeout_cap)
     if kind == "inline":
         return InlineExecutor(cfg)
     raise ValueError(f"unknown executor {kind!r} (local, dask or inline)")

@@ -10,8 +10,9 @@ and never raises.  ``ingest_paths`` runs it over a batch:
 
 * **Parallel.**  Files go to an executor (``executors.py``): ``local`` worker processes
   (``jobs``, default one per CPU), a ``dask`` cluster, or ``inline``.  Each file has a
-  timeout (``timeout``, default 120 s); a file whose worker times out or dies becomes a
-  document with status ``error`` and an error finding ``worker_timeout`` /
+  time budget of ``timeout`` seconds per page (default 120 s; a file without pages counts
+  as one), at most ``timeout_cap`` (default 1800 s); a file whose worker times out or dies
+  becomes a document with status ``error`` and an error finding ``worker_timeout`` /
   ``worker_crashed``, and the batch goes on.  Files over ``max_bytes`` (default 200 MiB)
   are not read: status ``error``, finding ``too_large``; a file past a reader's resource
   limit (``readers.limits``) or the worker's memory cap: ``error``, ``resource_limit``.  A
@@ -106,7 +107,8 @@ from .write import (
 )
 
 SUPPORTED = SUPPORTED_SUFFIXES
-DEFAULT_TIMEOUT = 120.0
+DEFAULT_TIMEOUT = 120.0  # seconds per page of a file
+DEFAULT_TIMEOUT_CAP = 1800.0  # seconds per file at most
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 DEFAULT_PART_DOCS = 200
 RETRY_CODES = frozenset({"worker_timeout", "worker_crashed"})
@@ -700,8 +702,10 @@ class _Batch:
         max_bytes: int | None,
         part_docs: int,
         address: str | None,
+        timeout_cap: float | None = DEFAULT_TIMEOUT_CAP,
     ) -> None:
         self.out, self.cfg, self.on_file, self.on_progress = out, cfg, on_file, on_progress
+        self.timeout_cap = timeout_cap
         self.jobs, self.executor, self.timeout, self.address = jobs, executor, timeout, address
         self.incremental, self.max_bytes, self.B = incremental, max_bytes, part_docs
         self.inputs = plan
@@ -951,7 +955,12 @@ class _Batch:
         if not todo:
             return
         ex = make_executor(
-            self.executor, self.cfg, max(1, min(self.jobs, len(todo))), self.timeout, self.address
+            self.executor,
+            self.cfg,
+            max(1, min(self.jobs, len(todo))),
+            self.timeout,
+            self.address,
+            self.timeout_cap,
         )
         ahead = 2 * self.B  # finished documents kept in memory before their part is written
         running: dict = {}
@@ -1050,6 +1059,7 @@ def ingest_paths(
     address: str | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     append: bool = False,
+    timeout_cap: float | None = DEFAULT_TIMEOUT_CAP,
 ) -> Summary:
     """Ingest files/folders into Parquet datasets under ``out_dir`` (see the module doc).
 
@@ -1058,11 +1068,12 @@ def ingest_paths(
     findings, but no ``tables`` (those travel as Arrow rows).  ``on_progress(progress)``
     is called after each document.  ``jobs`` defaults to the number of CPUs; ``executor``
     is ``local``, ``dask`` (``address`` of a scheduler, else a local cluster) or
-    ``inline``.  ``append=True`` keeps the documents of the previous output that are not
-    given again (re-read from their paths when the files are still there, else their rows
-    are carried over); without it the output is exactly this run's inputs, and
-    ``Summary.dropped`` names the previous output's documents that are gone.  Raises
-    ``BusyError`` when another ingest holds ``out_dir``.
+    ``inline``.  ``timeout`` is seconds per page of a file, ``timeout_cap`` the most a
+    file may take (``None``: no limit).  ``append=True`` keeps the documents of the
+    previous output that are not given again (re-read from their paths when the files are
+    still there, else their rows are carried over); without it the output is exactly this
+    run's inputs, and ``Summary.dropped`` names the previous output's documents that are
+    gone.  Raises ``BusyError`` when another ingest holds ``out_dir``.
     """
     t0 = time.perf_counter()
     started = _now()
@@ -1117,6 +1128,7 @@ def ingest_paths(
             max_bytes,
             max(1, part_docs),
             address,
+            timeout_cap,
         )
         batch.carried = carried
         summary = batch.run(started, t0)

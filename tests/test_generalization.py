@@ -399,3 +399,18 @@ def test_check_box_fields_give_the_ticked_option(text, option):
     from pipeline.interpret.fields import checked_option
 
     assert checked_option(text) == option
+
+
+def test_a_target_typed_with_a_leading_equals_sign_is_read_as_typed(tmp_path, cfg):
+    """Class: 指标值 cells such as ``=10件/年`` are stored by spreadsheet writers as formulas
+    with no saved value; they read as empty.  A real formula (=SUM(…)) stays empty."""
+    rows = [
+        ["项目名称", "示范项目", None, None, None],
+        ["一级指标", "二级指标", "三级指标", "指标值", "指标解释"],
+        ["产出指标", "数量指标", "办好民生实事", "=10件/年", "说明"],
+        [None, "质量指标", "达标率", "=100.00(%)", "=SUM(D1:D2)"],
+    ]
+    [(rec, _)] = _read(_xlsx(tmp_path / "f.xlsx", rows), cfg)
+    got = [(i.target.raw, i.target.op, i.target.value, i.target.unit) for i in rec.indicators]
+    assert got == [("=10件/年", "=", 10, "件"), ("=100.00(%)", "=", 100, "%")]
+    assert rec.indicators[1].explanation is None

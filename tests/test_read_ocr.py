@@ -182,10 +182,12 @@ def test_suppress_red_keeps_black_removes_stamp() -> None:
         ("二95%", True, "≥95%"),
         (">=90%", True, "≥90%"),
         ("》90%", True, "≥90%"),
-        ("≧ 90%", True, "≥90%"),
+        ("≧ 90%", True, "≧90%"),  # a real sign: kept as printed
+        ("≥.95%", True, "≥95%"),
+        ("≥0.95", True, "≥0.95"),
         ("＞＝80％", True, "≥80%"),
         ("<=3%", True, "≤3%"),
-        ("≦0.2mm", True, "≤0.2mm"),
+        ("≦0.2mm", True, "≦0.2mm"),
         ("《5天", True, "≤5天"),
         ("二每月4次", True, "≥每月4次"),
         ("=10件/年", True, "=10件/年"),
@@ -404,3 +406,23 @@ def test_pipeline_scores_on_scans(tmp_path: Path) -> None:
             "image-only PDF pages are not routed to read_ocr by the PDF reader yet "
             "(read_pdf reports pdf_page_no_text); images scored fine"
         )
+
+
+def test_unsure_comparison_sign_is_the_two_stroke_one(monkeypatch) -> None:
+    """``>`` read with low confidence (the engine's reading of ``≥``/``⩾``) becomes ``≥``;
+    a confident ``>`` and a ``>`` inside text stay."""
+    from types import SimpleNamespace
+
+    from pipeline.readers import ocr as read_ocr
+
+    quad = [[0, 0], [30, 0], [30, 30], [0, 30]]
+    lines = [(">", 0.5), (">", 0.99), ("<1小时", 0.6), ("a>b", 0.5), ("＞95%", 0.7)]
+    res = SimpleNamespace(
+        txts=[t for t, _ in lines],
+        scores=[sc for _, sc in lines],
+        boxes=[quad] * len(lines),
+        word_results=[[(t, sc, quad)] for t, sc in lines],
+    )
+    monkeypatch.setattr(read_ocr, "ocr_engine", lambda: lambda img, **kw: res)
+    got = [b.text for b in read_ocr.run_ocr(np.zeros((40, 40), np.uint8))]
+    assert got == ["≥", ">", "≤1小时", "a>b", "≥95%"]

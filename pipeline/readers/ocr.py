@@ -13,7 +13,10 @@ Out: ``model.SourceDoc`` (``form="ocr"``) / a list of ``model.Row`` in reading o
 * text outside tables (titles, ``（2024年度）``, ``编制单位（盖章）：…``) comes out as
   single-cell rows with ``table_id=None``;
 * ``Row.page`` is 1-based, ``Row.line`` a running 1-based counter across the document;
-* ``Cell.bbox`` = (x0, top, x1, bottom) in pixels of the (deskewed) page image, or in
+* pages are read one at a time against the document's time budget (``readers.budget``,
+  set by the executor): when the next page would not fit, reading stops and the pages
+  read are kept, with an ``ocr_pages_missing`` error finding naming the pages not read;
+* ``Cell.bbox`` = (x0, top, x1, bottom) in pixels of the (deskewed, upright) page image, or in
   PDF points for PDF pages; ``Cell.conf`` = mean OCR confidence of the cell's text boxes
   (``None`` for empty cells).  Cells below ``LOW_CONF`` are left for the interpreter to
   flag.
@@ -28,6 +31,9 @@ How a page is read:
    between adjacent lattice cells;
 4. OCR runs once per page (rapidocr with its bundled models, no download) and each text
    box goes to the cell holding its centre (a box spanning a drawn line is split);
+   a page turned by 90°/180°/270° is recognised from that pass (sideways text lines come
+   out as tall boxes; the wheel's direction classifier, on a sample of the longest lines,
+   tells upright from upside down), turned upright and read again (``page_turn``);
 5. where only horizontal rules are drawn (rules between rows, three-line tables), the
    rules separate rows and text of a merged cell moves up to its first row (the rule
    above it is interrupted there);
@@ -39,8 +45,8 @@ How a page is read:
 
 Limits: tables with no rules at all whose merged cells are vertically centred and whose
 rows are packed tightly cannot be split into rows reliably (use a ruled scan where one
-exists); pages rotated by more than ``MAX_SKEW_DEG`` (e.g. landscape scanned as portrait)
-are not turned.
+exists); pages rotated by more than ``MAX_SKEW_DEG`` away from a quarter turn (e.g. 10°)
+are not straightened.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ import io
 import os
 import re
 import threading
+import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +65,7 @@ import numpy as np
 
 from ..common import doc_id_of
 from ..model import OCR_LOW_CONF, Cell, Finding, ReadError, Row, SourceDoc
+from .budget import budget, page_fits
 from .pdf import PDF_NO_TEXT_CODES
 
 # threads for OCR: all cores (up to 4) in one process; a share of them in a worker pool
@@ -81,7 +89,8 @@ def ocr_engine() -> Any:
     """The process-wide rapidocr engine (loaded on first use, ~0.6 s).
 
     Only the models shipped inside the rapidocr wheel are used; nothing is downloaded.
-    The direction classifier is off: table scans are upright.
+    The engine's per-line direction classifier is off (it would turn lines one by one,
+    not the page); ``page_turn`` uses the same model once per page instead.
     """
     global _engine
     if _engine is None:
@@ -106,8 +115,10 @@ def ocr_engine() -> Any:
 # OCR text repair
 
 
-_GE_GARBLE = re.compile(r"^\s*(?:>=|=>|＞=|＞＝|》=|》|≧|二|≥)\s*(?=[\d每])")
-_LE_GARBLE = re.compile(r"^\s*(?:<=|=<|＜=|＜＝|《=|≦|≤)\s*(?=[\d每])")
+_GE_GARBLE = re.compile(r"^\s*(?:>=|=>|＞=|＞＝|》=|》|二|≥)\s*(?=[\d每])")
+_LE_GARBLE = re.compile(r"^\s*(?:<=|=<|＜=|＜＝|《=|≤)\s*(?=[\d每])")
+_SIGN_SPACE = re.compile(r"^\s*([≧≦])\s*(?=[\d每])")  # real signs, as printed
+_SIGN_SPECK = re.compile(r"^\s*([≥≤≧≦])\s*[.。·,，]\s*(?=[1-9])")  # ``≥.95%``: a speck read
 _LE_BOOK = re.compile(r"^\s*《\s*(?=\d[\d.]*\s*(?:%|[^\d》]*$))")
 _O_IN_NUM = re.compile(r"(?<=\d)[Oo](?=[\d%.]|$|[^\x00-\x7f])|(?<![A-Za-z])[Oo](?=\.\d)")
 _L_IN_NUM = re.compile(r"(?<=\d)[lI|](?=\d)")
@@ -153,7 +164,9 @@ def repair_ocr_text(text: str, value: bool = False) -> str:
     around the year of a document number (``国办发（2018〕22号``) → ``〔2018〕``.
     In value cells (``value=True``, the 指标值 column or a short value-like cell): a
     garbled comparison sign before a number becomes ``≥``/``≤`` (``二95%``, ``>=95%``,
-    ``》90%``, ``≧90%`` → ``≥…``; ``<=5``, ``≦5``, ``《5天`` → ``≤…``).
+    ``》90%`` → ``≥…``; ``<=5``, ``《5天`` → ``≤…``); ``≧``/``≦`` are real signs and stay as
+    printed (only the blank after them goes); a speck read between a sign and its number
+    goes (``≥.95%`` → ``≥95%``).
     """
     s = text.replace("％", "%")
     s = _O_IN_NUM.sub("0", s)
@@ -164,13 +177,15 @@ def repair_ocr_text(text: str, value: bool = False) -> str:
     if "号" in s:
         s = _DOCNO.sub(_fix_docno, s)
     if value:
-        s = s.strip()
+        s = _SIGN_SPECK.sub(r"\1", s.strip(), count=1)
         if _GE_GARBLE.match(s):
             s = _GE_GARBLE.sub("≥", s, count=1)
         elif _LE_GARBLE.match(s):
             s = _LE_GARBLE.sub("≤", s, count=1)
         elif _LE_BOOK.match(s):
             s = _LE_BOOK.sub("≤", s, count=1)
+        elif _SIGN_SPACE.match(s):
+            s = _SIGN_SPACE.sub(r"\1", s, count=1)
     return s
 
 
@@ -613,8 +628,16 @@ class TextBox:
         return self.y1 - self.y0
 
 
+# a ``>``/``<`` before a number (or alone, in a column of signs) that the recogniser is
+# unsure of is the two-stroke sign: it reads ``≥``, and the slanted ``⩾`` it has not
+# learnt, as ``>`` with low confidence, while a printed ``>`` is read with high confidence
+SIGN_CONF = 0.8
+_UNSURE_SIGN = {">": "≥", "<": "≤", "＞": "≥", "＜": "≤"}
+
+
 def run_ocr(img: np.ndarray) -> list[TextBox]:
-    """OCR one page image; boxes as axis-aligned rectangles with character extents."""
+    """OCR one page image; boxes as axis-aligned rectangles with character extents
+    (a comparison sign read with low confidence is repaired here, see ``SIGN_CONF``)."""
     res = ocr_engine()(img, return_word_box=True)
     if res is None or getattr(res, "txts", None) is None or res.boxes is None:
         return []
@@ -643,6 +666,13 @@ def run_ocr(img: np.ndarray) -> list[TextBox]:
                 chars = None
             if chars and "".join(c[0] for c in chars).replace(" ", "") != text.replace(" ", ""):
                 chars = None
+        if text[0] in _UNSURE_SIGN and (len(text) == 1 or text[1].isdigit() or text[1] == "每"):
+            first = float(wr[0][1]) if wr and len(wr[0]) > 1 else float(score)
+            if first < SIGN_CONF:
+                text = _UNSURE_SIGN[text[0]] + text[1:]
+                if chars:
+                    c0 = chars[0]
+                    chars[0] = (_UNSURE_SIGN.get(c0[0][:1], c0[0][:1]) + c0[0][1:], c0[1], c0[2])
         box = TextBox(
             text,
             float(score),
@@ -1125,6 +1155,53 @@ def _cluster_with_support(values: list[float], tol: float) -> list[tuple[float, 
 # page and document entry points
 
 
+_ROTATE = {
+    90: cv2.ROTATE_90_CLOCKWISE,
+    180: cv2.ROTATE_180,
+    270: cv2.ROTATE_90_COUNTERCLOCKWISE,
+}
+ORIENT_SAMPLE = 24  # text lines the direction classifier looks at per page
+ORIENT_MIN = 5  # fewer elongated text lines than this: the page is left as it is
+ORIENT_SHARE = 0.6  # share of them that must agree before a page is turned
+
+
+def _cls_votes(gray: np.ndarray, boxes: list[TextBox], pre: int | None) -> float:
+    """Share of the sampled line crops the engine's direction classifier reads as
+    upside down (after turning each crop by ``pre`` when given)."""
+    cls = ocr_engine()._load_cls_model()  # the classifier model shipped in the wheel
+    crops = []
+    for b in boxes[:ORIENT_SAMPLE]:
+        c = gray[max(int(b.y0), 0) : int(b.y1) + 1, max(int(b.x0), 0) : int(b.x1) + 1]
+        if c.size == 0:
+            continue
+        if pre is not None:
+            c = cv2.rotate(c, pre)
+        crops.append(cv2.cvtColor(c, cv2.COLOR_GRAY2BGR) if c.ndim == 2 else c)
+    if not crops:
+        return 0.0
+    res = cls(crops).cls_res or []
+    flipped = sum(1 for label, score in res if "180" in str(label) and score >= 0.9)
+    return flipped / len(crops)
+
+
+def page_turn(gray: np.ndarray, boxes: list[TextBox]) -> int:
+    """Clockwise turn (0, 90, 180 or 270 degrees) that makes the page's text upright,
+    from the OCR pass already made: text lines read sideways come out as tall boxes (a
+    page turned by 90° or 270°); the engine's direction classifier, on a sample of the
+    longest lines, tells upright from upside down.  Pages with too few text lines to
+    judge are left as they are."""
+    wide = [b for b in boxes if (b.x1 - b.x0) >= 2 * b.h and len(b.text) >= 2]
+    tall = [b for b in boxes if b.h >= 2 * (b.x1 - b.x0) and len(b.text) >= 2]
+    if len(wide) + len(tall) < ORIENT_MIN:
+        return 0
+    if len(tall) > ORIENT_SHARE * (len(wide) + len(tall)):
+        tall.sort(key=lambda b: -b.h)
+        up = _cls_votes(gray, tall, cv2.ROTATE_90_CLOCKWISE)
+        return 270 if up > ORIENT_SHARE else 90
+    wide.sort(key=lambda b: -(b.x1 - b.x0))
+    return 180 if _cls_votes(gray, wide, None) > ORIENT_SHARE else 0
+
+
 def _prepare(img: np.ndarray) -> tuple[np.ndarray, float]:
     """Working gray image (stamps removed, size normalized) and its scale factor back to
     the input's pixels."""
@@ -1162,8 +1239,13 @@ def ocr_page_image(
     if abs(angle) >= 0.02:
         gray = deskew(gray, angle)
         binary = binarize(gray)
-    grids, ruled = find_tables(binary)
     boxes = run_ocr(gray)
+    turn = page_turn(gray, boxes)
+    if turn:
+        gray = cv2.rotate(gray, _ROTATE[turn])
+        binary = binarize(gray)
+        boxes = run_ocr(gray)
+    grids, ruled = find_tables(binary)
     blocks: list[_Block] = []
     rest: list[TextBox] = []
     tables: list[Grid | RowRules] = [*grids, *ruled]
@@ -1201,6 +1283,51 @@ def ocr_page_image(
     return rows
 
 
+class _PageClock:
+    """Times the pages of one document and tells whether the next one fits its budget
+    (the slowest page so far is the estimate; the first page is always read)."""
+
+    def __init__(self) -> None:
+        self.t = time.monotonic()
+        self.slowest = 0.0
+        self.n = 0
+
+    def lap(self) -> None:
+        now = time.monotonic()
+        self.slowest = max(self.slowest, now - self.t)
+        self.t = now
+        self.n += 1
+
+    def next_fits(self) -> bool:
+        self.t = time.monotonic()
+        return self.n == 0 or page_fits(self.slowest)
+
+
+def _page_ranges(pages: list[int]) -> str:
+    out: list[str] = []
+    for p in sorted(set(pages)):
+        if out and out[-1].split("–")[-1] == str(p - 1):
+            out[-1] = f"{out[-1].split('–')[0]}–{p}"
+        else:
+            out.append(str(p))
+    return ", ".join(out)
+
+
+def pages_missing_finding(source: str, pages: list[int], n_pages: int | None = None) -> Finding:
+    """The ``ocr_pages_missing`` error of a document whose time budget ran out before
+    ``pages`` were read (the pages before them were read and kept)."""
+    b = budget()
+    within = f" within the document's {b:g} s budget" if b else ""
+    word = "page" if len(pages) == 1 else "pages"
+    return Finding(
+        "error",
+        "ocr_pages_missing",
+        f"{source}: {word} {_page_ranges(pages)} of {n_pages or max(pages)} not read{within} "
+        "(the pages before were read and kept)",
+        page=min(pages),
+    )
+
+
 def _next_table_id(rows: list[Row], default: int) -> int:
     ids = [r.table_id for r in rows if r.table_id is not None]
     return max(ids) + 1 if ids else default
@@ -1236,8 +1363,13 @@ def read_image(path: Path, data: bytes) -> SourceDoc:
     rows: list[Row] = []
     findings: list[Finding] = []
     table_id = 0
+    clock = _PageClock()
     for p, img in enumerate(pages, start=1):
+        if not clock.next_fits():
+            findings.append(pages_missing_finding(name, list(range(p, len(pages) + 1)), len(pages)))
+            break
         page_rows = ocr_page_image(img, p, len(rows) + 1, table_id)
+        clock.lap()
         if not page_rows:
             findings.append(
                 Finding("warning", "ocr_no_text", f"{name} page {p}: OCR found no text", page=p)
@@ -1269,13 +1401,20 @@ def render_pdf_page(pdf: Any, page: int, dpi: int = OCR_DPI) -> np.ndarray:
 
 
 def read_pdf_pages_ocr(
-    path: Path, data: bytes, pages: list[int], first_line: int = 1, table_id_start: int = 0
+    path: Path,
+    data: bytes,
+    pages: list[int],
+    first_line: int = 1,
+    table_id_start: int = 0,
+    skipped: list[int] | None = None,
 ) -> list[Row]:
     """OCR the given 1-based pages of a PDF (pages without a text layer).
 
     Pages are rendered with pypdfium2 at ``OCR_DPI``; boxes come back in PDF points,
     like the text-layer reader's.  Rows are numbered from ``first_line``; table ids
-    start at ``table_id_start``.
+    start at ``table_id_start``.  When the document's time budget (``readers.budget``)
+    would run out before the next page, reading stops there and the pages not read are
+    appended to ``skipped``.
     """
     import pypdfium2 as pdfium
 
@@ -1287,11 +1426,17 @@ def read_pdf_pages_ocr(
     table_id = table_id_start
     try:
         n = len(pdf)
-        for p in pages:
+        clock = _PageClock()
+        for k, p in enumerate(pages):
             if not 1 <= p <= n:
                 raise ReadError(f"{path.name}: page {p} out of range (1..{n})")
+            if not clock.next_fits():
+                if skipped is not None:
+                    skipped.extend(pages[k:])
+                break
             img = render_pdf_page(pdf, p)
             page_rows = ocr_page_image(img, p, first_line + len(rows), table_id, scale=72 / OCR_DPI)
+            clock.lap()
             table_id = _next_table_id(page_rows, table_id)
             rows.extend(page_rows)
     finally:
@@ -1313,7 +1458,8 @@ def ocr_missing_pages(doc: SourceDoc, path: Path, data: bytes) -> SourceDoc:
     if not pages:
         return doc
     start_id = _next_table_id(doc.rows, 0)
-    ocr_rows = read_pdf_pages_ocr(path, data, pages, 1, start_id)
+    skipped: list[int] = []
+    ocr_rows = read_pdf_pages_ocr(path, data, pages, 1, start_id, skipped)
     got = {r.page for r in ocr_rows}
     # sort by page, text-layer rows before OCR rows of a page (there are none on the
     # same page), keeping each source's order; a text row without a page keeps the page
@@ -1340,8 +1486,10 @@ def ocr_missing_pages(doc: SourceDoc, path: Path, data: bytes) -> SourceDoc:
             )
         else:
             findings.append(f)
+    if skipped:
+        findings.append(pages_missing_finding(doc.source, skipped, doc.n_pages))
     for p in pages:
-        if p not in got:
+        if p not in got and p not in skipped:
             findings.append(
                 Finding(
                     "warning", "ocr_no_text", f"{doc.source} page {p}: OCR found no text", page=p

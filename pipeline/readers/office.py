@@ -446,6 +446,15 @@ _FORMULA_NO_VALUE = re.compile(
 )
 
 
+def _typed_not_formula(text: str) -> bool:
+    """``=100.00(%)``, ``=10件/年``: text typed with a leading ``=`` that Excel stored as a
+    formula but cannot compute (Chinese text, a number followed by a bracket); a real
+    formula (``=SUM(D4:D5)``) is not one."""
+    return text.startswith("=") and (
+        any(ord(ch) > 127 for ch in text) or bool(re.search(r"\d\s*\(", text))
+    )
+
+
 def _typed_formulas(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
     """Per sheet, the text of formula cells as typed (``=100.00(%)``): a target that
     starts with ``=`` is stored as a formula, and with no saved value it is read as written."""
@@ -461,7 +470,7 @@ def _typed_formulas(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
                 (c.row, c.column): c.value
                 for row in ws.iter_rows()
                 for c in row
-                if isinstance(c.value, str) and c.value.startswith("=")
+                if isinstance(c.value, str) and _typed_not_formula(c.value)
             }
             for ws in wb.worksheets
         }
