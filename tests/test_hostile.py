@@ -297,8 +297,8 @@ def test_messages_carry_no_addresses():
 def test_memory_cap_turns_an_overrun_into_memory_error():
     code = (
         "from pipeline.executors import cap_memory\n"
-        "assert cap_memory(1024)\n"
-        "try:\n    bytearray(2 << 30)\nexcept MemoryError:\n    print('MemoryError')\n"
+        "assert cap_memory(2048)\n"
+        "try:\n    bytearray(4 << 30)\nexcept MemoryError:\n    print('MemoryError')\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "MemoryError", out.stderr
