@@ -24,6 +24,7 @@ from rich.table import Table as RichTable
 from . import __version__
 from .config import load_config
 from .model import DocResult
+from .readers.limits import parse_limits, set_limits
 from .run import (
     DEFAULT_MAX_BYTES,
     DEFAULT_PART_DOCS,
@@ -152,6 +153,15 @@ def ingest(
     log: Annotated[
         Path | None, typer.Option("--log", help="Write one line per file to this file.")
     ] = None,
+    limit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--limit",
+            metavar="NAME=VALUE",
+            help="Raise (or lower) a resource limit per document, e.g. --limit max_cells=5000000"
+            " or --limit max_memory_mb=8192 (names: readers/limits.py).",
+        ),
+    ] = None,
 ) -> None:
     """Read documents and write the documents/targets/indicators/findings datasets.
 
@@ -162,6 +172,12 @@ def ingest(
     if executor not in ("local", "dask", "inline"):
         err.print(f"[red]error[/]: --executor {escape(executor)}: use local, dask or inline")
         raise typer.Exit(2)
+    if limit:
+        try:
+            set_limits(**parse_limits(limit))
+        except ValueError as e:
+            err.print(f"[red]error[/]: {escape(str(e))}")
+            raise typer.Exit(2) from None
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     for p in missing:
         err.print(f"[red]error[/]: {escape(str(p))}: no such file or folder")

@@ -347,3 +347,16 @@ def test_hostile_batch(tmp_path: Path):
     for case in ("unclosed_table", "unclosed_script", "nested_div", "space_line"):
         assert docs[cases[case].name]["status"] == "empty"
     assert not any(d["error"] and "internal" in d["error"] for d in docs.values())
+
+
+def test_limit_option_parses_names_and_numbers():
+    from pipeline.readers.limits import parse_limits
+
+    assert parse_limits(["max_cells=5000000", "max_ratio=300"]) == {
+        "max_cells": 5_000_000,
+        "max_ratio": 300.0,
+    }
+    with pytest.raises(ValueError, match="no such limit"):
+        parse_limits(["max_cels=1"])
+    with pytest.raises(ValueError, match="not a number"):
+        parse_limits(["max_cells=lots"])
