@@ -61,7 +61,7 @@ Manifest (``OUT/_manifest.json``, UTF-8 JSON; format ``manifest_version`` 1)::
 
 ``file_id`` is the digest of the path as given (``keys.file_id_of``), ``doc_id`` the
 content hash (sha256, 16 hex digits; null for inputs never opened) and ``path`` the path
-as given; ``status`` is ``ok`` | ``empty`` | ``error`` | ``skipped`` | ``duplicate`` |
+as given; ``status`` is ``ok`` | ``partial`` | ``empty`` | ``error`` | ``skipped`` | ``duplicate`` |
 ``archive``, with its ``reason``; ``code`` is the code of the error finding of a
 failed input (``read_error``, ``internal_error``, ``too_large``, ``worker_timeout``,
 ``worker_crashed``), else null.  Two runs over the same inputs with the same options and
