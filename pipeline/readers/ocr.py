@@ -775,6 +775,7 @@ class _Block:
     rows: list[tuple[list[Cell], tuple[float, float, float, float]]]
     is_table: bool
     left: float = 0.0
+    spans: bool = False  # a ruled lattice: its merged cells are known (Cell.covered)
 
 
 def _scaled(bb: tuple[float, float, float, float], s: float) -> tuple[float, float, float, float]:
@@ -813,7 +814,10 @@ def _grid_block(grid: Grid, boxes: list[TextBox], page: int, s: float) -> _Block
             lab = int(grid.labels[i, j])
             if lab != i * grid.n_cols + j:
                 bb = (grid.xs[j], grid.ys[i], grid.xs[j + 1], grid.ys[i + 1])
-                cells.append(Cell("", _scaled(bb, s), None, f"p{page} r{i + 1}c{j + 1}"))
+                how = "up" if i > lab // grid.n_cols else "left"  # inside a merged cell
+                cells.append(
+                    Cell("", _scaled(bb, s), None, f"p{page} r{i + 1}c{j + 1}", covered=how)
+                )
                 continue
             bs = per_region.get(lab, [])
             t = texts.get(lab, "")
@@ -830,7 +834,7 @@ def _grid_block(grid: Grid, boxes: list[TextBox], page: int, s: float) -> _Block
         if any(c.text for c in cells):
             rb = (grid.xs[0], grid.ys[i], grid.xs[-1], grid.ys[i + 1])
             rows.append((cells, _scaled(rb, s)))
-    return _Block(grid.ys[0], rows, True)
+    return _Block(grid.ys[0], rows, True, spans=True)
 
 
 def _segments(line: list[TextBox]) -> list[list[TextBox]]:
@@ -1278,7 +1282,7 @@ def ocr_page_image(
             tid = table_id
             table_id += 1
         for cells, bb in blk.rows:
-            rows.append(Row(cells, line=line, page=page, table_id=tid, bbox=bb))
+            rows.append(Row(cells, line=line, page=page, table_id=tid, bbox=bb, spans=blk.spans))
             line += 1
     return rows
 
