@@ -295,6 +295,9 @@ def test_read_image_ruled_stamped(ruled_doc) -> None:
     assert cells[head + 1][:4] == ["产出指标", "数量指标", "发放慰问金覆盖率", "≥95%"]
     assert cells[head + 2][:4] == ["", "质量指标", "慰问发放及时率", "100%"]
     assert cells[head + 4][0] == ""
+    # the lattice says the empty level cells are covered by the merged cell above
+    assert all(r.spans for r in table)
+    assert table[head + 2].cells[0].covered == "up" and table[head + 1].cells[0].covered is None
     assert cells[head + 5][:3] == ["效益指标", "社会效益指标", "受益覆盖面"]
     # wrapped text joined without spaces
     assert cells[head + 1][4] == "计算方法：（发放慰问金人数÷应发放慰问金人数）×100%"
