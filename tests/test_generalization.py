@@ -414,3 +414,36 @@ def test_a_target_typed_with_a_leading_equals_sign_is_read_as_typed(tmp_path, cf
     got = [(i.target.raw, i.target.op, i.target.value, i.target.unit) for i in rec.indicators]
     assert got == [("=10件/年", "=", 10, "件"), ("=100.00(%)", "=", 100, "%")]
     assert rec.indicators[1].explanation is None
+
+
+def test_one_cell_per_line_level1_printed_below_its_first_children(tmp_path, cfg):
+    """Class: a level-1 printed at the middle of its merged cell comes after its first
+    level-2 block; that block belongs to it, not to the level-1 before."""
+    cells = [
+        "项目支出绩效目标表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "成本指标",
+        "经济成本指标",
+        "成本控制合理性",
+        "合理",
+        "数量指标",
+        "生活垃圾清运",
+        "=12.50(万吨)",
+        "产出指标",
+        "质量指标",
+        "遗撒率",
+        "≤2.00(%)",
+    ]
+    path = tmp_path / "c.txt"
+    path.write_text("\n".join(cells) + "\n", encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    assert [(i.level1, i.level2, i.level3) for i in rec.indicators] == [
+        ("成本指标", "经济成本指标", "成本控制合理性"),
+        ("产出指标", "数量指标", "生活垃圾清运"),
+        ("产出指标", "质量指标", "遗撒率"),
+    ]

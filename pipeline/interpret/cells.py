@@ -301,10 +301,11 @@ def full_widths(texts: list[str]) -> set[int]:
     top = max(peaks.values(), default=0)
     out = {n for n, c in peaks.items() if c >= 0.3 * top}
     # the widest column wraps at the widest line: several lines at that very width (or one
-    # short of it) are cut lines, whatever follows them
+    # short of it) are cut lines, unless every one of them is followed by a value (names
+    # of one length, each before its value)
     if counts:
         widest = max(counts)
-        if widest >= 12 and pooled.get(widest, 0) >= 3:
+        if widest >= 12 and pooled.get(widest, 0) >= 3 and then.get(widest, 0) > 0:
             out.add(widest)
     return out
 

@@ -6,7 +6,7 @@ In:  single-cell rows or tokens.  Out: regrouped rows (``regroup``), split runs
 
 from __future__ import annotations
 
-from ..config import Config, norm_key
+from ..config import Config, HeadingMatch, norm_key
 from ..model import Cell, Indicator, Row
 from .align import _indicator
 from .cells import (
@@ -375,6 +375,22 @@ def _join_value_columns(tokens: list[Token], unit_column: bool = False) -> list[
     return out
 
 
+def _coming_parent(
+    flat: list[Token], start: int, level2: str, state: TreeState, cfg: Config
+) -> HeadingMatch | None:
+    """A level-2 outside the written level-1 whose own parent is the next level-1 of the
+    stream: the level-1 was printed at the middle of its merged cell, below its first
+    children (数量指标 … then 产出指标 | 质量指标), so the level-2 is already under it."""
+    parent = cfg.parent_of(level2)
+    if not parent or state.l1 is None or state.l1.raw is None or state.l1.canonical == parent:
+        return None
+    for t in flat[start:]:
+        m1, m2 = classify(t.text, cfg)
+        if m1 is not None and m2 is None:
+            return m1 if m1.canonical == parent else None
+    return None
+
+
 def _parse_stream(
     row_tokens: list[list[Token]],
     cfg: Config,
@@ -394,6 +410,8 @@ def _parse_stream(
     force_content = False
     while i < len(flat):
         h = take_headings(flat[i:], cfg) if not force_content else Headings()
+        if h.used and h.l2 is not None and h.l1 is None and h.l1_unknown is None:
+            h.l1 = _coming_parent(flat, i + h.used, h.l2.canonical, state, cfg)
         if h.used:
             fl, tree_notes = update_tree(state, h, cfg)
             pending_flags = fl
