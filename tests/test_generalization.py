@@ -447,3 +447,28 @@ def test_one_cell_per_line_level1_printed_below_its_first_children(tmp_path, cfg
         ("产出指标", "数量指标", "生活垃圾清运"),
         ("产出指标", "质量指标", "遗撒率"),
     ]
+
+
+def test_a_section_column_fragment_on_the_page_is_no_heading(cfg):
+    """Class: a borderless PDF whose 绩效指标 section column is cut into fragments (绩效指 |
+    标) that sit before the level-1 of a row."""
+    lines = [
+        ["绩效指", "一级指标", "二级指标", "三级指标", "指标值"],
+        ["标", "产出指标", "数量指标", "甲", "1个"],
+        ["", "", "质量指标", "乙", "95%"],
+    ]
+    rows = [
+        Row(
+            [Cell(t) for t in cells],
+            line=i + 1,
+            page=1,
+            table_id=0,
+            bbox=(0, 10.0 * i, 100, 10.0 * i + 9),
+        )
+        for i, cells in enumerate(lines)
+    ]
+    rec, _ = interpret(Table(1, "project", "target", None, 2024, None, rows), cfg)
+    assert [(i.level1, i.level2, i.level3) for i in rec.indicators] == [
+        ("产出指标", "数量指标", "甲"),
+        ("产出指标", "质量指标", "乙"),
+    ]

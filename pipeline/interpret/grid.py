@@ -54,8 +54,16 @@ def parse_grid(
     # token lists per row, with run-together cells split
     row_tokens: list[list[Token]] = []
     numbered = grid is not None and "seq" in grid.roles.values()
+    # in a grid laid out on the page (PDF, scan), a section column left of the level
+    # columns (绩效指标 down its side, cut into fragments like 标) holds no heading
+    first = min(
+        (c for c, r in (grid.roles.items() if grid else ()) if r in ("level1", "level12")),
+        default=None,
+    )
     for row in rows:
         toks = [t for t in _tokens(row, cfg) if not _PAGE_NO.fullmatch(t.text)]
+        if first is not None and grid is not None and row.bbox and len(row.cells) == grid.width:
+            toks = [t for t in toks if t.col >= first or t.col in grid.roles]
         if numbered and toks and _SEQ.fullmatch(toks[0].text):
             toks = toks[1:]  # the 序号 cell
         if header_grid(row, cfg) is not None:  # a header row may carry the first level-1
