@@ -102,6 +102,7 @@ def _read_headings(row: Row, cols: dict[str, int], cfg: Config) -> Headings:
 
 
 def parse_columns(rows: list[Row], grid: Grid, cfg: Config) -> tuple[list[Indicator], Notes]:
+    """Indicators of a grid read by column (``rows[0]`` is its header row)."""
     notes: Notes = []
     out: list[Indicator] = []
     state = TreeState()
@@ -130,13 +131,8 @@ def parse_columns(rows: list[Row], grid: Grid, cfg: Config) -> tuple[list[Indica
         if header_grid(row, cfg) is not None:
             continue  # the header repeated after a page break
         h = _read_headings(row, cols, cfg)
-        if continued:
-            pass
-        elif (
-            h.l1 is None
-            and h.l1_unknown is None
-            and _explicitly_empty(row, cols.get("level1"), merged)
-        ):
+        no_l1 = h.l1 is None and h.l1_unknown is None
+        if not continued and no_l1 and _explicitly_empty(row, cols.get("level1"), merged):
             state.l1 = None
         if h.l2 is None and not continued and _explicitly_empty(row, cols.get("level2"), merged):
             state.l2 = None
