@@ -29,11 +29,33 @@ GRID_ROLES = Literal[
     "seq",
     "direction",
 ]
+# header fields of a table that labels may name (``TableRecord`` attributes)
+HEADER_FIELDS = (
+    "name",
+    "issuer",
+    "owner",
+    "phone",
+    "category",
+    "attribute",
+    "period",
+    "fund_nature",
+    "annual_goal",
+    "org",
+    "policy",
+    "plan",
+)
 DIRECTIONS = Literal["improve", "maintain", "comply", "decrease", "deadline", "other"]
 
 
 class ConfigError(ValueError):
     """A config file that cannot be used; the message names the file and the key."""
+
+
+def _compiles(pattern: str, what: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as e:
+        raise ValueError(f"{what} {pattern!r}: {e}") from None
 
 
 class _Strict(BaseModel):
@@ -66,23 +88,7 @@ class Grades(_Strict):
 
 
 class LabelsFile(_Strict):
-    fields: dict[
-        Literal[
-            "name",
-            "issuer",
-            "owner",
-            "phone",
-            "category",
-            "attribute",
-            "period",
-            "fund_nature",
-            "annual_goal",
-            "org",
-            "policy",
-            "plan",
-        ],
-        list[str],
-    ]
+    fields: dict[Literal[HEADER_FIELDS], list[str]]  # type: ignore[valid-type]
     budget: BudgetLabels
     sections: list[str] = Field(default_factory=list)
     grid_header: dict[GRID_ROLES, list[str]]
@@ -99,10 +105,7 @@ class LabelsFile(_Strict):
     @classmethod
     def _regexes(cls, v: dict[str, str]) -> dict[str, str]:
         for k, pat in v.items():
-            try:
-                re.compile(pat)
-            except re.error as e:
-                raise ValueError(f"{k}: bad regex {pat!r}: {e}") from None
+            _compiles(pat, f"{k}: bad regex")
         return v
 
 
@@ -116,10 +119,7 @@ class DirectionRule(_Strict):
     @classmethod
     def _regexes(cls, v: list[str]) -> list[str]:
         for pat in v:
-            try:
-                re.compile(pat)
-            except re.error as e:
-                raise ValueError(f"bad pattern {pat!r}: {e}") from None
+            _compiles(pat, "bad pattern")
         return v
 
 

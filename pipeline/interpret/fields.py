@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..config import Config, norm_key
+from ..config_files import HEADER_FIELDS
 from ..model import Row, Table, TableRecord
 from ..segment import clean_issuer
 from .cells import _AMOUNT, _num
@@ -269,19 +270,9 @@ def checked_option(text: str) -> str:
 
 def _fill_fields(rec: TableRecord, fs: FieldState, table: Table) -> None:
     v = fs.values
-    for f in (
-        "owner",
-        "phone",
-        "category",
-        "attribute",
-        "period",
-        "fund_nature",
-        "annual_goal",
-        "org",
-        "policy",
-        "plan",
-    ):
-        setattr(rec, f, checked_option(v[f]) if v.get(f) else None)
+    for f in HEADER_FIELDS:
+        if f not in ("name", "issuer"):
+            setattr(rec, f, checked_option(v[f]) if v.get(f) else None)
     rec.name = v.get("name")
     if v.get("issuer"):
         rec.issuer = clean_issuer(v["issuer"]) or rec.issuer
