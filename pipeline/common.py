@@ -59,8 +59,9 @@ PAGE_NUMBER = re.compile(
 
 def drop_page_furniture(lines: list[str]) -> list[bool]:
     """Which lines of a text (in order) are page furniture: page numbers, and running
-    headers or footers, i.e. a line written at least twice right beside a page number.
-    Returns one flag per line (True: furniture)."""
+    headers or footers, i.e. a line written right beside at least half of the page
+    numbers (and twice at least): a heading or a table title that happens to open two
+    pages is not furniture.  Returns one flag per line (True: furniture)."""
     is_no = [len(t) <= 24 and bool(PAGE_NUMBER.fullmatch(t)) for t in lines]
     beside: dict[str, int] = {}
     for i, t in enumerate(lines):
@@ -69,7 +70,8 @@ def drop_page_furniture(lines: list[str]) -> list[bool]:
             near = (i > 0 and is_no[i - 1]) or (i + 1 < len(lines) and is_no[i + 1])
             if near:
                 beside[key] = beside.get(key, 0) + 1
-    running = {k for k, n in beside.items() if n >= 2}
+    pages = sum(is_no)
+    running = {k for k, n in beside.items() if n >= 2 and 2 * n >= pages}
     return [
         is_no[i]
         or (

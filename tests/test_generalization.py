@@ -472,3 +472,126 @@ def test_a_section_column_fragment_on_the_page_is_no_heading(cfg):
         ("产出指标", "数量指标", "甲"),
         ("产出指标", "质量指标", "乙"),
     ]
+
+
+def _cells(tmp_path: Path, cells: list[str], cfg):
+    path = tmp_path / "cells.txt"
+    path.write_text("\n".join(cells) + "\n", encoding="utf-8")
+    return _read(path, cfg)
+
+
+def test_a_line_ending_in_a_comma_goes_on_in_the_next_line(tmp_path, cfg):
+    """Class: an explanation wrapped after a comma whose next line reads like a value
+    (满意率达到80%); a cell does not end at a comma, so the next line continues it."""
+    cells = [
+        "项目支出绩效目标表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "指标解释",
+        "满意度指标",
+        "服务对象满意度指标",
+        "市领导满意度",
+        "≥90%",
+        "抽取市领导进行测评。",
+        "群众满意度",
+        "≥80%",
+        "抽取100名群众测评，",
+        "满意率达到80%",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level3, i.target.raw, i.explanation) for i in rec.indicators] == [
+        ("市领导满意度", "≥90%", "抽取市领导进行测评。"),
+        ("群众满意度", "≥80%", "抽取100名群众测评，满意率达到80%"),
+    ]
+
+
+def test_a_header_word_that_ends_a_wrapped_cell_is_content(tmp_path, cfg):
+    """Class: a wrapped explanation whose last line is a header word (…得分或不 + 得分);
+    it is the cell's tail, not a repeated header, and the next level-3 stands alone."""
+    cells = [
+        "2022年度项目支出绩效自评表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "指标权重",
+        "全年完成值",
+        "得分",
+        "评价标准",
+        "产出指标",
+        "质量指标",
+        "发放准确率",
+        "≥95%",
+        "5",
+        "100",
+        "5",
+        "达到目标得满分，未达",
+        "到按完成比例得分或不",
+        "得分",
+        "补贴发放差错率",
+        "≤2%",
+        "5",
+        "0.5",
+        "5",
+        "达到目标得满分，未达",
+        "到按完成比例得分或不",
+        "得分",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    rule = "达到目标得满分，未达到按完成比例得分或不得分"
+    assert [(i.level3, i.explanation, i.weight, i.score) for i in rec.indicators] == [
+        ("发放准确率", rule, 5.0, 5.0),
+        ("补贴发放差错率", rule, 5.0, 5.0),
+    ]
+
+
+def test_without_an_explanation_column_a_value_is_followed_by_a_name(tmp_path, cfg):
+    """Class: a grid whose header names no explanation column: the line after a value
+    is the next level-3 even where it is short (服务单位对“三支一扶”人员 + 满意度), and a
+    page number after the last value is no cell."""
+    cells = [
+        "项目支出绩效目标表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "满意度指标",
+        "服务对象满意度指标",
+        "贷款对象满意度",
+        "≥95%",
+        "服务单位对“三支一扶”人员",
+        "满意度",
+        "≥90%",
+        "14",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level3, i.target.raw, i.explanation) for i in rec.indicators] == [
+        ("贷款对象满意度", "≥95%", None),
+        ("服务单位对“三支一扶”人员满意度", "≥90%", None),
+    ]
+
+
+def test_a_title_that_opens_two_pages_is_not_a_running_header():
+    """Class: a table title (or a heading) printed right after the page number of two of
+    six pages was dropped as a running header; a running header stands beside at least
+    half of the page numbers."""
+    lines = ["第1页", "某某项目绩效目标表", "甲", "第2页", "乙", "第3页", "丙"]
+    lines += ["第4页", "某某项目绩效目标表", "丁", "第5页", "戊", "第6页"]
+    flags = drop_page_furniture(lines)
+    assert [t for t, f in zip(lines, flags, strict=True) if not f] == [
+        "某某项目绩效目标表",
+        "甲",
+        "乙",
+        "丙",
+        "某某项目绩效目标表",
+        "丁",
+        "戊",
+    ]

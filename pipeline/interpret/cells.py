@@ -119,9 +119,18 @@ def is_value_like(text: str) -> bool:
     return looks_numeric(text) and len(k) <= 24 and not _ENUMERATED.match(k)
 
 
+_MEASURE_END = ("度", "率", "性")  # 满意度, 知晓率, 合规性: what is measured, not a target
+
+
 def is_qualitative_value(text: str) -> bool:
+    """A short worded target (合规, 有所提升, 及时); a measure's name (满意度) is not."""
     k = norm_key(text)
-    return 1 <= len(k) <= 10 and not _SENTENCE.search(k) and any(w in k for w in _QUAL_WORDS)
+    return (
+        1 <= len(k) <= 10
+        and not _SENTENCE.search(k)
+        and not k.endswith(_MEASURE_END)
+        and any(w in k for w in _QUAL_WORDS)
+    )
 
 
 def _is_op(text: str) -> bool:
@@ -264,6 +273,22 @@ def is_cut(text: str, widths: set[int]) -> bool:
     """True when a line filled its column (so the cell goes on in the next line)."""
     w = display_width(text)
     return any(0 <= full - w <= 1 for full in widths)
+
+
+_OPEN_END = "，、；：,;:（(“‘《"  # a line ending in one of these goes on in the next line
+_CLOSED_END = "。！？!?"  # a line ending a sentence ends its cell unless cut mid-sentence
+
+
+def goes_on(text: str, widths: set[int]) -> bool:
+    """True when the cell of this line goes on in the next line: the line filled its
+    column (``is_cut``) and did not end a sentence there, or it ends in a mark that
+    leaves the clause open (a comma, an enumeration comma, an opening bracket)."""
+    t = text.rstrip()
+    if not t:
+        return False
+    if t[-1] in _OPEN_END:
+        return True
+    return t[-1] not in _CLOSED_END and is_cut(t, widths)
 
 
 def full_widths(texts: list[str]) -> set[int]:

@@ -38,6 +38,11 @@ def _is_stop(row: Row, cfg: Config) -> bool:
     return norm_key(first).startswith(cfg.grid_stop) if first else False
 
 
+def _header_word(toks: list[Token], cfg: Config) -> bool:
+    """A line holding only a header word or a section label (a repeated header)."""
+    return len(toks) == 1 and bool(cfg.header_role(toks[0].text) or cfg.is_section(toks[0].text))
+
+
 def parse_grid(
     rows: list[Row], grid: Grid | None, cfg: Config
 ) -> tuple[list[Indicator], list[tuple[int, str, str, int | None]]]:
@@ -61,7 +66,10 @@ def parse_grid(
         default=None,
     )
     for row in rows:
-        toks = [t for t in _tokens(row, cfg) if not _PAGE_NO.fullmatch(t.text)]
+        # a line of one cell keeps a header word: it may end a wrapped cell (…得分或不 +
+        # 得分); the stream decides, other grids drop it below
+        single = sum(1 for c in row.cells if c.text.strip()) == 1
+        toks = [t for t in _tokens(row, cfg, not single) if not _PAGE_NO.fullmatch(t.text)]
         if first is not None and grid is not None and row.bbox and len(row.cells) == grid.width:
             toks = [t for t in toks if t.col >= first or t.col in grid.roles]
         if numbered and toks and _SEQ.fullmatch(toks[0].text):
@@ -81,6 +89,7 @@ def parse_grid(
         if alone >= max(3, 0.1 * len(singles)):
             return _parse_stream(row_tokens, cfg, state, notes, roles)
         row_tokens = [_split_row(t, cfg) for t in row_tokens]
+    row_tokens = [t for t in row_tokens if not _header_word(t, cfg)]
     entries = [(take_headings(t, cfg, grid if clean else None), t) for t in row_tokens if t]
     centred = is_centred([(h, len(t) > h.used) for h, t in entries], cfg)
     held = assign([(h, len(t) > h.used) for h, t in entries], cfg) if centred else []

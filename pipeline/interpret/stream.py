@@ -6,6 +6,8 @@ In:  single-cell rows or tokens.  Out: regrouped rows (``regroup``), split runs
 
 from __future__ import annotations
 
+import re
+
 from ..config import Config, HeadingMatch, norm_key
 from ..model import Cell, Indicator, Row
 from .align import _indicator
@@ -18,6 +20,7 @@ from .cells import (
     _is_unit_cell,
     _value_alone,
     full_widths,
+    goes_on,
     is_cut,
     is_qualitative_value,
     is_value_like,
@@ -75,20 +78,25 @@ def split_run(text: str, cfg: Config) -> list[str]:
     return parts
 
 
+_PAGE_ALONE = re.compile(r"\d{1,3}")  # a bare page number
+
+
 def split_stream(
-    tokens: list[Token], widths: set[int] | None = None
+    tokens: list[Token], widths: set[int] | None = None, explained: bool = True
 ) -> list[dict[str, Token | list[Token]]]:
     """Regroup one-cell-per-line content into indicators (level-3, value, explanation).
 
     A small Viterbi over roles L (level-3), l (its continuation), V (value), E
     (explanation), e (its continuation), scored by cell type and by whether the cell
-    before a continuation was cut at its column's full width.
+    before a continuation was cut at its column's full width.  Without an explanation
+    column (``explained`` False: the header names none) a value is followed by the next
+    level-3, and a stray line after the last value is dropped.
     """
     if not tokens:
         return []
     full = full_widths([t.text for t in tokens]) if widths is None else widths
     # values never wrap, so a value is never the cut first part of a cell
-    cuts = [not _value_alone(t.text) and is_cut(t.text, full) for t in tokens]
+    cuts = [not _value_alone(t.text) and goes_on(t.text, full) for t in tokens]
 
     def s_role(i: int, role: str) -> float:
         t = tokens[i].text
@@ -98,6 +106,8 @@ def split_stream(
         qual = is_qualitative_value(t)
         long_ = len(k) > 14 or bool(_SENTENCE.search(k))
         cut = cuts[i - 1] if i else False  # the cell before ran to its column's full width
+        if role == "X":
+            return 0.0 if _PAGE_ALONE.fullmatch(k) else float("-inf")
         if role == "l" and num:
             return -4.0  # a name that fills its column by chance: a value does not go on it
         if role in ("l", "e"):
@@ -108,14 +118,24 @@ def split_stream(
             base = 4.0 if num else (2.0 if qual else (-3.0 if long_ else (0.5 if loose else -0.5)))
             return base - (6.0 if cut else 0.0)
         if role == "L":
+            if num and k[:1] in "≥≤><=＞＜≧≦":
+                return -8.0  # a name never starts with a comparison
             base = -4.0 if num else (-1.5 if long_ else (-0.3 if qual else 1.0))
             base -= 3.0 if len(k) <= 2 else 0.0
             return base - (6.0 if cut else 0.0)
         base = -2.5 if num and not long_ else (1.5 if long_ or cuts[i] else -0.5)  # E
         return base - (6.0 if cut else 0.0)
 
-    nxt = {"L": ("l", "V"), "l": ("l", "V"), "V": ("E", "L"), "E": ("e", "L"), "e": ("e", "L")}
-    states = ("L", "l", "V", "E", "e")
+    # X: a page number after the last cell (a bare number where no value can stand)
+    nxt = {
+        "L": ("l", "V"),
+        "l": ("l", "V"),
+        "V": ("E", "L", "X") if explained else ("L", "X"),
+        "E": ("e", "L", "X"),
+        "e": ("e", "L", "X"),
+        "X": ("X",),
+    }
+    states = ("L", "l", "V", "E", "e", "X")
     neg = float("-inf")
     score = [{s: neg for s in states} for _ in tokens]
     back: list[dict[str, str | None]] = [{s: None for s in states} for _ in tokens]
@@ -125,7 +145,7 @@ def split_stream(
             if score[i - 1][p] == neg:
                 continue
             for s in nxt[p]:
-                v = score[i - 1][p] + s_role(i, s.upper() if s in "LVE" else s)
+                v = score[i - 1][p] + s_role(i, s.upper() if s in "LVEX" else s)
                 if v > score[i][s]:
                     score[i][s], back[i][s] = v, p
     # a trailing cell with no value after it (a stray line) may end the stream
@@ -136,7 +156,9 @@ def split_stream(
         path.append(back[i][path[-1]] or "L")
     path.reverse()
     groups: list[dict[str, Token | list[Token]]] = []
-    if path[-1] in ("L", "l"):
+    while path and path[-1] == "X":
+        tokens, path = tokens[:-1], path[:-1]
+    if path and path[-1] in ("L", "l"):
         k = len(path)
         while k > 0 and path[k - 1] in ("L", "l"):
             k -= 1
@@ -391,6 +413,22 @@ def _coming_parent(
     return None
 
 
+def _heading_at(flat: list[Token], j: int, cfg: Config) -> bool:
+    """Headings start at ``j``, unless a short heading word (满意度, not …指标) comes
+    between a name still waiting for its value and that value: then it is the name's
+    tail (服务单位对“三支一扶”人员 + 满意度 + ≥90%), since a heading is followed by a name."""
+    used = take_headings(flat[j:], cfg).used
+    if not used:
+        return False
+    if used > 1 or norm_key(flat[j].text).endswith("指标"):
+        return True  # written out as a heading
+    after = flat[j + used] if j + used < len(flat) else None
+    waiting = j > 0 and not (
+        _value_alone(flat[j - 1].text) or is_qualitative_value(flat[j - 1].text)
+    )
+    return not (waiting and after is not None and _value_alone(after.text))
+
+
 def _parse_stream(
     row_tokens: list[list[Token]],
     cfg: Config,
@@ -399,11 +437,20 @@ def _parse_stream(
     roles: tuple[str, ...] = DEFAULT_ROLES,
 ) -> tuple[list[Indicator], list[tuple[int, str, str, int | None]]]:
     flat = _merge_fragments([t for toks in row_tokens for t in toks], cfg)
-    flat = [t for t in flat if not cfg.header_role(t.text) and not cfg.is_section(t.text)]
+    # repeated header words and section lines are not content, unless the line before
+    # goes on in them (…未达到按完成比例得分或不 + 得分: the tail of a wrapped cell)
+    wide = full_widths([t.text for t in flat])
+    flat = [
+        t
+        for k, t in enumerate(flat)
+        if not (cfg.header_role(t.text) or cfg.is_section(t.text))
+        or (k > 0 and not _value_alone(flat[k - 1].text) and goes_on(flat[k - 1].text, wide))
+    ]
     if "op" in roles or "unit" in roles:
         flat = _join_value_columns(flat, "unit" in roles)
     flat, side = _bind_short_columns(flat, roles)
     widths = full_widths([t.text for t in flat])
+    explained = "explanation" in roles or "deviation" in roles
     out: list[Indicator] = []
     i = 0
     pending_flags: list[str] = []
@@ -430,10 +477,10 @@ def _parse_stream(
         force_content = False
         j = i
         while j < len(flat):
-            if j > i and take_headings(flat[j:], cfg).used:
+            if j > i and _heading_at(flat, j, cfg):
                 break
             j += 1
-        for g in split_stream(flat[i:j], widths):
+        for g in split_stream(flat[i:j], widths, explained):
             first = g["level3"][0] if isinstance(g["level3"], list) else g["level3"]
             value = g.get("value")
             if isinstance(value, Token) and id(value) in side:
