@@ -595,3 +595,35 @@ def test_a_title_that_opens_two_pages_is_not_a_running_header():
         "丁",
         "戊",
     ]
+
+
+def test_a_level1_after_empty_level2_placeholders_starts_its_subtree(tmp_path, cfg):
+    """Class: level-2 rows left empty (可持续影响指标 with no indicator) before the next
+    level-1; a heading is no worded target (服务对象满意度指标 holds 满意), so the level-1
+    between them is read as a heading, not as a lone name."""
+    cells = [
+        "项目支出绩效目标表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "指标解释",
+        "效益指标",
+        "社会效益指标",
+        "密切联系",
+        "有所提升",
+        "将方针政策传达到基层。",
+        "可持续影响指标",
+        "满意度指标",
+        "服务对象满意度指标",
+        "群众满意度",
+        "不低于92%",
+        "按期赠阅",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level1, i.level2, i.level3) for i in rec.indicators] == [
+        ("效益指标", "社会效益指标", "密切联系"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度"),
+    ]

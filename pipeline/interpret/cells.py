@@ -119,7 +119,7 @@ def is_value_like(text: str) -> bool:
     return looks_numeric(text) and len(k) <= 24 and not _ENUMERATED.match(k)
 
 
-_MEASURE_END = ("度", "率", "性")  # 满意度, 知晓率, 合规性: what is measured, not a target
+_MEASURE_END = ("度", "率", "性", "指标")  # 满意度, 知晓率, 合规性: measured, not a target
 
 
 def is_qualitative_value(text: str) -> bool:
