@@ -627,3 +627,97 @@ def test_a_level1_after_empty_level2_placeholders_starts_its_subtree(tmp_path, c
         ("效益指标", "社会效益指标", "密切联系"),
         ("满意度指标", "服务对象满意度指标", "群众满意度"),
     ]
+
+
+def test_one_cell_per_line_labels_at_the_middle_of_their_spans(tmp_path, cfg):
+    """Class: text copied from a rendered table, one cell per line, where each merged
+    level cell is printed at the middle of the rows it spans: the stream's rows are cut
+    into blocks as a grid's are (the first rows, above 数量指标, belong to it)."""
+    cells = [
+        "项目支出绩效目标表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "贷款金额",
+        "6000万元",
+        "数量指标",
+        "养老金标准",
+        "≥210元/人/月",
+        "新增就业人数",
+        "≥3.2万人",
+        "产出指标",
+        "质量指标",
+        "补贴发放准确率",
+        "≥98%",
+        "贷款还款率",
+        "≥92%",
+        "满意度指标",
+        "服务对象满意度指标",
+        "群众满意度",
+        "≥80%",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level1, i.level2, i.level3) for i in rec.indicators] == [
+        ("产出指标", "数量指标", "贷款金额"),
+        ("产出指标", "数量指标", "养老金标准"),
+        ("产出指标", "数量指标", "新增就业人数"),
+        ("产出指标", "质量指标", "补贴发放准确率"),
+        ("产出指标", "质量指标", "贷款还款率"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度"),
+    ]
+
+
+def test_a_level2_between_two_level1_labels_that_belongs_to_the_later_one(tmp_path, cfg):
+    """Class: centred labels where the first level-1 spans one row (成本指标), so no row
+    comes before it; a level-2 after it whose parent is the next level-1 (数量指标 before
+    产出指标) shows the labels sit at the middles of their blocks."""
+    cells = [
+        "项目支出绩效目标表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "指标名称",
+        "目标值",
+        "成本指标",
+        "生态环境成本指标",
+        "文明施工",
+        "可控",
+        "数量指标",
+        "道路建设长度",
+        "985米",
+        "产出指标",
+        "质量指标",
+        "验收达标率",
+        "=100.00(%)",
+        "时效指标",
+        "完成及时性",
+        "及时",
+        "道路安全隐患减少情况",
+        "减少",
+        "社会效益指标",
+        "景观提升",
+        "提升",
+        "效益指标",
+        "通行能力提升情况",
+        "提升",
+        "可持续影响指标",
+        "长效机制健全性",
+        "健全",
+        "经济效益指标",
+        "生态效益指标",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level1, i.level2, i.level3) for i in rec.indicators] == [
+        ("成本指标", "生态环境成本指标", "文明施工"),
+        ("产出指标", "数量指标", "道路建设长度"),
+        ("产出指标", "质量指标", "验收达标率"),
+        ("产出指标", "时效指标", "完成及时性"),
+        ("效益指标", "社会效益指标", "道路安全隐患减少情况"),
+        ("效益指标", "社会效益指标", "景观提升"),
+        ("效益指标", "社会效益指标", "通行能力提升情况"),
+        ("效益指标", "可持续影响指标", "长效机制健全性"),
+    ]

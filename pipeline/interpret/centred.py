@@ -29,17 +29,29 @@ def _l1(h: Headings) -> bool:
 def is_centred(rows: list[tuple[Headings, bool]], cfg: Config) -> bool:
     """True when a row with content comes before the first level-1 label and belongs to
     it: every level-2 above that label is one of its children.  (A grid that leaves out
-    its first level-1, 数量指标 … 成本指标 then 效益指标, is read top-down.)"""
+    its first level-1, 数量指标 … 成本指标 then 效益指标, is read top-down.)  Also true
+    when a level-2 between two level-1 labels belongs to the later one."""
     first = next((i for i, (h, _) in enumerate(rows) if _l1(h)), None)
-    if first is None or not any(c for _, c in rows[:first]):
+    if first is None:
         return False
-    label = rows[first][0].l1
-    for h, _ in rows[:first]:
-        if h.l2 is not None and label is not None:
-            parent = cfg.parent_of(h.l2.canonical)
-            if parent and parent != label.canonical:
-                return False
-    return True
+    if any(c for _, c in rows[:first]):
+        label = rows[first][0].l1
+        for h, _ in rows[:first]:
+            if h.l2 is not None and label is not None:
+                parent = cfg.parent_of(h.l2.canonical)
+                if parent and parent != label.canonical:
+                    return False
+        return True
+    # or a level-2 written between two level-1 labels is a child of the later one, not of
+    # the one above it (成本指标 … 数量指标 … 产出指标): the later label sits below it
+    l1_rows = [i for i, (h, _) in enumerate(rows) if h.l1 is not None]
+    for a, b in zip(l1_rows, l1_rows[1:], strict=False):
+        above, below = rows[a][0].l1, rows[b][0].l1
+        for h, _ in rows[a + 1 : b]:
+            parent = cfg.parent_of(h.l2.canonical) if h.l2 is not None else None
+            if parent and above and below and parent == below.canonical != above.canonical:
+                return True
+    return False
 
 
 def blocks(

@@ -27,6 +27,7 @@ from .cells import (
     value_span,
     worded_tail,
 )
+from .centred import assign, is_centred
 from .fields import _is_label
 from .headings import Headings, TreeState, _heading_prefix, classify, take_headings, update_tree
 from .schema import DEFAULT_ROLES
@@ -451,27 +452,26 @@ def _parse_stream(
     flat, side = _bind_short_columns(flat, roles)
     widths = full_widths([t.text for t in flat])
     explained = "explanation" in roles or "deviation" in roles
-    out: list[Indicator] = []
+    # first pass: the stream as rows, each its headings and the indicator cells after them
+    rows: list[tuple[Headings, int, dict[str, Token | list[Token]] | None]] = []
     i = 0
-    pending_flags: list[str] = []
     force_content = False
     while i < len(flat):
         h = take_headings(flat[i:], cfg) if not force_content else Headings()
-        if h.used and h.l2 is not None and h.l1 is None and h.l1_unknown is None:
-            h.l1 = _coming_parent(flat, i + h.used, h.l2.canonical, state, cfg)
         if h.used:
-            fl, tree_notes = update_tree(state, h, cfg)
-            pending_flags = fl
-            for code, msg in tree_notes:
-                notes.append((flat[i].row.line, code, msg, None))
+            rows.append((h, i, None))
             i += h.used
             # after a level-2 the next cell is a level-3, unless it is another heading
             # not followed by a value (the level-2 was a placeholder row)
             force_content = h.l2 is not None and not (
-                i + 1 < len(flat)
+                i < len(flat)
                 and take_headings(flat[i : i + 1], cfg).used
-                and not is_value_like(flat[i + 1].text)
-                and not is_qualitative_value(flat[i + 1].text)
+                and (
+                    i + 1 == len(flat)
+                    or not (
+                        is_value_like(flat[i + 1].text) or is_qualitative_value(flat[i + 1].text)
+                    )
+                )
             )
             continue
         force_content = False
@@ -480,14 +480,37 @@ def _parse_stream(
             if j > i and _heading_at(flat, j, cfg):
                 break
             j += 1
-        for g in split_stream(flat[i:j], widths, explained):
-            first = g["level3"][0] if isinstance(g["level3"], list) else g["level3"]
+        for k, g in enumerate(split_stream(flat[i:j], widths, explained)):
             value = g.get("value")
             if isinstance(value, Token) and id(value) in side:
                 g.update(side[id(value)])
-            ind = _indicator(len(out) + 1, state, g, first.row, pending_flags)
-            ind.line = first.row.line
-            out.append(ind)
-        pending_flags = []
+            if k == 0 and rows and rows[-1][2] is None and rows[-1][0].used:
+                rows[-1] = (rows[-1][0], rows[-1][1], g)  # the headings' own row
+            else:
+                rows.append((Headings(), i, g))
         i = j
+    # second pass: levels, top-down, or by blocks where labels sit at their middles
+    entries = [(h, g is not None) for h, _, g in rows]
+    held = assign(entries, cfg) if is_centred(entries, cfg) else None
+    out: list[Indicator] = []
+    for k, (h, at, g) in enumerate(rows):
+        row_flags: list[str] = []
+        if held is not None:
+            state = TreeState()
+            row_flags, tree_notes = update_tree(state, held[k], cfg)
+            tree_notes = tree_notes if h.used else []
+        elif h.used:
+            if h.l2 is not None and h.l1 is None and h.l1_unknown is None:
+                h.l1 = _coming_parent(flat, at + h.used, h.l2.canonical, state, cfg)
+            row_flags, tree_notes = update_tree(state, h, cfg)
+        else:
+            tree_notes = []
+        for code, msg in tree_notes:
+            notes.append((flat[at].row.line, code, msg, None))
+        if g is None:
+            continue
+        first = g["level3"][0] if isinstance(g["level3"], list) else g["level3"]
+        ind = _indicator(len(out) + 1, state, g, first.row, row_flags)
+        ind.line = first.row.line
+        out.append(ind)
     return out, notes
