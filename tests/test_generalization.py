@@ -721,3 +721,43 @@ def test_a_level2_between_two_level1_labels_that_belongs_to_the_later_one(tmp_pa
         ("效益指标", "社会效益指标", "通行能力提升情况"),
         ("效益指标", "可持续影响指标", "长效机制健全性"),
     ]
+
+
+_GRID = [
+    ["一级指标", "二级指标", "三级指标", "指标值", "全年完成值", "得分"],
+    ["产出指标", "数量指标", "培训人次", "≥100人次", "120人次", "10"],
+]
+
+
+def test_self_evaluation_budget_written_beside_its_label(tmp_path, cfg):
+    """Class: a 自评表 whose 全年预算数（万元） is followed by its amount in the same row
+    (merged cells leave blanks between), not in a row of amounts below."""
+    rows = [
+        ["2022年度项目支出绩效自评表"],
+        ["项目名称", None, "示范项目", None, "项目联系人", "张三"],
+        ["全年预算数（万元）", None, "5236", None, "全年执行数（万元）", "4591.97"],
+        *_GRID,
+    ]
+    [(rec, _)] = _read(_xlsx(tmp_path / "a.xlsx", rows), cfg)
+    assert rec.budget_yuan == 52360000.0
+    assert rec.budget_executed == 45919700.0
+
+
+def test_self_evaluation_budget_labels_with_nested_notes(tmp_path, cfg):
+    """Class: execution labels carrying bracketed notes, nested ones too (全年预算数（A）（上年
+    结转+…（不含年底收回））), over a row holding nothing but the amounts."""
+    rows = [
+        ["2021年度项目支出绩效自评表"],
+        ["项目名称", "示范项目", None, "项目联系人", "张三", None],
+        [
+            "项目预算执行情况（万元）",
+            "全年预算数（A）（上年结转+年初预算（不含年底收回））",
+            None,
+            "全年执行数（B）",
+        ],
+        [None, "7574", None, "6643"],
+        *_GRID,
+    ]
+    [(rec, _)] = _read(_xlsx(tmp_path / "b.xlsx", rows), cfg)
+    assert rec.budget_yuan == 75740000.0
+    assert rec.budget_executed == 66430000.0

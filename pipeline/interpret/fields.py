@@ -99,15 +99,50 @@ def _percent(text: str) -> float | None:
     return float(m.group(0).replace(",", "")) if m else None
 
 
+_UNIT_NOTE = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]")
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
+def _execution_label(text: str, cfg: Config) -> str | None:
+    """The budget execution field a label names; bracketed notes are ignored, nested ones
+    too (全年预算数（A）（上年结转+年初预算+…（不含年底收回））→ adjusted)."""
+    key = norm_key(text)
+    while True:
+        name = cfg.budget_execution.get(key)
+        if name is not None or "(" not in key:
+            return name
+        stripped = _BRACKETED.sub("", key)
+        if stripped == key:
+            return None
+        key = stripped
+
+
+def _inline_execution(texts: list[str], cfg: Config, st: FieldState) -> bool:
+    """Budget execution labels each followed by its amount in the same row (全年预算数（万元）
+    | 5236 | 全年执行数（万元） | 4591.97), the unit in the label's brackets."""
+    found = False
+    for k in range(len(texts)):
+        t = texts[k]
+        if not t:
+            continue
+        unit = _UNIT_NOTE.search(t)
+        name = _execution_label(t, cfg)
+        nxt = next((x for x in texts[k + 1 :] if x), "")  # merged cells leave blanks
+        if name in ("planned", "adjusted", "executed") and _is_amount(nxt):
+            v = amount_yuan(nxt, unit.group(1) if unit else st.unit_hint)
+            if v is not None and name not in st.execution:
+                st.execution[name] = v
+                found = True
+    return found
+
+
 def read_execution(row: Row, cfg: Config, st: FieldState) -> bool:
     """The budget execution block of a 自评表: a row of labels (年初预算数 | 全年预算数 |
     全年执行数 | 分值 | 执行率 | 得分), then the amounts of 年度资金总额 by column."""
     texts = row.texts
-    cols = {
-        c: cfg.budget_execution[norm_key(t)]
-        for c, t in enumerate(texts)
-        if t and norm_key(t) in cfg.budget_execution
-    }
+    if _inline_execution(texts, cfg, st):
+        return True
+    cols = {c: n for c, t in enumerate(texts) if t and (n := _execution_label(t, cfg))}
     if len({v for v in cols.values()} & {"planned", "adjusted", "executed", "rate"}) >= 2:
         st.execution_cols = cols
         return True
@@ -115,7 +150,11 @@ def read_execution(row: Row, cfg: Config, st: FieldState) -> bool:
         return False
     first = next((norm_key(t) for t in texts if t), "")
     numbers = [t for t in texts if t and _AMOUNT.fullmatch(norm_key(t).rstrip("%"))]
-    if first not in cfg.budget_execution_total and not (numbers and len(numbers) >= 3):
+    filled = [t for t in texts if t]
+    # the amounts row: under 年度资金总额, or three amounts, or nothing but amounts
+    if first not in cfg.budget_execution_total and not (
+        numbers and (len(numbers) >= 3 or len(numbers) == len(filled))
+    ):
         return False
     for col, name in st.execution_cols.items():
         cell = _cell_under(texts, col, _is_amount)
