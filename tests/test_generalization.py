@@ -761,3 +761,38 @@ def test_self_evaluation_budget_labels_with_nested_notes(tmp_path, cfg):
     [(rec, _)] = _read(_xlsx(tmp_path / "b.xlsx", rows), cfg)
     assert rec.budget_yuan == 75740000.0
     assert rec.budget_executed == 66430000.0
+
+
+def test_a_worded_value_wrapped_in_its_column(tmp_path, cfg):
+    """Class: a worded target wrapped onto a second line (根据下达任务目标要求 + 确定); the
+    short tail goes on the value, not into a name of its own or an explanation."""
+    cells = [
+        "项目支出绩效目标表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "效益指标",
+        "经济效益指标",
+        "就业困难人员就业人数",
+        "根据下达任务目标要求",
+        "确定",
+        "社会效益指标",
+        "扶持创业企业数",
+        "700",
+        "新增就业人数",
+        "≥3.2万人",
+        "满意度指标",
+        "服务对象满意度指标",
+        "群众满意度",
+        "≥80%",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level3, i.target.raw) for i in rec.indicators] == [
+        ("就业困难人员就业人数", "根据下达任务目标要求确定"),
+        ("扶持创业企业数", "700"),
+        ("新增就业人数", "≥3.2万人"),
+        ("群众满意度", "≥80%"),
+    ]

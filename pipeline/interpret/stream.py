@@ -87,8 +87,8 @@ def split_stream(
 ) -> list[dict[str, Token | list[Token]]]:
     """Regroup one-cell-per-line content into indicators (level-3, value, explanation).
 
-    A small Viterbi over roles L (level-3), l (its continuation), V (value), E
-    (explanation), e (its continuation), scored by cell type and by whether the cell
+    A small Viterbi over roles L (level-3), l (its continuation), V (value), v (its
+    continuation), E (explanation), e (its continuation), X (a page number), scored by cell type and by whether the cell
     before a continuation was cut at its column's full width.  Without an explanation
     column (``explained`` False: the header names none) a value is followed by the next
     level-3, and a stray line after the last value is dropped.
@@ -109,6 +109,10 @@ def split_stream(
         cut = cuts[i - 1] if i else False  # the cell before ran to its column's full width
         if role == "X":
             return 0.0 if _PAGE_ALONE.fullmatch(k) else float("-inf")
+        if role == "v":  # a worded value wrapped in its column (…任务目标要求 + 确定)
+            if num:
+                return float("-inf")
+            return 1.0 if cut else (-1.5 if len(k) <= 4 and not qual else float("-inf"))
         if role == "l" and num:
             return -4.0  # a name that fills its column by chance: a value does not go on it
         if role in ("l", "e"):
@@ -131,12 +135,13 @@ def split_stream(
     nxt = {
         "L": ("l", "V"),
         "l": ("l", "V"),
-        "V": ("E", "L", "X") if explained else ("L", "X"),
+        "V": ("v", "E", "L", "X") if explained else ("v", "L", "X"),
         "E": ("e", "L", "X"),
         "e": ("e", "L", "X"),
         "X": ("X",),
     }
-    states = ("L", "l", "V", "E", "e", "X")
+    nxt["v"] = nxt["V"]
+    states = ("L", "l", "V", "v", "E", "e", "X")
     neg = float("-inf")
     score = [{s: neg for s in states} for _ in tokens]
     back: list[dict[str, str | None]] = [{s: None for s in states} for _ in tokens]
@@ -171,6 +176,9 @@ def split_stream(
             groups[-1]["level3"].append(tok)  # type: ignore[union-attr]
         elif role == "V":
             groups[-1]["value"] = tok
+        elif role == "v":
+            head = groups[-1]["value"]
+            groups[-1]["value"] = [*(head if isinstance(head, list) else [head]), tok]
         else:
             groups[-1].setdefault("explanation", [])
             groups[-1]["explanation"].append(tok)  # type: ignore[union-attr]
@@ -482,8 +490,9 @@ def _parse_stream(
             j += 1
         for k, g in enumerate(split_stream(flat[i:j], widths, explained)):
             value = g.get("value")
-            if isinstance(value, Token) and id(value) in side:
-                g.update(side[id(value)])
+            tail = value[-1] if isinstance(value, list) else value  # its last line
+            if isinstance(tail, Token) and id(tail) in side:
+                g.update(side[id(tail)])
             if k == 0 and rows and rows[-1][2] is None and rows[-1][0].used:
                 rows[-1] = (rows[-1][0], rows[-1][1], g)  # the headings' own row
             else:
