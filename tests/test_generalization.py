@@ -796,3 +796,36 @@ def test_a_worded_value_wrapped_in_its_column(tmp_path, cfg):
         ("新增就业人数", "≥3.2万人"),
         ("群众满意度", "≥80%"),
     ]
+
+
+def test_a_formula_wrapped_at_an_operator_goes_on(tmp_path, cfg):
+    """Class: an explanation holding a formula wrapped at an operator or before a closing
+    bracket (…目标数× + 100%）, …总期数 + *100%): the next line reads like a value but a
+    line cannot end in × nor start with *, ）."""
+    cells = [
+        "项目支出绩效目标表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "指标解释",
+        "产出指标",
+        "数量指标",
+        "企业拜访率",
+        "≥95%",
+        "拜访企业录入台账。（拜访率=",
+        "实际拜访企业数÷年初拜访目标数×",
+        "100%）",
+        "时效指标",
+        "工作调度及时性",
+        "≥90%",
+        "按期上报情况数/调度台账总期数",
+        "*100%",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level3, i.target.raw, i.explanation) for i in rec.indicators] == [
+        ("企业拜访率", "≥95%", "拜访企业录入台账。（拜访率=实际拜访企业数÷年初拜访目标数×100%）"),
+        ("工作调度及时性", "≥90%", "按期上报情况数/调度台账总期数*100%"),
+    ]

@@ -275,7 +275,8 @@ def is_cut(text: str, widths: set[int]) -> bool:
     return any(0 <= full - w <= 1 for full in widths)
 
 
-_OPEN_END = "，、；：,;:（(“‘《"  # a line ending in one of these goes on in the next line
+_OPEN_END = "，、；：,;:（(“‘《×÷*/+="  # a line ending in one of these goes on in the next
+_CLOSED_START = "，、；：。）)》”’×÷*"  # a line starting with one of these goes on the last
 _CLOSED_END = "。！？!?"  # a line ending a sentence ends its cell unless cut mid-sentence
 
 
@@ -289,6 +290,13 @@ def goes_on(text: str, widths: set[int]) -> bool:
     if t[-1] in _OPEN_END:
         return True
     return t[-1] not in _CLOSED_END and is_cut(t, widths)
+
+
+def continues(text: str) -> bool:
+    """True when a line cannot start a cell: it opens with a closing bracket, a comma or
+    an operator (…×年初拜访目标数 + ×100%）), so it goes on the line before."""
+    t = text.lstrip()
+    return bool(t) and t[0] in _CLOSED_START
 
 
 def full_widths(texts: list[str]) -> set[int]:

@@ -19,6 +19,7 @@ from .cells import (
     _is_op,
     _is_unit_cell,
     _value_alone,
+    continues,
     full_widths,
     goes_on,
     is_cut,
@@ -98,6 +99,8 @@ def split_stream(
     full = full_widths([t.text for t in tokens]) if widths is None else widths
     # values never wrap, so a value is never the cut first part of a cell
     cuts = [not _value_alone(t.text) and goes_on(t.text, full) for t in tokens]
+    for i in range(1, len(tokens)):
+        cuts[i - 1] = cuts[i - 1] or continues(tokens[i].text)
 
     def s_role(i: int, role: str) -> float:
         t = tokens[i].text
