@@ -829,3 +829,40 @@ def test_a_formula_wrapped_at_an_operator_goes_on(tmp_path, cfg):
         ("企业拜访率", "≥95%", "拜访企业录入台账。（拜访率=实际拜访企业数÷年初拜访目标数×100%）"),
         ("工作调度及时性", "≥90%", "按期上报情况数/调度台账总期数*100%"),
     ]
+
+
+def test_a_lone_header_word_among_indicators_is_content(tmp_path, cfg):
+    """Class: a name wrapped before a word that is also a header word (全市经济社会发展重点
+    + 方向); only header words in a run (a repeated header) are dropped from the stream."""
+    cells = [
+        "项目支出绩效目标表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "效益指标",
+        "经济效益指标",
+        "全市经济社会发展重点",
+        "方向",
+        "维持稳定",
+        "社会效益指标",
+        "受益人数",
+        "≥300人",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "群众满意率",
+        "≥90%",
+        "政策知晓率",
+        "≥85%",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level3, i.target.raw) for i in rec.indicators] == [
+        ("全市经济社会发展重点方向", "维持稳定"),
+        ("受益人数", "≥300人"),
+        ("群众满意率", "≥90%"),
+        ("政策知晓率", "≥85%"),
+    ]

@@ -449,15 +449,21 @@ def _parse_stream(
     roles: tuple[str, ...] = DEFAULT_ROLES,
 ) -> tuple[list[Indicator], list[tuple[int, str, str, int | None]]]:
     flat = _merge_fragments([t for toks in row_tokens for t in toks], cfg)
-    # repeated header words and section lines are not content, unless the line before
-    # goes on in them (…未达到按完成比例得分或不 + 得分: the tail of a wrapped cell)
+    # section lines and repeated headers (header words in a run) are not content, unless
+    # the line before goes on in them (…按完成比例得分或不 + 得分: a wrapped cell's tail);
+    # a lone header word among indicators is content (全市经济社会发展重点 + 方向)
     wide = full_widths([t.text for t in flat])
-    flat = [
-        t
-        for k, t in enumerate(flat)
-        if not (cfg.header_role(t.text) or cfg.is_section(t.text))
-        or (k > 0 and not _value_alone(flat[k - 1].text) and goes_on(flat[k - 1].text, wide))
-    ]
+    word = [bool(cfg.header_role(t.text)) for t in flat]
+    section = [cfg.is_section(t.text) for t in flat]
+    head = [w or c for w, c in zip(word, section, strict=True)]
+
+    def furniture(k: int) -> bool:
+        if k > 0 and not _value_alone(flat[k - 1].text) and goes_on(flat[k - 1].text, wide):
+            return False
+        run = (k > 0 and head[k - 1]) or (k + 1 < len(flat) and head[k + 1])
+        return section[k] or (word[k] and run)
+
+    flat = [t for k, t in enumerate(flat) if not furniture(k)]
     if "op" in roles or "unit" in roles:
         flat = _join_value_columns(flat, "unit" in roles)
     flat, side = _bind_short_columns(flat, roles)
