@@ -866,3 +866,20 @@ def test_a_lone_header_word_among_indicators_is_content(tmp_path, cfg):
         ("群众满意率", "≥90%"),
         ("政策知晓率", "≥85%"),
     ]
+
+
+@pytest.mark.parametrize(
+    "line, more",
+    [
+        ("抽取100名群众测评，", True),
+        ("拜访率=实际拜访企业数÷年初拜访目标数×", True),
+        ("对不符合要求的", True),
+        ("包括城乡低保户及", True),
+        ("满意程度达到90%以上。", False),
+        ("群众满意度", False),
+    ],
+)
+def test_a_line_that_leaves_its_phrase_open_goes_on(line, more):
+    from pipeline.interpret.cells import goes_on
+
+    assert goes_on(line, set()) is more

@@ -275,7 +275,9 @@ def is_cut(text: str, widths: set[int]) -> bool:
     return any(0 <= full - w <= 1 for full in widths)
 
 
-_OPEN_END = "，、；：,;:（(“‘《×÷*/+="  # a line ending in one of these goes on in the next
+# a line ending in one of these goes on in the next: a comma, an opening bracket, an
+# operator, or a word that cannot end a phrase (的, 和, 及, 按, 对, 为 …)
+_OPEN_END = "，、；：,;:（(“‘《×÷*/+=" + "的和与及或对在为由将把被从向按以"
 _CLOSED_START = "，、；：。）)》”’×÷*"  # a line starting with one of these goes on the last
 _CLOSED_END = "。！？!?"  # a line ending a sentence ends its cell unless cut mid-sentence
 
