@@ -174,6 +174,8 @@ def load_config(directory: str | Path | None = None) -> Config:
     for fname, words in (labels.get("fields") or {}).items():
         for w in words:
             fields[norm_key(w)] = fname
+    for w in labels.get("other_fields") or []:
+        fields.setdefault(norm_key(w), OTHER_FIELD)  # a value ends there; nothing kept
     budget = {}
     b = labels.get("budget") or {}
     for kind in ("year", "project", "total_multi_year", "department_lines"):
@@ -264,6 +266,9 @@ _UNIT_IN_LABEL = re.compile(r"\((万元|元|千元|亿元)\)|(万元|元)$")
 _PAREN = re.compile(r"\([^()]*\)")
 
 
+OTHER_FIELD = "_other"  # labels of fields jixiao does not keep (labels.yaml other_fields)
+
+
 @lru_cache(maxsize=100_000)
 def _field_of(cfg: Config, text: str) -> tuple[str, str | None] | None:
     key = norm_key(text)
@@ -277,7 +282,18 @@ def _field_of(cfg: Config, text: str) -> tuple[str, str | None] | None:
             return "budget:" + cfg.budget[k], unit
         if k in cfg.fields:
             return cfg.fields[k], unit
+    # a compound label, two field labels joined (项目负责人及电话, 联系人/联系电话):
+    # "owner+phone", its value split by type when the fields are filled
+    for m in _JOIN.finditer(key):
+        a, b = key[: m.start()], key[m.end() :]
+        fa, fb = cfg.fields.get(a), cfg.fields.get(b) or cfg.fields.get(_PHONE_SHORT.get(b, b))
+        if fa and fb and fa != fb:
+            return f"{fa}+{fb}", None
     return None
+
+
+_JOIN = re.compile(r"及|和|与|/|、|&")
+_PHONE_SHORT = {"电话": "联系电话"}  # 负责人及电话: the bare word names the phone
 
 
 @lru_cache(maxsize=8)
@@ -309,6 +325,10 @@ def _split_vocab(cfg: Config, text: str) -> list[str]:
         m = re.match(r"(?:[(（][^()（）]{0,6}[)）])?[:：]?", compact[end:])
         if m:  # keep 预算资金(元) / 组织机构： together
             end += m.end()
+        for k in range(end + 2, min(end + 6, len(compact)) + 1):
+            if "+" in (_field_of(cfg, compact[a:k]) or ("",))[0]:
+                end = k  # a compound label (项目负责人及电话) is one label
+                break
         parts.append(compact[a:end])
         pos = end
     if pos < len(compact):

@@ -91,6 +91,7 @@ class LabelsFile(_Strict):
     fields: dict[Literal[HEADER_FIELDS], list[str]]  # type: ignore[valid-type]
     budget: BudgetLabels
     sections: list[str] = Field(default_factory=list)
+    other_fields: list[str] = Field(default_factory=list)
     grid_header: dict[GRID_ROLES, list[str]]
     grid_header_contains: list[tuple[GRID_ROLES, list[str]]] = Field(default_factory=list)
     grid_stop: list[str] = Field(default_factory=list)

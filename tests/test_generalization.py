@@ -883,3 +883,73 @@ def test_a_line_that_leaves_its_phrase_open_goes_on(line, more):
     from pipeline.interpret.cells import goes_on
 
     assert goes_on(line, set()) is more
+
+
+@pytest.mark.parametrize(
+    "name, level3",
+    [
+        ("指标1：培训人次", "培训人次"),
+        ("1、培训人次", "培训人次"),
+        ("（2）造林面积", "造林面积"),
+        ("1.培训人次", "培训人次"),
+        ("1.5万人次培训", "1.5万人次培训"),
+        ("12345热线接通率", "12345热线接通率"),
+    ],
+)
+def test_an_item_number_before_a_name_is_not_part_of_it(name, level3):
+    from pipeline.interpret.align import strip_item_prefix
+
+    assert strip_item_prefix(name) == level3
+
+
+@pytest.mark.parametrize(
+    "value, owner, phone",
+    [
+        ("张三 13800138000", "张三", "13800138000"),
+        ("张三/0851-8261896", "张三", "0851-8261896"),
+        ("李四，电话：8261896", "李四", "8261896"),
+        ("王五", "王五", None),
+    ],
+)
+def test_a_compound_label_splits_its_value_by_type(value, owner, phone):
+    from pipeline.interpret.fields import split_compound
+
+    got = split_compound("owner+phone", value)
+    assert (got.get("owner"), got.get("phone")) == (owner, phone)
+
+
+def test_header_fields_end_at_labels_jixiao_does_not_keep(tmp_path, cfg):
+    """Class: a value run into the next label (示范研究室部门预算编码901001033) and a
+    compound label (项目负责人及电话) holding owner and phone together."""
+    cells = [
+        "项目支出绩效目标表",
+        "项目名称示范研究室部门预算编码901001033",
+        "项目负责人及电话",
+        "张三 13800138000",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "产出指标",
+        "数量指标",
+        "培训人次",
+        "≥100人次",
+        "质量指标",
+        "合格率",
+        "≥95%",
+        "时效指标",
+        "完成及时率",
+        "100%",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert (rec.name, rec.owner, rec.phone) == ("示范研究室", "张三", "13800138000")
+    rows = [
+        ["项目支出绩效目标表"],
+        ["项目名称", "示范研究室", "部门预算编码", "901001033"],
+        ["项目负责人及电话", "张三 13800138000"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "指标1：培训人次", "≥100人次"],
+    ]
+    [(rec, _)] = _read(_xlsx(tmp_path / "f.xlsx", rows), cfg)
+    assert (rec.name, rec.owner, rec.phone) == ("示范研究室", "张三", "13800138000")
+    assert rec.indicators[0].level3 == "培训人次"

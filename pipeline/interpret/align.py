@@ -6,6 +6,8 @@ by position (geometry known) or by order and cell type, and ``Indicator``s.
 
 from __future__ import annotations
 
+import re
+
 from ..config import norm_key
 from ..model import OCR_LOW_CONF, Indicator, Row
 from ..normalize import normalize_value
@@ -83,10 +85,24 @@ def _dedupe(content: list[Token]) -> list[Token]:
     return out
 
 
+# an item number before a name (指标1：培训人次, 1、培训人次, (2)造林面积): not part of it
+_ITEM_PREFIX = re.compile(
+    r"^(?:指标\s*\d{1,2}\s*[：:.、．]?|\d{1,2}\s*[：:、．.]|[(（]\d{1,2}[)）])\s*(?=\D)"
+)
+
+
+def strip_item_prefix(name: str | None) -> str | None:
+    """A level-3 name without its item number (指标1：培训人次 → 培训人次)."""
+    if not name:
+        return name
+    out = _ITEM_PREFIX.sub("", name, count=1)
+    return out or name
+
+
 def _indicator(row_no: int, state: TreeState, parts: dict, row: Row, flags: list[str]) -> Indicator:
     l1 = state.l1 or Level(None, None, None)
     l2 = state.l2 or Level(None, None, None)
-    level3 = _text(parts.get("level3"))
+    level3 = strip_item_prefix(_text(parts.get("level3")))
     target = normalize_value(
         _text(parts.get("value")), level3, _text(parts.get("op")), _text(parts.get("unit"))
     )

@@ -307,7 +307,34 @@ def checked_option(text: str) -> str:
     return text
 
 
+_PHONE = re.compile(
+    r"(?<!\d)(?:1[3-9]\d{9}|(?:\(?0\d{2,3}\)?[-－\s]?)?[2-9]\d{6,7}(?:[-转]\d{1,5})?)(?!\d)"
+)
+_PHONE_WORD = re.compile(r"(?:联系)?(?:电话|手机|方式)\s*[:：]?")
+
+
+def split_compound(fields: str, value: str) -> dict[str, str]:
+    """The value of a compound label (owner+phone: 张三 13800138000) split by type: the
+    phone is the phone-number part, the other field the rest; other pairs give the whole
+    value to the first field."""
+    a, b = fields.split("+", 1)
+    if "phone" in (a, b):
+        other = a if b == "phone" else b
+        m = _PHONE.search(value)
+        if m:
+            rest = _PHONE_WORD.sub("", value[: m.start()] + " " + value[m.end() :])
+            rest = rest.strip(" ，,;；/、:：")
+            out = {"phone": m.group(0).strip()}
+            if rest:
+                out[other] = rest
+            return out
+    return {a: value}
+
+
 def _fill_fields(rec: TableRecord, fs: FieldState, table: Table) -> None:
+    for compound in [k for k in fs.values if "+" in k]:
+        for name, part in split_compound(compound, fs.values.pop(compound)).items():
+            fs.values.setdefault(name, part)
     v = fs.values
     for f in HEADER_FIELDS:
         if f not in ("name", "issuer"):
