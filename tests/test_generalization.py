@@ -953,3 +953,38 @@ def test_header_fields_end_at_labels_jixiao_does_not_keep(tmp_path, cfg):
     [(rec, _)] = _read(_xlsx(tmp_path / "f.xlsx", rows), cfg)
     assert (rec.name, rec.owner, rec.phone) == ("示范研究室", "张三", "13800138000")
     assert rec.indicators[0].level3 == "培训人次"
+
+
+def test_a_header_of_two_rows_names_the_columns_its_upper_cell_spans(tmp_path, cfg):
+    """Class: 年度指标值 merged over 目标值 | 实际完成值 in the row below; the lower row
+    gives those columns their roles (the completion is no longer lost)."""
+    rows = [
+        ["2023年度项目支出绩效自评表"],
+        ["项目名称", "示范项目"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", None, "分值", "得分"],
+        [None, None, None, "目标值", "实际完成值", None, None],
+        ["产出指标", "数量指标", "培训人次", "≥100人次", "120人次", "10", "10"],
+    ]
+    merges = ["D3:E3", "A3:A4", "B3:B4", "C3:C4", "F3:F4", "G3:G4"]
+    [(rec, _)] = _read(_xlsx(tmp_path / "h.xlsx", rows, merges), cfg)
+    [ind] = rec.indicators
+    assert (ind.target.raw, ind.actual.raw, ind.weight, ind.score) == (
+        "≥100人次",
+        "120人次",
+        10,
+        10,
+    )
+    html = (
+        "<html><body><p>2023年度项目支出绩效自评表</p><table>"
+        "<tr><td>项目名称</td><td colspan=6>示范项目</td></tr>"
+        "<tr><td rowspan=2>一级指标</td><td rowspan=2>二级指标</td><td rowspan=2>三级指标</td>"
+        "<td colspan=2>年度指标值</td><td rowspan=2>分值</td><td rowspan=2>得分</td></tr>"
+        "<tr><td>目标值</td><td>实际完成值</td></tr>"
+        "<tr><td>产出指标</td><td>数量指标</td><td>培训人次</td><td>≥100人次</td>"
+        "<td>120人次</td><td>10</td><td>10</td></tr></table></body></html>"
+    )
+    path = tmp_path / "h.html"
+    path.write_text(html, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    [ind] = rec.indicators
+    assert (ind.target.raw, ind.actual.raw, ind.weight) == ("≥100人次", "120人次", 10)

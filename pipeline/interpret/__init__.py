@@ -75,6 +75,16 @@ def interpret(table: Table, cfg: Config) -> tuple[TableRecord, list[Finding]]:
             g = header_grid(row, cfg)
             if g is not None and not grid_rows:
                 grid = g
+            elif (
+                g is not None
+                and grid is not None
+                and len(grid_rows) == 1
+                and grid_rows[0].line == grid.line
+            ):
+                # a header of two rows (年度指标值 over 目标值 | 实际完成值): the lower row
+                # names the columns the upper one spans
+                grid = Grid({**grid.roles, **g.roles}, max(grid.width, g.width), grid.line)
+                continue
             if g is None:
                 grid_rows.append(row)
             elif grid_rows:
