@@ -114,6 +114,33 @@ def _cluster_lines(chars: list[dict]) -> list[_Line]:
     return lines
 
 
+def _baseline_lines(chars: list[dict]) -> list[_Line]:
+    """Group characters into text lines by their vertical middle: a character joins a
+    line whose middle lies within a quarter of its height.  Unlike ``_cluster_lines``
+    (any overlap), two lines set half a line apart (a one-line cell centred beside a
+    two-line one in a borderless table) stay two lines."""
+    lines: list[_Line] = []
+    mids: list[float] = []
+    for ch in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
+        mid = (ch["top"] + ch["bottom"]) / 2
+        h = max(ch["bottom"] - ch["top"], 1.0)
+        if lines and abs(mid - mids[-1]) <= 0.25 * h:
+            ln = lines[-1]
+            ln.chars.append(ch)
+            ln.top = min(ln.top, ch["top"])
+            ln.bottom = max(ln.bottom, ch["bottom"])
+            ln.x0 = min(ln.x0, ch["x0"])
+            ln.x1 = max(ln.x1, ch["x1"])
+        else:
+            lines.append(_Line([ch], ch["top"], ch["bottom"], ch["x0"], ch["x1"], 0.0))
+            mids.append(mid)
+    for ln in lines:
+        ln.chars.sort(key=lambda c: c["x0"])
+        ln.size = statistics.median(c["size"] for c in ln.chars)
+    lines.sort(key=lambda ln: (ln.top, ln.x0))
+    return lines
+
+
 def _line_text(chars: list[dict], size: float) -> str:
     """Text of chars on one line (sorted by x): a space where the gap is word-sized."""
     parts: list[str] = []
@@ -420,12 +447,14 @@ def _round(b: Iterable[float]) -> BBox:
 
 
 def _columns(lines: list[_Line], chunks: list[list[_Chunk]]) -> list[float]:
-    """Column boundaries of a borderless region: x positions that several full rows
-    (three or more chunks) leave as a gap and few of their chunks cover.  Rows with
-    fewer chunks (a label and a long text spanning the rest) do not vote."""
+    """Column boundaries of a borderless region: x positions that several lines of two
+    or more chunks leave as a gap and few chunks of full lines (three or more chunks)
+    cover.  A line of two chunks (a label and a long text spanning the rest) votes for
+    its gap but its text does not hide the gutters it runs across."""
+    voters = [cs for cs in chunks if len(cs) >= 2]
     full = [cs for cs in chunks if len(cs) >= 3]
     if len(full) < 2:
-        full = [cs for cs in chunks if len(cs) >= 2]
+        full = voters
     x_lo = int(min(ln.x0 for ln in lines)) - 1
     x_hi = int(max(ln.x1 for ln in lines)) + 2
     n = x_hi - x_lo
@@ -435,6 +464,7 @@ def _columns(lines: list[_Line], chunks: list[list[_Chunk]]) -> list[float]:
         for ck in cs:
             for x in range(max(0, int(ck.x0) - x_lo), min(n, int(ck.x1) - x_lo + 1)):
                 cover[x] += 1
+    for cs in voters:
         for a, b in zip(cs, cs[1:], strict=False):
             for x in range(max(0, int(a.x1) - x_lo + 1), min(n, int(b.x0) - x_lo)):
                 support[x] += 1
@@ -514,14 +544,19 @@ def _borderless(
             bounds = carry.bounds if cont and carry is not None else None
             # the header fields above an indicator grid have columns of their own: the
             # grid (from its header line on) gets its own column boundaries
-            cut = _grid_header_at(sub_chunks) if bounds is None else None
+            head = _grid_header_line(sub_chunks) if bounds is None else None
+            cut = _row_start(sub_chunks, head) if head else None
+            if head is not None:
+                start = cut or 0
+                bounds = _header_bounds(sub_lines[start:], sub_chunks[start:], head - start)
             if cut:
                 block = _stack(
                     _region_table(sub_lines[:cut], sub_chunks[:cut], page_no),
-                    _region_table(sub_lines[cut:], sub_chunks[cut:], page_no),
+                    _region_table(sub_lines[cut:], sub_chunks[cut:], page_no, bounds),
                 )
             else:
                 block = _region_table(sub_lines, sub_chunks, page_no, bounds)
+            bounds = carry.bounds if cont and carry is not None else None
             block.carried = bounds is not None
             blocks.append(block)
             used.update(region)
@@ -548,80 +583,290 @@ def _stack(top: _Block, grid: _Block) -> _Block:
     return _Block("table", grid.page, bbox, rows, col_x=grid.col_x)
 
 
-def _grid_header_at(chunks: list[list[_Chunk]]) -> int | None:
+def _grid_header_line(chunks: list[list[_Chunk]]) -> int | None:
     """Index of an indicator grid's header line (一级指标 | 二级指标 | 三级指标 …, words of
-    ``configs/labels.yaml``) inside a borderless region, when lines come before it."""
+    ``configs/labels.yaml``) inside a borderless region."""
     from ..config import load_config
 
     cfg = load_config()
     for k, cs in enumerate(chunks):
-        if k > 0 and len(cs) >= 3:
+        if len(cs) >= 3:
             roles = {cfg.header_role(c.text, loose=True) for c in cs} - {None}
             if len(roles) >= 3 and roles & {"level1", "level2", "level3"}:
                 return k
     return None
 
 
+def _row_start(chunks: list[list[_Chunk]], k: int) -> int:
+    """The first line of the table row that line ``k`` is in: lines set half a line
+    above it (a wrapped header cell such as 一级指 / 标) overlap it."""
+    while k > 1 and chunks[k - 1] and chunks[k - 1][0].bottom > chunks[k][0].top + 0.5:
+        k -= 1
+    return k
+
+
+def _header_bounds(lines: list[_Line], chunks: list[list[_Chunk]], head: int) -> list[float]:
+    """Column boundaries of an indicator grid: the gutters of its lines (``_columns``),
+    and one between every two cells of its header line that no gutter separates (a
+    column left empty below its header, such as 指标解释 with no explanations), where
+    the fewest words of the body cross."""
+    bounds = _columns(lines, chunks)
+    body = [ck for k, cs in enumerate(chunks) if k != head for ck in cs]
+    for a, b in zip(chunks[head], chunks[head][1:], strict=False):
+        if b.x0 - a.x1 < 1 or any(a.x1 <= x <= b.x0 for x in bounds):
+            continue
+        xs = [a.x1 + (b.x0 - a.x1) * i / 20 for i in range(21)]
+        mid = (a.x1 + b.x0) / 2
+        x = min(xs, key=lambda x: (sum(1 for ck in body if ck.x0 < x < ck.x1), abs(x - mid)))
+        bounds.append(x)
+    return sorted(bounds)
+
+
+WORD_GAP = 0.15  # a gap wider than this (× font size) ends a word: glyphs of one word touch
+CELL_STEP = 1.15  # lines of one column this many line pitches apart or less: one cell
+
+
+@dataclass(slots=True)
+class _Piece:
+    """The words of one printed line that fall in one column."""
+
+    chars: list[dict]
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+
+
+@dataclass(slots=True)
+class _BCell:
+    """A cell of a borderless table: lines of one column at the line pitch."""
+
+    col: int
+    pieces: list[_Piece]
+
+    @property
+    def top(self) -> float:
+        return self.pieces[0].top
+
+    @property
+    def bottom(self) -> float:
+        return self.pieces[-1].bottom
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return min(a1, b1) - max(a0, b0)
+
+
+def _column_of(x0: float, x1: float, bounds: list[float]) -> int:
+    """The column (between ``bounds``) that the span ``x0..x1`` overlaps most; a word is
+    never cut at a column edge."""
+    edges = [float("-inf"), *bounds, float("inf")]
+    best, best_ov = 0, float("-inf")
+    for c in range(len(edges) - 1):
+        ov = _overlap(x0, x1, edges[c], edges[c + 1])
+        if ov > best_ov + 1e-6:
+            best, best_ov = c, ov
+    return best
+
+
+def _pieces(line: _Line, bounds: list[float]) -> dict[int, _Piece]:
+    """A line's words (glyphs closer than ``WORD_GAP`` × size), each put in the column it
+    overlaps most, joined per column."""
+    words: list[list[dict]] = []
+    for ch in line.chars:
+        if words and ch["x0"] - words[-1][-1]["x1"] <= WORD_GAP * line.size:
+            words[-1].append(ch)
+        else:
+            words.append([ch])
+    out: dict[int, _Piece] = {}
+    for w in words:
+        x0, x1 = w[0]["x0"], max(c["x1"] for c in w)
+        c = _column_of(x0, x1, bounds)
+        top, bottom = min(ch["top"] for ch in w), max(ch["bottom"] for ch in w)
+        if c in out:
+            p = out[c]
+            p.chars.extend(w)
+            p.top, p.bottom = min(p.top, top), max(p.bottom, bottom)
+            p.x0, p.x1 = min(p.x0, x0), max(p.x1, x1)
+        else:
+            out[c] = _Piece(list(w), top, bottom, x0, x1)
+    return out
+
+
+def _line_pitch(columns: dict[int, list[_Piece]], size: float) -> float | None:
+    """The distance between the lines of a wrapped cell: the shortest step between
+    successive lines of one column that is seen at least twice (lines of one column never
+    overlap), if it is a plausible line pitch (under 1.5 × the font size)."""
+    steps = sorted(
+        b.top - a.top for ps in columns.values() for a, b in zip(ps, ps[1:], strict=False)
+    )
+    for x in steps:
+        if x > 0.5 * size and sum(abs(y - x) <= 0.5 for y in steps) >= 2:
+            return x if x < 1.5 * size else None
+    return None
+
+
+def _table_rows(cells: list[_BCell]) -> list[list[_BCell]]:
+    """Borderless cells → table rows.
+
+    The rows are those of the column with the most cells (a column without merged
+    cells: 指标值, or the labels of the header fields), leaving out any of its cells
+    that overlaps two cells of another column (a merged cell).  Every other cell joins
+    the row it overlaps (rows grow as cells join, so a heading set at the top of a tall
+    row still finds it); one that overlaps several rows is a merged cell and joins the
+    row its first line lies in (the upper one when it sits between two); cells that
+    overlap no row make rows of their own (a heading row with nothing else in it)."""
+    by_col: dict[int, list[_BCell]] = {}
+    for c in cells:
+        by_col.setdefault(c.col, []).append(c)
+
+    def ov(c: _BCell, t: float, b: float) -> float:
+        return _overlap(c.top, c.bottom, t, b)
+
+    def merged(c: _BCell) -> bool:
+        return any(
+            sum(1 for o in others if ov(o, c.top, c.bottom) > 0.5) >= 2
+            for col, others in by_col.items()
+            if col != c.col
+        )
+
+    def n_lines(col: int) -> float:
+        return sum(len(c.pieces) for c in by_col[col]) / len(by_col[col])
+
+    anchor_col = max(by_col, key=lambda col: (len(by_col[col]), -n_lines(col)))
+    anchors = [c for c in by_col[anchor_col] if not merged(c)]
+    rows: list[list[_BCell]] = [[c] for c in anchors]
+    spans: list[list[float]] = [[c.top, c.bottom] for c in anchors]
+
+    def join(c: _BCell, hit: list[int]) -> None:
+        if len(hit) == 1:
+            k = hit[0]
+            if not merged(c):
+                spans[k] = [min(spans[k][0], c.top), max(spans[k][1], c.bottom)]
+        else:  # a merged cell: the row its first line lies in, the upper one on a tie
+            first = c.pieces[0]
+            k = max(
+                hit,
+                key=lambda k: (
+                    round(_overlap(first.top, first.bottom, *spans[k]), 1),
+                    round(ov(c, *spans[k]), 1),
+                    -k,
+                ),
+            )
+        rows[k].append(c)
+
+    left = sorted((c for c in cells if all(c is not a for a in anchors)), key=lambda c: c.top)
+    # first the cells that overlap a row's anchor, judged by the anchors alone
+    fixed = [list(sp) for sp in spans]
+    rest: list[_BCell] = []
+    for c in left:
+        hit = [k for k, (t, b) in enumerate(fixed) if ov(c, t, b) > 0.5]
+        if hit:
+            join(c, hit)
+        else:
+            rest.append(c)
+    left = rest
+    # then the others, by the rows as they have grown
+    while left:
+        rest = []
+        for c in left:
+            hit = [k for k, (t, b) in enumerate(spans) if ov(c, t, b) > 0.5]
+            if hit:
+                join(c, hit)
+            else:
+                rest.append(c)
+        if len(rest) == len(left):  # overlapping no row: a row of its own
+            c = rest.pop(0)
+            k = bisect_left([t for t, _ in spans], c.top)
+            rows.insert(k, [c])
+            spans.insert(k, [c.top, c.bottom])
+        left = rest
+    return rows
+
+
+def _follow_wraps(
+    placed: list[tuple[int, _Piece]], bounds: list[float], pitch: float
+) -> list[tuple[int, _Piece]]:
+    """A cell merged across columns wraps its text at its own width: a line that starts
+    where the line one pitch above starts (left-aligned text), when that line runs on
+    over this line's column, continues it and goes to its column (the short last line
+    of a long text would otherwise fall into the column under its start)."""
+    edges = [float("-inf"), *bounds, float("inf")]
+    out = list(placed)
+    for i, (c, p) in enumerate(out):
+        for j in range(i - 1, -1, -1):
+            d, q = out[j]
+            step = p.top - q.top
+            if step > pitch + 0.5:
+                break
+            if abs(step - pitch) <= 0.5 and abs(q.x0 - p.x0) <= 1.0 and d != c:
+                if q.x1 > edges[c + 1] and q.x0 <= edges[c + 1]:
+                    out[i] = (d, p)
+                break
+    return out
+
+
 def _region_table(
     lines: list[_Line], chunks: list[list[_Chunk]], page_no: int, bounds: list[float] | None = None
 ) -> _Block:
+    """A borderless table from its printed lines: words into columns (by overlap), lines
+    of one column at the line pitch into cells, cells into rows (``_table_rows``)."""
     if bounds is None:
         bounds = _columns(lines, chunks)
     n_cols = len(bounds) + 1
     size = statistics.median(ln.size for ln in lines)
-    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False)]
-    threshold = None
-    if gaps:
-        s = sorted(gaps)
-        jumps = [(s[k + 1] - s[k], k) for k in range(len(s) - 1)]
-        if jumps:
-            jump, k = max(jumps)
-            if jump >= 0.3 * size:
-                threshold = (s[k] + s[k + 1]) / 2
-    # rows: lists of (column -> list of chunk texts), with chunk boxes
-    rows: list[dict[int, list[_Chunk]]] = []
-    row_lines: list[list[_Line]] = []
-    for n, (ln, cs) in enumerate(zip(lines, chunks, strict=True)):
-        cols: dict[int, list[_Chunk]] = {}
-        for ck in cs:
-            cols.setdefault(bisect_right(bounds, ck.x0 + 1), []).append(ck)
-        cont = (
-            n > 0
-            and threshold is not None
-            and gaps[n - 1] <= threshold
-            and all(c in rows[-1] for c in cols)
-        )
-        if cont:
-            for c, cks in cols.items():
-                rows[-1][c].extend(cks)
-            row_lines[-1].append(ln)
-        else:
-            rows.append(cols)
-            row_lines.append([ln])
+    placed = [(c, piece) for ln in lines for c, piece in _pieces(ln, bounds).items()]
+    columns: dict[int, list[_Piece]] = {}
+    for c, piece in placed:
+        columns.setdefault(c, []).append(piece)
+    pitch = _line_pitch(columns, size)
+    if pitch is not None:
+        placed = _follow_wraps(placed, bounds, pitch)
+        columns = {}
+        for c, piece in placed:
+            columns.setdefault(c, []).append(piece)
+    cells: list[_BCell] = []
+    for c, ps in sorted(columns.items()):
+        ps.sort(key=lambda p: p.top)
+        for p in ps:
+            prev = cells[-1] if cells and cells[-1].col == c else None
+            if (
+                prev is not None
+                and pitch is not None
+                and p.top - prev.pieces[-1].top <= (CELL_STEP * pitch)
+            ):
+                prev.pieces.append(p)
+            else:
+                cells.append(_BCell(c, [p]))
     out: list[_PRow] = []
-    for cols, lns in zip(rows, row_lines, strict=True):
-        cells = []
+    for row in _table_rows(cells):
+        texts: dict[int, list[_Piece]] = {}
+        for cell in sorted(row, key=lambda c: c.top):
+            texts.setdefault(cell.col, []).extend(cell.pieces)
+        row_cells = []
         for c in range(n_cols):
-            cks = cols.get(c, [])
-            if not cks:
-                cells.append(Cell(""))
+            ps = texts.get(c)
+            if not ps:
+                row_cells.append(Cell(""))
                 continue
-            by_line: list[list[_Chunk]] = []
-            for ck in cks:  # chunks of one cell on the same line join with a space
-                if by_line and abs(by_line[-1][0].top - ck.top) < 0.5 * size:
-                    by_line[-1].append(ck)
-                else:
-                    by_line.append([ck])
-            text = join_lines(" ".join(x.text for x in grp) for grp in by_line)
-            box = (
-                min(x.x0 for x in cks),
-                min(x.top for x in cks),
-                max(x.x1 for x in cks),
-                max(x.bottom for x in cks),
+            text = join_lines(
+                _line_text(sorted(p.chars, key=lambda ch: ch["x0"]), size) for p in ps
             )
-            cells.append(Cell(text, bbox=_round(box)))
-        box = (min(ln.x0 for ln in lns), lns[0].top, max(ln.x1 for ln in lns), lns[-1].bottom)
-        out.append(_PRow(cells, _round(box)))
+            box = (
+                min(p.x0 for p in ps),
+                min(p.top for p in ps),
+                max(p.x1 for p in ps),
+                max(p.bottom for p in ps),
+            )
+            row_cells.append(Cell(text, bbox=_round(box)))
+        boxes = [x.bbox for x in row_cells if x.bbox is not None]
+        box = (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+        out.append(_PRow(row_cells, _round(box)))
     bbox = (min(ln.x0 for ln in lines), lines[0].top, max(ln.x1 for ln in lines), lines[-1].bottom)
     col_x = [min(ln.x0 for ln in lines)] + list(bounds)
     return _Block("table", page_no, _round(bbox), out, col_x=col_x, ruled=False, size=size)
@@ -679,7 +924,7 @@ def _read_page(page, page_no: int, prev: _PageInfo | None = None) -> _PageInfo:
         info.notes.append(f"ruled tables not read ({_why(e)}); read as text lines")
         tables, used = [], set()
     free = [c for i, c in enumerate(chars) if i not in used]
-    lines = _cluster_lines(free) if free else []
+    lines = _baseline_lines(free) if free else []
     try:
         borderless, used_lines = _borderless(lines, page_no, _carry(prev))
     except Exception as e:  # noqa: BLE001
