@@ -12,9 +12,9 @@ from ..config import Config, norm_key
 from ..model import Cell, Indicator, Row
 from .align import _indicator, assign_positional, assign_roles
 from .cells import _PAGE_NO, _SEQ, Token, _value_alone, is_qualitative_value
-from .centred import assign, is_centred
+from .centred import Place, assign, is_centred
 from .columns import is_columnar, parse_columns
-from .headings import TreeState, classify, take_headings, update_tree
+from .headings import Headings, TreeState, classify, take_headings, update_tree
 from .schema import DEFAULT_ROLES, Grid, _tokens, header_grid
 from .stream import _parse_stream, _split_row
 
@@ -82,8 +82,10 @@ def parse_grid(
             return _parse_stream(row_tokens, cfg, state, notes, roles)
         row_tokens = [_split_row(t, cfg) for t in row_tokens]
     entries = [(take_headings(t, cfg, grid if clean else None), t) for t in row_tokens if t]
-    centred = is_centred([(h, len(t) > h.used) for h, t in entries], cfg)
-    held = assign([(h, len(t) > h.used) for h, t in entries], cfg) if centred else []
+    heads = [(h, len(t) > h.used) for h, t in entries]
+    place = label_places(entries)
+    centred = is_centred(heads, cfg) and not (place is not None and top_aligned(entries))
+    held = assign(heads, cfg, place) if centred else []
     for k, (h, toks) in enumerate(entries):
         content = toks[h.used :]
         if centred:  # the row's levels are those of the blocks it lies in
@@ -116,6 +118,60 @@ def parse_grid(
             notes.append((row.line, code, msg, ind.row_no))
         out.append(ind)
     return out, notes
+
+
+def _label_cells(h: Headings, toks: list[Token]) -> tuple[Cell | None, Cell | None]:
+    """The cells of a row's level-1 and level-2 labels (the leading tokens
+    ``take_headings`` used)."""
+    used = toks[: h.used]
+    c1 = c2 = None
+    k = 0
+    if (h.l1 is not None or h.l1_unknown is not None) and k < len(used):
+        c1 = used[k].row.cells[used[k].col]
+        k += 1
+    if h.l2 is not None and k < len(used):
+        c2 = used[k].row.cells[used[k].col]
+    return c1, c2
+
+
+def label_places(entries: list[tuple[Headings, list[Token]]]) -> tuple[Place, Place] | None:
+    """Where a grid's rows and their level-1 / level-2 labels sit on the page (rows read
+    from a PDF page carry boxes), or None."""
+    spans: list[tuple[float, float]] = []
+    y1: list[float | None] = []
+    y2: list[float | None] = []
+    for h, toks in entries:
+        row = toks[0].row
+        if row.bbox is None:
+            return None
+        spans.append((row.bbox[1], row.bbox[3]))
+        ys: list[float | None] = []
+        for c in _label_cells(h, toks):
+            if c is not None and c.bbox is None:
+                return None
+            ys.append(None if c is None or c.bbox is None else (c.bbox[1] + c.bbox[3]) / 2)
+        y1.append(ys[0])
+        y2.append(ys[1])
+    return Place(tuple(spans), tuple(y1)), Place(tuple(spans), tuple(y2))
+
+
+def top_aligned(entries: list[tuple[Headings, list[Token]]]) -> bool:
+    """True when the grid's labels sit at the top of their rows, not at their middle:
+    every label in a row taller than itself (by over a quarter of the label's height)
+    starts where its row starts.  Merged cells printed top-aligned are read top-down."""
+    seen = 0
+    for h, toks in entries:
+        row = toks[0].row
+        for c in _label_cells(h, toks):
+            if c is None or c.bbox is None or row.bbox is None:
+                continue
+            height = c.bbox[3] - c.bbox[1]
+            if (row.bbox[3] - row.bbox[1]) - height <= 0.25 * height:
+                continue  # as tall as its row: no telling
+            if abs(c.bbox[1] - row.bbox[1]) > 1.0:
+                return False
+            seen += 1
+    return seen >= 2
 
 
 def fold_wrapped_lines(rows: list[Row], grid: Grid, cfg: Config) -> list[Row]:

@@ -766,6 +766,8 @@ def _table_rows(cells: list[_BCell]) -> list[list[_BCell]]:
         else:
             rest.append(c)
     left = rest
+    gaps = [b[0] - a[1] for a, b in zip(spans, spans[1:], strict=False)]
+    gap = statistics.median(gaps) if gaps else 0.0  # the padding between two rows
     # then the others, by the rows as they have grown
     while left:
         rest = []
@@ -775,11 +777,18 @@ def _table_rows(cells: list[_BCell]) -> list[list[_BCell]]:
                 join(c, hit)
             else:
                 rest.append(c)
-        if len(rest) == len(left):  # overlapping no row: a row of its own
+        if len(rest) == len(left):
             c = rest.pop(0)
             k = bisect_left([t for t, _ in spans], c.top)
-            rows.insert(k, [c])
-            spans.insert(k, [c.top, c.bottom])
+            if 0 < k < len(spans) and max(c.top - spans[k - 1][1], spans[k][0] - c.bottom) < (
+                0.5 * gap
+            ):
+                # in the gap between two rows, touching both: a merged cell centred on
+                # their boundary, with the upper one
+                rows[k - 1].append(c)
+            else:  # a row of its own
+                rows.insert(k, [c])
+                spans.insert(k, [c.top, c.bottom])
         left = rest
     return rows
 
