@@ -207,6 +207,7 @@ class _Block:
     furniture: bool = False  # page number or running header/footer
     carried: bool = False  # borderless part read with the previous page's columns
     table_key: int | None = None  # logical table this part belongs to
+    pitch: float | None = None  # line pitch of wrapped cells (borderless tables)
 
     @property
     def top(self) -> float:
@@ -487,6 +488,7 @@ class _Carry:
     bounds: list[float]
     x0: float
     x1: float
+    pitch: float | None = None
 
 
 def _borderless(
@@ -549,13 +551,19 @@ def _borderless(
             if head is not None:
                 start = cut or 0
                 bounds = _header_bounds(sub_lines[start:], sub_chunks[start:], head - start)
+            pitch = carry.pitch if cont and carry is not None else None
             if cut:
-                block = _stack(
-                    _region_table(sub_lines[:cut], sub_chunks[:cut], page_no),
-                    _region_table(sub_lines[cut:], sub_chunks[cut:], page_no, bounds),
+                top = _region_table(sub_lines[:cut], sub_chunks[:cut], page_no, pitch=pitch)
+                grid = _region_table(
+                    sub_lines[cut:], sub_chunks[cut:], page_no, bounds, pitch=top.pitch or pitch
                 )
+                if top.pitch is None and grid.pitch is not None:
+                    top = _region_table(
+                        sub_lines[:cut], sub_chunks[:cut], page_no, pitch=grid.pitch
+                    )
+                block = _stack(top, grid)
             else:
-                block = _region_table(sub_lines, sub_chunks, page_no, bounds)
+                block = _region_table(sub_lines, sub_chunks, page_no, bounds, pitch=pitch)
             bounds = carry.bounds if cont and carry is not None else None
             block.carried = bounds is not None
             blocks.append(block)
@@ -580,7 +588,7 @@ def _stack(top: _Block, grid: _Block) -> _Block:
         max(top.bbox[2], grid.bbox[2]),
         grid.bbox[3],
     )
-    return _Block("table", grid.page, bbox, rows, col_x=grid.col_x)
+    return _Block("table", grid.page, bbox, rows, col_x=grid.col_x, pitch=grid.pitch)
 
 
 def _grid_header_line(chunks: list[list[_Chunk]]) -> int | None:
@@ -695,15 +703,16 @@ def _pieces(line: _Line, bounds: list[float]) -> dict[int, _Piece]:
 
 def _line_pitch(columns: dict[int, list[_Piece]], size: float) -> float | None:
     """The distance between the lines of a wrapped cell: the shortest step between
-    successive lines of one column that is seen at least twice (lines of one column never
-    overlap), if it is a plausible line pitch (under 1.5 × the font size)."""
+    successive lines of one column (lines of one column never overlap) under 1.5 × the
+    font size (rows are further apart: cell padding), preferring a step seen twice."""
     steps = sorted(
         b.top - a.top for ps in columns.values() for a, b in zip(ps, ps[1:], strict=False)
     )
+    steps = [x for x in steps if 0.5 * size < x < 1.5 * size]
     for x in steps:
-        if x > 0.5 * size and sum(abs(y - x) <= 0.5 for y in steps) >= 2:
-            return x if x < 1.5 * size else None
-    return None
+        if sum(abs(y - x) <= 0.5 for y in steps) >= 2:
+            return x
+    return steps[0] if steps else None
 
 
 def _table_rows(cells: list[_BCell]) -> list[list[_BCell]]:
@@ -816,10 +825,16 @@ def _follow_wraps(
 
 
 def _region_table(
-    lines: list[_Line], chunks: list[list[_Chunk]], page_no: int, bounds: list[float] | None = None
+    lines: list[_Line],
+    chunks: list[list[_Chunk]],
+    page_no: int,
+    bounds: list[float] | None = None,
+    pitch: float | None = None,
 ) -> _Block:
     """A borderless table from its printed lines: words into columns (by overlap), lines
-    of one column at the line pitch into cells, cells into rows (``_table_rows``)."""
+    of one column at the line pitch into cells, cells into rows (``_table_rows``).  The
+    line pitch is measured on the table's lines; ``pitch`` (from the part above, or the
+    page before) stands in where no cell of this part wraps."""
     if bounds is None:
         bounds = _columns(lines, chunks)
     n_cols = len(bounds) + 1
@@ -828,7 +843,7 @@ def _region_table(
     columns: dict[int, list[_Piece]] = {}
     for c, piece in placed:
         columns.setdefault(c, []).append(piece)
-    pitch = _line_pitch(columns, size)
+    pitch = _line_pitch(columns, size) or pitch
     if pitch is not None:
         placed = _follow_wraps(placed, bounds, pitch)
         columns = {}
@@ -878,7 +893,9 @@ def _region_table(
         out.append(_PRow(row_cells, _round(box)))
     bbox = (min(ln.x0 for ln in lines), lines[0].top, max(ln.x1 for ln in lines), lines[-1].bottom)
     col_x = [min(ln.x0 for ln in lines)] + list(bounds)
-    return _Block("table", page_no, _round(bbox), out, col_x=col_x, ruled=False, size=size)
+    block = _Block("table", page_no, _round(bbox), out, col_x=col_x, ruled=False, size=size)
+    block.pitch = pitch
+    return block
 
 
 # --------------------------------------------------------------------------- page reading
@@ -912,7 +929,7 @@ def _carry(info: _PageInfo | None) -> _Carry | None:
     b = last[-1]
     if b.bbox[3] < 0.6 * info.height:
         return None
-    return _Carry(b.col_x[1:], b.bbox[0], b.bbox[2])
+    return _Carry(b.col_x[1:], b.bbox[0], b.bbox[2], b.pitch)
 
 
 def _read_page(page, page_no: int, prev: _PageInfo | None = None) -> _PageInfo:
