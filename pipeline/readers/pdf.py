@@ -803,21 +803,23 @@ def _table_rows(cells: list[_BCell]) -> list[list[_BCell]]:
 
 
 def _follow_wraps(
-    placed: list[tuple[int, _Piece]], bounds: list[float], pitch: float
+    placed: list[tuple[int, _Piece]], bounds: list[float], pitch: float | None, size: float
 ) -> list[tuple[int, _Piece]]:
     """A cell merged across columns wraps its text at its own width: a line that starts
     where the line one pitch above starts (left-aligned text), when that line runs on
     over this line's column, continues it and goes to its column (the short last line
-    of a long text would otherwise fall into the column under its start)."""
+    of a long text would otherwise fall into the column under its start).  With no
+    pitch measured, a step under 1.5 × the font size is one."""
     edges = [float("-inf"), *bounds, float("inf")]
+    lo, hi = (pitch - 0.5, pitch + 0.5) if pitch is not None else (0.5 * size, 1.5 * size)
     out = list(placed)
     for i, (c, p) in enumerate(out):
         for j in range(i - 1, -1, -1):
             d, q = out[j]
             step = p.top - q.top
-            if step > pitch + 0.5:
+            if step > hi:
                 break
-            if abs(step - pitch) <= 0.5 and abs(q.x0 - p.x0) <= 1.0 and d != c:
+            if lo <= step <= hi and abs(q.x0 - p.x0) <= 1.0 and d != c:
                 if q.x1 > edges[c + 1] and q.x0 <= edges[c + 1]:
                     out[i] = (d, p)
                 break
@@ -844,11 +846,11 @@ def _region_table(
     for c, piece in placed:
         columns.setdefault(c, []).append(piece)
     pitch = _line_pitch(columns, size) or pitch
-    if pitch is not None:
-        placed = _follow_wraps(placed, bounds, pitch)
-        columns = {}
-        for c, piece in placed:
-            columns.setdefault(c, []).append(piece)
+    placed = _follow_wraps(placed, bounds, pitch, size)
+    columns = {}
+    for c, piece in placed:
+        columns.setdefault(c, []).append(piece)
+    pitch = _line_pitch(columns, size) or pitch
     cells: list[_BCell] = []
     for c, ps in sorted(columns.items()):
         ps.sort(key=lambda p: p.top)
