@@ -275,3 +275,44 @@ def test_block_middles_are_measured_on_the_page():
     y = (None, None, 55.0, None, 135.0, None)
     assert blocks(6, [2, 4]) == [(0, 3), (3, 6)]  # without the page: by row counts
     assert blocks(6, [2, 4], place=Place(spans, y)) == [(0, 4), (4, 6)]
+
+
+def test_a_narrow_label_column_between_two_wrapped_values(tmp_path, cfg):
+    """Class: header fields of four columns whose values wrap onto two lines: the
+    gutters around the second label column are wide and one full line crosses part of
+    them; a boundary goes in each free stretch, so 实施单位 is a column of its own and
+    the wrapped lines stay with their values."""
+    unit = "上海市普陀区城市管理行政执法局执法大队"
+    fields = (
+        [70.0, 190.0, 70.0, 130.0],
+        [
+            ["项目支出名称", ("拆违经费", 1, 3)],
+            ["主管部门", unit, "实施单位", unit],
+            ["项目类别", "特定目标类", "项目属性", "阶段性项目"],
+            ["项目实施期", "2024-01-01至2026-12-31", "年度预算金额（元）", "3498000"],
+        ],
+    )
+    grid = (WIDTHS, [HEADER, ["产出指标", "数量指标", "拆违面积", "≥1000平方米", "按台账统计"]])
+    path = render(tmp_path / "t.pdf", [fields, grid])
+    rows = grid_rows(path)
+    assert ["主管部门", unit, "实施单位", unit, ""] in rows
+    assert ["项目类别", "特定目标类", "项目属性", "阶段性项目", ""] in rows
+    [rec] = records(path, cfg)
+    assert (rec.category, rec.attribute, rec.budget_yuan) == ("特定目标类", "阶段性项目", 3498000)
+
+
+def test_a_wrapped_header_cell_still_starts_its_column(tmp_path):
+    """Class: the 指标值 header wraps (年度(/项目)指 / 标值) so it is on other lines than
+    the rest of the header, and no row has an explanation: the header row's cells on all
+    its lines give the columns, and the values stay out of 指标解释."""
+    head = ["一级指标", "二级指标", "三级指标", "年度(/项目)指标值", "指标解释"]
+    rows = [
+        head,
+        ["成本指标", "经济成本指标", "成本控制合理性", "合理", ""],
+        ["产出指标", "数量指标", "完成年度拆违计划", "=100.00(%)", ""],
+        ["", "质量指标", "违法建筑销项正确率", "=100.00(%)", ""],
+    ]
+    path = render(tmp_path / "t.pdf", [([60.0, 70.0, 100.0, 70.0, 120.0], rows)])
+    got = grid_rows(path)
+    for row in rows[1:]:
+        assert row in got

@@ -476,9 +476,27 @@ def _columns(lines: list[_Line], chunks: list[list[_Chunk]]) -> list[float]:
         if ok and start is None:
             start = x
         elif not ok and start is not None:
-            bounds.append(x_lo + (start + x) / 2)
+            bounds.extend(x_lo + b for b in _gutter_middles(cover, start, x))
             start = None
     return bounds
+
+
+def _gutter_middles(cover: list[int], a: int, b: int) -> list[float]:
+    """Boundaries inside the gutter ``a..b`` (a run that few chunks cover): the middle
+    of each stretch that the fewest chunks cover.  A chunk of a full line inside the
+    run with free space on both sides is a narrow column of its own; a text spanning
+    the gutter (covering all of it) leaves the run's middle."""
+    low = min(cover[a:b])
+    out: list[float] = []
+    start = None
+    for x in range(a, b + 1):
+        free = x < b and cover[x] == low
+        if free and start is None:
+            start = x
+        elif not free and start is not None:
+            out.append((start + x) / 2)
+            start = None
+    return out
 
 
 @dataclass(slots=True)
@@ -613,18 +631,36 @@ def _row_start(chunks: list[list[_Chunk]], k: int) -> int:
     return k
 
 
+def _header_cells(chunks: list[list[_Chunk]], head: int) -> list[tuple[float, float]]:
+    """The x-extents of the cells of the header row that line ``head`` is in: the chunks
+    of every line that overlaps it vertically (a wrapped header cell such as 年度指 / 标值
+    set half a line above or below), those stacked over one another joined."""
+    k0 = k1 = head
+    while k0 > 0 and chunks[k0 - 1] and chunks[k0 - 1][0].bottom > chunks[k0][0].top + 0.5:
+        k0 -= 1
+    while (
+        k1 + 1 < len(chunks)
+        and chunks[k1 + 1]
+        and chunks[k1 + 1][0].top < chunks[k1][0].bottom - 0.5
+    ):
+        k1 += 1
+    spans = [(ck.x0, ck.x1) for cs in chunks[k0 : k1 + 1] for ck in cs]
+    return [(a, b) for a, b in _union(spans, join=0.0)]
+
+
 def _header_bounds(lines: list[_Line], chunks: list[list[_Chunk]], head: int) -> list[float]:
     """Column boundaries of an indicator grid: the gutters of its lines (``_columns``),
-    and one between every two cells of its header line that no gutter separates (a
+    and one between every two cells of its header row that no gutter separates (a
     column left empty below its header, such as 指标解释 with no explanations), where
     the fewest words of the body cross."""
     bounds = _columns(lines, chunks)
+    cells = _header_cells(chunks, head)
     body = [ck for k, cs in enumerate(chunks) if k != head for ck in cs]
-    for a, b in zip(chunks[head], chunks[head][1:], strict=False):
-        if b.x0 - a.x1 < 1 or any(a.x1 <= x <= b.x0 for x in bounds):
+    for (_, a1), (b0, _) in zip(cells, cells[1:], strict=False):
+        if b0 - a1 < 1 or any(a1 <= x <= b0 for x in bounds):
             continue
-        xs = [a.x1 + (b.x0 - a.x1) * i / 20 for i in range(21)]
-        mid = (a.x1 + b.x0) / 2
+        xs = [a1 + (b0 - a1) * i / 20 for i in range(21)]
+        mid = (a1 + b0) / 2
         x = min(xs, key=lambda x: (sum(1 for ck in body if ck.x0 < x < ck.x1), abs(x - mid)))
         bounds.append(x)
     return sorted(bounds)
@@ -703,10 +739,14 @@ def _pieces(line: _Line, bounds: list[float]) -> dict[int, _Piece]:
 
 def _line_pitch(columns: dict[int, list[_Piece]], size: float) -> float | None:
     """The distance between the lines of a wrapped cell: the shortest step between
-    successive lines of one column (lines of one column never overlap) under 1.5 × the
-    font size (rows are further apart: cell padding), preferring a step seen twice."""
+    successive lines of one column under 1.5 × the font size (rows are further apart:
+    cell padding), preferring a step seen twice.  Lines of one column never overlap:
+    two that do are text of two columns that no gutter separated, and give no step."""
     steps = sorted(
-        b.top - a.top for ps in columns.values() for a, b in zip(ps, ps[1:], strict=False)
+        b.top - a.top
+        for ps in columns.values()
+        for a, b in zip(ps, ps[1:], strict=False)
+        if b.top >= a.bottom - 0.5
     )
     steps = [x for x in steps if 0.5 * size < x < 1.5 * size]
     for x in steps:
