@@ -99,6 +99,31 @@ def _percent(text: str) -> float | None:
     return float(m.group(0).replace(",", "")) if m else None
 
 
+_LABEL_UNIT = re.compile(r"\((万元|元|千元|亿元)\)$")
+
+
+def _execution_pairs(texts: list[str], cfg: Config, st: FieldState) -> bool:
+    """Execution amounts written beside their labels among the header fields
+    (全年预算数（万元） | 5236 | 全年执行数（万元） | 4591.97), the unit in the label."""
+    found = False
+    for i, t in enumerate(texts):
+        if not t:
+            continue
+        key = norm_key(t)
+        m = _LABEL_UNIT.search(key)
+        name = cfg.budget_execution.get(_LABEL_UNIT.sub("", key))
+        if name not in ("planned", "adjusted", "executed"):
+            continue
+        nxt = next((x for x in texts[i + 1 :] if x), None)
+        if nxt is None or not _is_amount(nxt):
+            continue
+        v = amount_yuan(nxt, m.group(1) if m else st.unit_hint)
+        if v is not None:
+            st.execution.setdefault(name, v)
+            found = True
+    return found
+
+
 def read_execution(row: Row, cfg: Config, st: FieldState) -> bool:
     """The budget execution block of a 自评表: a row of labels (年初预算数 | 全年预算数 |
     全年执行数 | 分值 | 执行率 | 得分), then the amounts of 年度资金总额 by column."""
@@ -190,7 +215,7 @@ def read_fields(row: Row, cfg: Config, st: FieldState) -> bool:
     if _take_pending(row, cfg, st) or _take_below(row, cfg, st):
         return True
     _unit_hint(texts, cfg, st)
-    if read_execution(row, cfg, st):
+    if read_execution(row, cfg, st) or _execution_pairs(texts, cfg, st):
         return True
     budget_cols = {}
     for col, t in enumerate(texts):

@@ -451,7 +451,8 @@ def _columns(lines: list[_Line], chunks: list[list[_Chunk]]) -> list[float]:
     """Column boundaries of a borderless region: x positions that several lines of two
     or more chunks leave as a gap and few chunks of full lines (three or more chunks)
     cover.  A line of two chunks (a label and a long text spanning the rest) votes for
-    its gap but its text does not hide the gutters it runs across."""
+    its gap but its text does not hide the gutters it runs across.  A stretch that no
+    chunk of any line covers is a gutter too."""
     voters = [cs for cs in chunks if len(cs) >= 2]
     full = [cs for cs in chunks if len(cs) >= 3]
     if len(full) < 2:
@@ -478,7 +479,33 @@ def _columns(lines: list[_Line], chunks: list[list[_Chunk]]) -> list[float]:
         elif not ok and start is not None:
             bounds.extend(x_lo + b for b in _gutter_middles(cover, start, x))
             start = None
-    return bounds
+    # a river: a stretch no chunk of any line covers, with text on both sides, is a
+    # gutter even where no single line has words on both sides of it (a section label
+    # whose lines sit between the rows of the labels beside it)
+    size = statistics.median(ln.size for ln in lines)
+    empty = [True] * n
+    for cs in chunks:
+        for ck in cs:
+            for x in range(max(0, int(ck.x0) - x_lo), min(n, int(ck.x1) - x_lo + 1)):
+                empty[x] = False
+    filled = [x for x in range(n) if not empty[x]]
+    start = None
+    for x in range(filled[0], filled[-1] + 1) if filled else ():
+        if empty[x] and start is None:
+            start = x
+        elif not empty[x] and start is not None:
+            mid = x_lo + (start + x) / 2
+            if x - start >= 0.5 * size and not any(_same_gutter(b, mid, chunks) for b in bounds):
+                bounds.append(mid)
+            start = None
+    return sorted(bounds)
+
+
+def _same_gutter(a: float, b: float, chunks: list[list[_Chunk]]) -> bool:
+    """True when no chunk lies wholly between the boundaries ``a`` and ``b``: they part
+    the same columns."""
+    lo, hi = min(a, b), max(a, b)
+    return not any(lo <= ck.x0 and ck.x1 <= hi for cs in chunks for ck in cs)
 
 
 def _gutter_middles(cover: list[int], a: int, b: int) -> list[float]:
@@ -571,14 +598,13 @@ def _borderless(
                 bounds = _header_bounds(sub_lines[start:], sub_chunks[start:], head - start)
             pitch = carry.pitch if cont and carry is not None else None
             if cut:
-                top = _region_table(sub_lines[:cut], sub_chunks[:cut], page_no, pitch=pitch)
+                fb = _field_bounds(sub_lines[:cut], sub_chunks[:cut])
+                top = _region_table(sub_lines[:cut], sub_chunks[:cut], page_no, fb, pitch)
                 grid = _region_table(
                     sub_lines[cut:], sub_chunks[cut:], page_no, bounds, pitch=top.pitch or pitch
                 )
                 if top.pitch is None and grid.pitch is not None:
-                    top = _region_table(
-                        sub_lines[:cut], sub_chunks[:cut], page_no, pitch=grid.pitch
-                    )
+                    top = _region_table(sub_lines[:cut], sub_chunks[:cut], page_no, fb, grid.pitch)
                 block = _stack(top, grid)
             else:
                 block = _region_table(sub_lines, sub_chunks, page_no, bounds, pitch=pitch)
@@ -648,22 +674,49 @@ def _header_cells(chunks: list[list[_Chunk]], head: int) -> list[tuple[float, fl
     return [(a, b) for a, b in _union(spans, join=0.0)]
 
 
+def _split_gaps(
+    bounds: list[float], gaps: Iterable[tuple[float, float]], body: list[_Chunk]
+) -> list[float]:
+    """``bounds`` with one more in every gap ``(x1, x0)`` that none crosses, where the
+    fewest chunks of ``body`` cross (words are never cut: they go whole to one column)."""
+    out = list(bounds)
+    for a1, b0 in gaps:
+        if b0 - a1 < 1 or any(a1 <= x <= b0 for x in out):
+            continue
+        xs = [a1 + (b0 - a1) * i / 20 for i in range(21)]
+        mid = (a1 + b0) / 2
+        out.append(
+            min(xs, key=lambda x: (sum(1 for ck in body if ck.x0 < x < ck.x1), abs(x - mid)))
+        )
+    return sorted(out)
+
+
+def _field_bounds(lines: list[_Line], chunks: list[list[_Chunk]]) -> list[float]:
+    """Column boundaries of the header fields above a grid: the gutters of its lines,
+    and one on each side of a field label (项目负责人, 资金性质 …, ``configs``) that is
+    set apart from its neighbours on its line: a label is a cell of its own even where
+    only two rows show that gutter and texts spanning several columns cross it."""
+    from ..config import load_config
+
+    cfg = load_config()
+    body = [ck for cs in chunks for ck in cs]
+    gaps = []
+    for cs in chunks:
+        for a, b in zip(cs, cs[1:], strict=False):
+            if cfg.field_of(a.text) or cfg.field_of(b.text):
+                gaps.append((a.x1, b.x0))
+    return _split_gaps(_columns(lines, chunks), gaps, body)
+
+
 def _header_bounds(lines: list[_Line], chunks: list[list[_Chunk]], head: int) -> list[float]:
     """Column boundaries of an indicator grid: the gutters of its lines (``_columns``),
     and one between every two cells of its header row that no gutter separates (a
     column left empty below its header, such as 指标解释 with no explanations), where
     the fewest words of the body cross."""
-    bounds = _columns(lines, chunks)
     cells = _header_cells(chunks, head)
     body = [ck for k, cs in enumerate(chunks) if k != head for ck in cs]
-    for (_, a1), (b0, _) in zip(cells, cells[1:], strict=False):
-        if b0 - a1 < 1 or any(a1 <= x <= b0 for x in bounds):
-            continue
-        xs = [a1 + (b0 - a1) * i / 20 for i in range(21)]
-        mid = (a1 + b0) / 2
-        x = min(xs, key=lambda x: (sum(1 for ck in body if ck.x0 < x < ck.x1), abs(x - mid)))
-        bounds.append(x)
-    return sorted(bounds)
+    gaps = [(a1, b0) for (_, a1), (b0, _) in zip(cells, cells[1:], strict=False)]
+    return _split_gaps(_columns(lines, chunks), gaps, body)
 
 
 WORD_GAP = 0.15  # a gap wider than this (× font size) ends a word: glyphs of one word touch
@@ -817,28 +870,34 @@ def _table_rows(cells: list[_BCell]) -> list[list[_BCell]]:
     left = rest
     gaps = [b[0] - a[1] for a, b in zip(spans, spans[1:], strict=False)]
     gap = statistics.median(gaps) if gaps else 0.0  # the padding between two rows
-    # then the others, by the rows as they have grown
-    while left:
-        rest = []
-        for c in left:
-            hit = [k for k, (t, b) in enumerate(spans) if ov(c, t, b) > 0.5]
-            if hit:
-                join(c, hit)
-            else:
-                rest.append(c)
-        if len(rest) == len(left):
-            c = rest.pop(0)
-            k = bisect_left([t for t, _ in spans], c.top)
-            if 0 < k < len(spans) and max(c.top - spans[k - 1][1], spans[k][0] - c.bottom) < (
-                0.5 * gap
-            ):
-                # in the gap between two rows, touching both: a merged cell centred on
-                # their boundary, with the upper one
-                rows[k - 1].append(c)
-            else:  # a row of its own
-                rows.insert(k, [c])
-                spans.insert(k, [c.top, c.bottom])
-        left = rest
+    # then the others, by the rows as they have grown, a column at a time from the
+    # fullest: a label with no text beside it in the anchor column (年度目标 with no
+    # goal) makes its row before a section label spanning it and the next row joins one
+    rank = sorted(by_col, key=lambda col: (-len(by_col[col]), col))
+    for col in rank:
+        todo = [c for c in left if c.col == col]
+        while todo:
+            rest = []
+            for c in todo:
+                hit = [k for k, (t, b) in enumerate(spans) if ov(c, t, b) > 0.5]
+                if hit:
+                    join(c, hit)
+                else:
+                    rest.append(c)
+            if len(rest) == len(todo):
+                c = rest.pop(0)
+                k = bisect_left([t for t, _ in spans], c.top)
+                near = 0 < k < len(spans) and (
+                    max(c.top - spans[k - 1][1], spans[k][0] - c.bottom) < 0.5 * gap
+                )
+                if near:
+                    # in the gap between two rows, touching both: a merged cell centred
+                    # on their boundary, with the upper one
+                    rows[k - 1].append(c)
+                else:  # a row of its own
+                    rows.insert(k, [c])
+                    spans.insert(k, [c.top, c.bottom])
+            todo = rest
     return rows
 
 
