@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.interpret import interpret
@@ -33,13 +34,15 @@ def render(
     pad: float = 2.5,
     merged: str = "middle",
     top_cols: frozenset[int] = frozenset(),
+    hcenter: bool = False,
     title: str = "测试局项目绩效目标表",
 ) -> Path:
     """Draw ``parts`` (column widths and rows; the header fields, then the grid) one
     below the other as one borderless table.  Cells are ``text`` or ``(text, rows)`` or
     ``(text, rows, cols)``; ``merged`` is where a cell spanning rows puts its text
     (``"middle"`` or ``"top"``); cells of ``top_cols`` start at the top of their row,
-    every other cell is centred in its row."""
+    every other cell is centred in its row; ``hcenter`` centres every text across its
+    cell's width."""
     register_fonts()
     w, h = A4
     c = Canvas(str(path), pagesize=A4, invariant=1)
@@ -75,14 +78,17 @@ def render(
         for hh in heights:
             tops.append(tops[-1] + hh)
         c.setFont(FONT, size)
-        for (r, col), (_, rs, _) in anchors.items():
+        for (r, col), (_, rs, cs) in anchors.items():
             text_lines = lines[(r, col)]
             top, bottom = tops[r], tops[r + rs]
             total = len(text_lines) * leading
             at_top = (rs > 1 and merged == "top") or col in top_cols
             ty = top + pad if at_top else top + (bottom - top - total) / 2
             for n, ln in enumerate(text_lines):
-                c.drawString(xs[col] + pad, h - (ty + n * leading + (leading + size * 0.8) / 2), ln)
+                x = xs[col] + pad
+                if hcenter:
+                    x = (xs[col] + xs[col + cs] - stringWidth(ln, FONT, size)) / 2
+                c.drawString(x, h - (ty + n * leading + (leading + size * 0.8) / 2), ln)
         y = tops[-1]
     c.line(x0, h - y, x0 + sum(parts[0][0]), h - y)
     c.showPage()
@@ -239,7 +245,8 @@ def test_labels_printed_at_the_top_of_tall_rows_are_read_top_down(tmp_path, cfg)
     """Class: a 指标类型 column whose merged cells print their label at the top of their
     span, the first row written with a level-2 only (数量指标): the grid looks centred
     (content before the first level-1) but the labels sit where their rows start.  A
-    level-1 outside the schema (管理类指标) in that column is a level-1."""
+    level-1 outside the schema (管理类指标) in that column is a level-1.  The 自评表's
+    execution amounts stand beside their labels among the header fields."""
     head = ["指标类型", "指标名称", "指标性质", "指标值", "计量单位", "评分标准"]
     widths = [70.0, 110.0, 45.0, 50.0, 45.0, 130.0]
     text = "达到目标得满分，未达到按完成比例得分或不得分"
@@ -253,8 +260,23 @@ def test_labels_printed_at_the_top_of_tall_rows_are_read_top_down(tmp_path, cfg)
         [("管理类指标", 2), "预算执行率", "≥", "90", "%", text],
         ["资金使用合规性", "无", "合规", "无", text],
     ]
-    path = render(tmp_path / "t.pdf", [(widths, rows)], merged="top", top_cols=frozenset({0}))
+    fields = (
+        [120.0, 130.0, 120.0, 80.0],
+        [
+            ["项目名称", "就业补助资金", "项目联系人", "向俐"],
+            ["全年预算数（万元）", "7574", "全年执行数（万元）", "6642.40"],
+        ],
+    )
+    path = render(
+        tmp_path / "t.pdf",
+        [fields, (widths, rows)],
+        merged="top",
+        top_cols=frozenset({0}),
+        title="2021年度项目支出绩效自评表",
+    )
     [rec] = records(path, cfg)
+    # the execution amounts beside their labels: 全年预算数 is the year's budget
+    assert (rec.name, rec.owner, rec.budget_yuan) == ("就业补助资金", "向俐", 75740000)
     got = [(i.level1, i.level3) for i in rec.indicators]
     assert got == [
         ("产出指标", "新增创业孵化基地数量"),
@@ -316,3 +338,64 @@ def test_a_wrapped_header_cell_still_starts_its_column(tmp_path):
     got = grid_rows(path)
     for row in rows[1:]:
         assert row in got
+
+
+def test_field_labels_are_cells_of_their_own(tmp_path, cfg):
+    """Class: header fields centred in their cells, values spanning three columns, a
+    section column at the left: only two rows show the gutter after 联系电话 / 资金性质
+    and spanning texts cross it, so label and value were read as one cell
+    (资金性质一般公共预算安排).  A label with nothing beside it (年度目标 with no goal)
+    makes a row of its own: the section label spanning it and the next row does not pull
+    the two rows together."""
+    fields = (
+        [45.0, 85.0, 75.0, 75.0, 170.0],
+        [
+            [("项目基本情况", 3), "项目名称", ("春节慰问专项经费", 1, 3)],
+            ["项目负责人", "邓婕", "联系电话", "8261896"],
+            ["项目类别", ("特定目标类", 1, 3)],
+            ["项目资金情况", "预算资金（元）", "4700000", "资金性质", "一般公共预算安排"],
+            [("绩效目标情况", 2), "年度目标", ("", 1, 3)],
+            ["本年度实施计划", "2024-01-01至2024-12-31", ("按照年度工作安排组织实施", 1, 2)],
+        ],
+    )
+    grid = (WIDTHS, [HEADER, ["产出指标", "数量指标", "慰问人数", "≥100人", "按名册统计"]])
+    path = render(tmp_path / "t.pdf", [fields, grid], hcenter=True)
+    rows = grid_rows(path)
+    assert any(r[1] == "年度目标" and not any(r[2:]) for r in rows)
+    [rec] = records(path, cfg)
+    assert (rec.name, rec.owner, rec.phone, rec.category) == (
+        "春节慰问专项经费",
+        "邓婕",
+        "8261896",
+        "特定目标类",
+    )
+    assert (rec.budget_yuan, rec.fund_nature) == (4700000, "一般公共预算安排")
+
+
+def test_a_section_label_between_the_rows_of_its_labels(tmp_path, cfg):
+    """Class: a department table whose section label (部门（单位）资金情况（万元）) wraps
+    in its own column, its lines set between the rows of the expenditure labels beside
+    it: no single line has words on both sides of the gutter, but no word crosses it."""
+    fields = (
+        [130.0, 90.0, 110.0, 150.0],
+        [
+            ["部门（单位）名称", ("测试局", 1, 3)],
+            [("部门（单位）资金情况（万元）", 4), "名称", ("预算金额（万元）", 1, 2)],
+            ["基本支出", ("1545.19", 1, 2)],
+            ["项目支出", ("2608.55", 1, 2)],
+            ["资金总额", ("4153.74", 1, 2)],
+        ],
+    )
+    grid = (WIDTHS, [HEADER, ["产出指标", "数量指标", "招商推介", "≥10次/年", "全年10次"]])
+    path = render(
+        tmp_path / "t.pdf",
+        [fields, grid],
+        merged="middle",
+        hcenter=True,
+        pad=4.0,
+        title="测试局2023年部门整体支出绩效目标表",
+    )
+    rows = grid_rows(path)
+    assert any(r[1] == "基本支出" and "1545.19" in r for r in rows)
+    [rec] = records(path, cfg)
+    assert (rec.kind, rec.budget_yuan) == ("department", 41537400)
