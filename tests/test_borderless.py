@@ -12,12 +12,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.interpret import interpret
 from pipeline.interpret.centred import Place, blocks
+from pipeline.interpret.grid import label_places
+from pipeline.interpret.headings import take_headings
+from pipeline.interpret.schema import _tokens
+from pipeline.model import Cell, Row
 from pipeline.readers import read_document
 from pipeline.segment import segment
 from tests.fixtures.make_pdf_fixtures import register_fonts, wrap
@@ -399,3 +404,26 @@ def test_a_section_label_between_the_rows_of_its_labels(tmp_path, cfg):
     assert any(r[1] == "基本支出" and "1545.19" in r for r in rows)
     [rec] = records(path, cfg)
     assert (rec.kind, rec.budget_yuan) == ("department", 41537400)
+
+
+def test_a_row_s_extent_is_its_content_not_a_label_reaching_past_it(cfg):
+    """Class: a level-2 label centred between two one-line rows is read into the upper
+    one and reaches into the lower: the upper row's extent for measuring middles is its
+    content, else the label's block looks one row short."""
+    row = Row(
+        [
+            Cell("质量指标", bbox=(0.0, 8.3, 40.0, 17.8)),
+            Cell("合格率", bbox=(50.0, 0.0, 90.0, 9.5)),
+            Cell("≥95%", bbox=(100.0, 0.0, 120.0, 9.5)),
+        ],
+        line=1,
+        page=1,
+        table_id=0,
+        bbox=(0.0, 0.0, 120.0, 17.8),
+    )
+    toks = _tokens(row, cfg)
+    h = take_headings(toks, cfg)
+    place = label_places([(h, toks)])
+    assert place is not None
+    assert place[1].spans == ((0.0, 9.5),)
+    assert place[1].y == (pytest.approx(13.05),)

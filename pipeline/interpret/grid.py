@@ -136,7 +136,8 @@ def _label_cells(h: Headings, toks: list[Token]) -> tuple[Cell | None, Cell | No
 
 def label_places(entries: list[tuple[Headings, list[Token]]]) -> tuple[Place, Place] | None:
     """Where a grid's rows and their level-1 / level-2 labels sit on the page (rows read
-    from a PDF page carry boxes), or None."""
+    from a PDF page carry boxes), or None.  A row's extent is that of its content cells
+    (a label centred between two rows reaches into both)."""
     spans: list[tuple[float, float]] = []
     y1: list[float | None] = []
     y2: list[float | None] = []
@@ -144,7 +145,14 @@ def label_places(entries: list[tuple[Headings, list[Token]]]) -> tuple[Place, Pl
         row = toks[0].row
         if row.bbox is None:
             return None
-        spans.append((row.bbox[1], row.bbox[3]))
+        # the row's own extent: its content, not the labels that may reach past it
+        own = [
+            row.cells[t.col].bbox
+            for t in toks[h.used :]
+            if t.col < len(row.cells) and row.cells[t.col].bbox is not None
+        ]
+        box = row.bbox
+        spans.append((min(b[1] for b in own), max(b[3] for b in own)) if own else (box[1], box[3]))
         ys: list[float | None] = []
         for c in _label_cells(h, toks):
             if c is not None and c.bbox is None:
