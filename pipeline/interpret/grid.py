@@ -183,7 +183,8 @@ def top_aligned(entries: list[tuple[Headings, list[Token]]]) -> bool:
 
 
 def fold_wrapped_lines(rows: list[Row], grid: Grid, cfg: Config) -> list[Row]:
-    """Borderless PDF/scan grids come out one printed line per row, multi-line cells
+    """Borderless grids read from a scan come out one printed line per row (the PDF
+    reader already joins a borderless table's lines into rows), multi-line cells
     centred on the line that holds the value.  Each line without a value (and that is not
     a bare heading, i.e. a placeholder row) joins the nearer value line, by its position on
     the page, and the texts of each column are joined in reading order."""

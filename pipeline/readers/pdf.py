@@ -8,8 +8,14 @@ In:  a path and the file's bytes.  Out: ``model.SourceDoc`` (form ``"pdf"``).
   (wrapped lines joined with ``''`` for Chinese, spaces between CJK characters dropped,
   ``(cid:N)`` debris removed).
 * Borderless tables (no ruling) are rebuilt from the text lines left outside ruled
-  tables: runs of lines with several widely spaced chunks form a table, columns come from
-  the gutters that most lines leave free, wrapped lines join their row by line spacing.
+  tables (characters grouped by their vertical middle, so a line set half a line beside
+  another stays apart): runs of lines with several widely spaced chunks form a table.
+  Columns come from the gutters that lines leave free (and from the cells of the grid's
+  header row and the field labels above it); each word (glyphs that touch) goes whole
+  to the column it overlaps most.  Lines of one column at the line pitch form a cell;
+  cells form rows by vertical overlap with the rows of the fullest column, a merged
+  cell (one overlapping several rows) joining the row its first line lies in.  The
+  header fields above a grid and the grid have columns of their own.
 * Text outside tables (titles, ``（2024年度）``, ``编制单位（盖章）：…``, page numbers)
   comes out as rows with ``table_id`` None, one per text line, interleaved with the table
   rows by page and vertical position.  A line is one cell, except that pieces set far
