@@ -10,12 +10,16 @@ before any level-1 label.  Each level is then cut into blocks, one per label, so
 every label sits at the middle of its block (the upper middle for an even count of rows,
 ``(n - 1) // 2``): ``blocks`` finds the cut with the least deviation from that and,
 where several cuts fit, the most even one.  Level-2 blocks are cut inside their
-level-1 block.
+level-1 block.  Where the rows' places on the page are known (PDF), the middle is
+measured there: a block of rows of different heights has its middle elsewhere than at
+its middle row.
 """
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 
 from ..config import Config
@@ -54,27 +58,53 @@ def is_centred(rows: list[tuple[Headings, bool]], cfg: Config) -> bool:
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where rows and labels sit on the page: each row's ``(top, bottom)`` and each
+    label's vertical middle (None where the row has no such label)."""
+
+    spans: tuple[tuple[float, float], ...]
+    y: tuple[float | None, ...]
+
+    def pitch(self) -> float:
+        steps = [b[0] - a[0] for a, b in zip(self.spans, self.spans[1:], strict=False)]
+        steps = [s for s in steps if s > 0]
+        return statistics.median(steps) if steps else 1.0
+
+    def sub(self, b: int, e: int, y: list[float | None]) -> Place:
+        return Place(self.spans[b:e], tuple(y[b:e]))
+
+
 def blocks(
     n: int,
     labels: list[int],
     misfit: Callable[[int, int, int], float] | None = None,
     tail: float | None = None,
+    place: Place | None = None,
 ) -> list[tuple[int, int]]:
     """Cut rows ``0..n-1`` into ``len(labels)`` consecutive blocks ``[start, end)``, block
     ``j`` holding row ``labels[j]``, each label as near the middle of its block as can be.
     ``misfit(j, start, end)`` adds the cost of rows that do not belong under label ``j``.
     With ``tail`` the last block may stop short of ``n``: the rows after it belong to no
     label (a level-1 whose last rows have no level-2), at ``tail`` per row.
+    With ``place`` (rows laid out on a page) the middle is measured on the page: the
+    label's distance from the middle of its block's rows, in row pitches (rows of
+    different heights put the middle of a block elsewhere than its middle row).
     """
     k = len(labels)
     if k == 0:
         return []
+    unit = place.pitch() if place is not None else 1.0
 
     def cost(b: int, e: int, p: int) -> tuple[float, int]:
         # (distance of the label from the middle + misfits, size²): the middle decides;
         # where several cuts put every label at its middle, the most even one is taken
-        mid = b + (e - b - 1) // 2
         extra = misfit(labels.index(p), b, e) if misfit else 0.0
+        y = place.y[p] if place is not None else None
+        if place is not None and y is not None:
+            mid_y = (place.spans[b][0] + place.spans[e - 1][1]) / 2
+            return round(abs(y - mid_y) / unit, 1) + extra, (e - b) ** 2
+        mid = b + (e - b - 1) // 2
         return abs(p - mid) + extra, (e - b) ** 2
 
     @cache
@@ -104,8 +134,14 @@ def blocks(
 NO_LEVEL2 = 0.3  # cost of a row left without a level-2 (a label off its middle costs 1)
 
 
-def assign(rows: list[tuple[Headings, bool]], cfg: Config) -> list[Headings]:
-    """The headings that hold for each row of a grid with centred labels."""
+def assign(
+    rows: list[tuple[Headings, bool]],
+    cfg: Config,
+    place: tuple[Place, Place] | None = None,
+) -> list[Headings]:
+    """The headings that hold for each row of a grid with centred labels; ``place``
+    (level-1 and level-2 label positions, rows laid out on a page) measures the middles
+    on the page."""
     n = len(rows)
     out = [Headings() for _ in range(n)]
     l1_rows = [i for i, (h, _) in enumerate(rows) if _l1(h)]
@@ -123,11 +159,14 @@ def assign(rows: list[tuple[Headings, bool]], cfg: Config) -> list[Headings]:
                 bad += bool(parent and parent != label.canonical)
         return float(bad)
 
-    for b1, e1 in blocks(n, l1_rows, misfit) if l1_rows else [(0, n)]:
+    p1 = place[0] if place else None
+    for b1, e1 in blocks(n, l1_rows, misfit, place=p1) if l1_rows else [(0, n)]:
         label = next((rows[i][0] for i in l1_rows if b1 <= i < e1), None)
         l2_rows = [i for i in range(b1, e1) if rows[i][0].l2 is not None]
+        p2 = place[1].sub(b1, e1, list(place[1].y)) if place else None
         cuts = [
-            (b1 + b, b1 + e) for b, e in blocks(e1 - b1, [i - b1 for i in l2_rows], tail=NO_LEVEL2)
+            (b1 + b, b1 + e)
+            for b, e in blocks(e1 - b1, [i - b1 for i in l2_rows], tail=NO_LEVEL2, place=p2)
         ]
         for i in range(b1, e1):
             h = out[i]

@@ -12,9 +12,9 @@ from ..config import Config, norm_key
 from ..model import Cell, Indicator, Row
 from .align import _indicator, assign_positional, assign_roles
 from .cells import _PAGE_NO, _SEQ, Token, _value_alone, is_qualitative_value
-from .centred import assign, is_centred
+from .centred import Place, assign, is_centred
 from .columns import is_columnar, parse_columns
-from .headings import TreeState, classify, take_headings, update_tree
+from .headings import Headings, TreeState, classify, take_headings, update_tree
 from .schema import DEFAULT_ROLES, Grid, _tokens, header_grid
 from .stream import _parse_stream, _split_row
 
@@ -91,8 +91,10 @@ def parse_grid(
         row_tokens = [_split_row(t, cfg) for t in row_tokens]
     row_tokens = [t for t in row_tokens if not _header_word(t, cfg)]
     entries = [(take_headings(t, cfg, grid if clean else None), t) for t in row_tokens if t]
-    centred = is_centred([(h, len(t) > h.used) for h, t in entries], cfg)
-    held = assign([(h, len(t) > h.used) for h, t in entries], cfg) if centred else []
+    heads = [(h, len(t) > h.used) for h, t in entries]
+    place = label_places(entries)
+    centred = is_centred(heads, cfg) and not (place is not None and top_aligned(entries))
+    held = assign(heads, cfg, place) if centred else []
     for k, (h, toks) in enumerate(entries):
         content = toks[h.used :]
         if centred:  # the row's levels are those of the blocks it lies in
@@ -127,8 +129,71 @@ def parse_grid(
     return out, notes
 
 
+def _label_cells(h: Headings, toks: list[Token]) -> tuple[Cell | None, Cell | None]:
+    """The cells of a row's level-1 and level-2 labels (the leading tokens
+    ``take_headings`` used)."""
+    used = toks[: h.used]
+    c1 = c2 = None
+    k = 0
+    if (h.l1 is not None or h.l1_unknown is not None) and k < len(used):
+        c1 = used[k].row.cells[used[k].col]
+        k += 1
+    if h.l2 is not None and k < len(used):
+        c2 = used[k].row.cells[used[k].col]
+    return c1, c2
+
+
+def label_places(entries: list[tuple[Headings, list[Token]]]) -> tuple[Place, Place] | None:
+    """Where a grid's rows and their level-1 / level-2 labels sit on the page (rows read
+    from a PDF page carry boxes), or None.  A row's extent is that of its content cells
+    (a label centred between two rows reaches into both)."""
+    spans: list[tuple[float, float]] = []
+    y1: list[float | None] = []
+    y2: list[float | None] = []
+    for h, toks in entries:
+        row = toks[0].row
+        if row.bbox is None:
+            return None
+        # the row's own extent: its content, not the labels that may reach past it
+        own = [
+            row.cells[t.col].bbox
+            for t in toks[h.used :]
+            if t.col < len(row.cells) and row.cells[t.col].bbox is not None
+        ]
+        box = row.bbox
+        spans.append((min(b[1] for b in own), max(b[3] for b in own)) if own else (box[1], box[3]))
+        ys: list[float | None] = []
+        for c in _label_cells(h, toks):
+            if c is not None and c.bbox is None:
+                return None
+            ys.append(None if c is None or c.bbox is None else (c.bbox[1] + c.bbox[3]) / 2)
+        y1.append(ys[0])
+        y2.append(ys[1])
+    return Place(tuple(spans), tuple(y1)), Place(tuple(spans), tuple(y2))
+
+
+def top_aligned(entries: list[tuple[Headings, list[Token]]]) -> bool:
+    """True when the grid's labels sit at the top of their rows, not at their middle:
+    every label in a row taller than itself (by over a quarter of the label's height)
+    starts where its row starts.  Merged cells printed top-aligned are read top-down."""
+    seen = 0
+    for h, toks in entries:
+        row = toks[0].row
+        for c in _label_cells(h, toks):
+            if c is None or c.bbox is None or row.bbox is None:
+                continue
+            height = c.bbox[3] - c.bbox[1]
+            if (row.bbox[3] - row.bbox[1]) - height <= 0.25 * height:
+                continue  # as tall as its row: no telling
+            if abs(c.bbox[1] - row.bbox[1]) > 1.0:
+                return False
+            seen += 1
+    return seen >= 2
+
+
 def fold_wrapped_lines(rows: list[Row], grid: Grid, cfg: Config) -> list[Row]:
-    """Borderless PDF/scan grids come out one printed line per row, multi-line cells
+    """Borderless grids read from a scan come out one printed line per row (the PDF
+    reader already joins a borderless table's lines into rows), multi-line cells
     centred on the line that holds the value.  Each line without a value (and that is not
     a bare heading, i.e. a placeholder row) joins the nearer value line, by its position on
     the page, and the texts of each column are joined in reading order."""

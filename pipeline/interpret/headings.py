@@ -80,7 +80,7 @@ def take_headings(tokens: list[Token], cfg: Config, positional: Grid | None = No
             # a level-1 outside the schema (管理类指标): before a level-2, or in count
             # mode before a whole indicator (its name and value)
             before_row = positional is None and len(tokens) - i >= 3 and n1 is None
-            if n2 is not None or (positional and role == "level1") or before_row:
+            if n2 is not None or (positional and role in ("level1", "level12")) or before_row:
                 h.l1_unknown = t
                 i += 1
                 continue

@@ -8,8 +8,14 @@ In:  a path and the file's bytes.  Out: ``model.SourceDoc`` (form ``"pdf"``).
   (wrapped lines joined with ``''`` for Chinese, spaces between CJK characters dropped,
   ``(cid:N)`` debris removed).
 * Borderless tables (no ruling) are rebuilt from the text lines left outside ruled
-  tables: runs of lines with several widely spaced chunks form a table, columns come from
-  the gutters that most lines leave free, wrapped lines join their row by line spacing.
+  tables (characters grouped by their vertical middle, so a line set half a line beside
+  another stays apart): runs of lines with several widely spaced chunks form a table.
+  Columns come from the gutters that lines leave free (and from the cells of the grid's
+  header row and the field labels above it); each word (glyphs that touch) goes whole
+  to the column it overlaps most.  Lines of one column at the line pitch form a cell;
+  cells form rows by vertical overlap with the rows of the fullest column, a merged
+  cell (one overlapping several rows) joining the row its first line lies in.  The
+  header fields above a grid and the grid have columns of their own.
 * Text outside tables (titles, ``（2024年度）``, ``编制单位（盖章）：…``, page numbers)
   comes out as rows with ``table_id`` None, one per text line, interleaved with the table
   rows by page and vertical position.  A line is one cell, except that pieces set far
@@ -114,6 +120,33 @@ def _cluster_lines(chars: list[dict]) -> list[_Line]:
     return lines
 
 
+def _baseline_lines(chars: list[dict]) -> list[_Line]:
+    """Group characters into text lines by their vertical middle: a character joins a
+    line whose middle lies within a quarter of its height.  Unlike ``_cluster_lines``
+    (any overlap), two lines set half a line apart (a one-line cell centred beside a
+    two-line one in a borderless table) stay two lines."""
+    lines: list[_Line] = []
+    mids: list[float] = []
+    for ch in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
+        mid = (ch["top"] + ch["bottom"]) / 2
+        h = max(ch["bottom"] - ch["top"], 1.0)
+        if lines and abs(mid - mids[-1]) <= 0.25 * h:
+            ln = lines[-1]
+            ln.chars.append(ch)
+            ln.top = min(ln.top, ch["top"])
+            ln.bottom = max(ln.bottom, ch["bottom"])
+            ln.x0 = min(ln.x0, ch["x0"])
+            ln.x1 = max(ln.x1, ch["x1"])
+        else:
+            lines.append(_Line([ch], ch["top"], ch["bottom"], ch["x0"], ch["x1"], 0.0))
+            mids.append(mid)
+    for ln in lines:
+        ln.chars.sort(key=lambda c: c["x0"])
+        ln.size = statistics.median(c["size"] for c in ln.chars)
+    lines.sort(key=lambda ln: (ln.top, ln.x0))
+    return lines
+
+
 def _line_text(chars: list[dict], size: float) -> str:
     """Text of chars on one line (sorted by x): a space where the gap is word-sized."""
     parts: list[str] = []
@@ -180,6 +213,7 @@ class _Block:
     furniture: bool = False  # page number or running header/footer
     carried: bool = False  # borderless part read with the previous page's columns
     table_key: int | None = None  # logical table this part belongs to
+    pitch: float | None = None  # line pitch of wrapped cells (borderless tables)
 
     @property
     def top(self) -> float:
@@ -420,12 +454,15 @@ def _round(b: Iterable[float]) -> BBox:
 
 
 def _columns(lines: list[_Line], chunks: list[list[_Chunk]]) -> list[float]:
-    """Column boundaries of a borderless region: x positions that several full rows
-    (three or more chunks) leave as a gap and few of their chunks cover.  Rows with
-    fewer chunks (a label and a long text spanning the rest) do not vote."""
+    """Column boundaries of a borderless region: x positions that several lines of two
+    or more chunks leave as a gap and few chunks of full lines (three or more chunks)
+    cover.  A line of two chunks (a label and a long text spanning the rest) votes for
+    its gap but its text does not hide the gutters it runs across.  A stretch that no
+    chunk of any line covers is a gutter too."""
+    voters = [cs for cs in chunks if len(cs) >= 2]
     full = [cs for cs in chunks if len(cs) >= 3]
     if len(full) < 2:
-        full = [cs for cs in chunks if len(cs) >= 2]
+        full = voters
     x_lo = int(min(ln.x0 for ln in lines)) - 1
     x_hi = int(max(ln.x1 for ln in lines)) + 2
     n = x_hi - x_lo
@@ -435,6 +472,7 @@ def _columns(lines: list[_Line], chunks: list[list[_Chunk]]) -> list[float]:
         for ck in cs:
             for x in range(max(0, int(ck.x0) - x_lo), min(n, int(ck.x1) - x_lo + 1)):
                 cover[x] += 1
+    for cs in voters:
         for a, b in zip(cs, cs[1:], strict=False):
             for x in range(max(0, int(a.x1) - x_lo + 1), min(n, int(b.x0) - x_lo)):
                 support[x] += 1
@@ -445,9 +483,53 @@ def _columns(lines: list[_Line], chunks: list[list[_Chunk]]) -> list[float]:
         if ok and start is None:
             start = x
         elif not ok and start is not None:
-            bounds.append(x_lo + (start + x) / 2)
+            bounds.extend(x_lo + b for b in _gutter_middles(cover, start, x))
             start = None
-    return bounds
+    # a river: a stretch no chunk of any line covers, with text on both sides, is a
+    # gutter even where no single line has words on both sides of it (a section label
+    # whose lines sit between the rows of the labels beside it)
+    size = statistics.median(ln.size for ln in lines)
+    empty = [True] * n
+    for cs in chunks:
+        for ck in cs:
+            for x in range(max(0, int(ck.x0) - x_lo), min(n, int(ck.x1) - x_lo + 1)):
+                empty[x] = False
+    filled = [x for x in range(n) if not empty[x]]
+    start = None
+    for x in range(filled[0], filled[-1] + 1) if filled else ():
+        if empty[x] and start is None:
+            start = x
+        elif not empty[x] and start is not None:
+            mid = x_lo + (start + x) / 2
+            if x - start >= 0.5 * size and not any(_same_gutter(b, mid, chunks) for b in bounds):
+                bounds.append(mid)
+            start = None
+    return sorted(bounds)
+
+
+def _same_gutter(a: float, b: float, chunks: list[list[_Chunk]]) -> bool:
+    """True when no chunk lies wholly between the boundaries ``a`` and ``b``: they part
+    the same columns."""
+    lo, hi = min(a, b), max(a, b)
+    return not any(lo <= ck.x0 and ck.x1 <= hi for cs in chunks for ck in cs)
+
+
+def _gutter_middles(cover: list[int], a: int, b: int) -> list[float]:
+    """Boundaries inside the gutter ``a..b`` (a run that few chunks cover): the middle
+    of each stretch that the fewest chunks cover.  A chunk of a full line inside the
+    run with free space on both sides is a narrow column of its own; a text spanning
+    the gutter (covering all of it) leaves the run's middle."""
+    low = min(cover[a:b])
+    out: list[float] = []
+    start = None
+    for x in range(a, b + 1):
+        free = x < b and cover[x] == low
+        if free and start is None:
+            start = x
+        elif not free and start is not None:
+            out.append((start + x) / 2)
+            start = None
+    return out
 
 
 @dataclass(slots=True)
@@ -457,6 +539,7 @@ class _Carry:
     bounds: list[float]
     x0: float
     x1: float
+    pitch: float | None = None
 
 
 def _borderless(
@@ -514,14 +597,24 @@ def _borderless(
             bounds = carry.bounds if cont and carry is not None else None
             # the header fields above an indicator grid have columns of their own: the
             # grid (from its header line on) gets its own column boundaries
-            cut = _grid_header_at(sub_chunks) if bounds is None else None
+            head = _grid_header_line(sub_chunks) if bounds is None else None
+            cut = _row_start(sub_chunks, head) if head else None
+            if head is not None:
+                start = cut or 0
+                bounds = _header_bounds(sub_lines[start:], sub_chunks[start:], head - start)
+            pitch = carry.pitch if cont and carry is not None else None
             if cut:
-                block = _stack(
-                    _region_table(sub_lines[:cut], sub_chunks[:cut], page_no),
-                    _region_table(sub_lines[cut:], sub_chunks[cut:], page_no),
+                fb = _field_bounds(sub_lines[:cut], sub_chunks[:cut])
+                top = _region_table(sub_lines[:cut], sub_chunks[:cut], page_no, fb, pitch)
+                grid = _region_table(
+                    sub_lines[cut:], sub_chunks[cut:], page_no, bounds, pitch=top.pitch or pitch
                 )
+                if top.pitch is None and grid.pitch is not None:
+                    top = _region_table(sub_lines[:cut], sub_chunks[:cut], page_no, fb, grid.pitch)
+                block = _stack(top, grid)
             else:
-                block = _region_table(sub_lines, sub_chunks, page_no, bounds)
+                block = _region_table(sub_lines, sub_chunks, page_no, bounds, pitch=pitch)
+            bounds = carry.bounds if cont and carry is not None else None
             block.carried = bounds is not None
             blocks.append(block)
             used.update(region)
@@ -545,86 +638,371 @@ def _stack(top: _Block, grid: _Block) -> _Block:
         max(top.bbox[2], grid.bbox[2]),
         grid.bbox[3],
     )
-    return _Block("table", grid.page, bbox, rows, col_x=grid.col_x)
+    return _Block("table", grid.page, bbox, rows, col_x=grid.col_x, pitch=grid.pitch)
 
 
-def _grid_header_at(chunks: list[list[_Chunk]]) -> int | None:
+def _grid_header_line(chunks: list[list[_Chunk]]) -> int | None:
     """Index of an indicator grid's header line (一级指标 | 二级指标 | 三级指标 …, words of
-    ``configs/labels.yaml``) inside a borderless region, when lines come before it."""
+    ``configs/labels.yaml``) inside a borderless region."""
     from ..config import load_config
 
     cfg = load_config()
     for k, cs in enumerate(chunks):
-        if k > 0 and len(cs) >= 3:
+        if len(cs) >= 3:
             roles = {cfg.header_role(c.text, loose=True) for c in cs} - {None}
             if len(roles) >= 3 and roles & {"level1", "level2", "level3"}:
                 return k
     return None
 
 
+def _row_start(chunks: list[list[_Chunk]], k: int) -> int:
+    """The first line of the table row that line ``k`` is in: lines set half a line
+    above it (a wrapped header cell such as 一级指 / 标) overlap it."""
+    while k > 1 and chunks[k - 1] and chunks[k - 1][0].bottom > chunks[k][0].top + 0.5:
+        k -= 1
+    return k
+
+
+def _header_cells(chunks: list[list[_Chunk]], head: int) -> list[tuple[float, float]]:
+    """The x-extents of the cells of the header row that line ``head`` is in: the chunks
+    of every line that overlaps it vertically (a wrapped header cell such as 年度指 / 标值
+    set half a line above or below), those stacked over one another joined."""
+    k0 = k1 = head
+    while k0 > 0 and chunks[k0 - 1] and chunks[k0 - 1][0].bottom > chunks[k0][0].top + 0.5:
+        k0 -= 1
+    while (
+        k1 + 1 < len(chunks)
+        and chunks[k1 + 1]
+        and chunks[k1 + 1][0].top < chunks[k1][0].bottom - 0.5
+    ):
+        k1 += 1
+    spans = [(ck.x0, ck.x1) for cs in chunks[k0 : k1 + 1] for ck in cs]
+    return [(a, b) for a, b in _union(spans, join=0.0)]
+
+
+def _split_gaps(
+    bounds: list[float], gaps: Iterable[tuple[float, float]], body: list[_Chunk]
+) -> list[float]:
+    """``bounds`` with one more in every gap ``(x1, x0)`` that none crosses, where the
+    fewest chunks of ``body`` cross (words are never cut: they go whole to one column)."""
+    out = list(bounds)
+    for a1, b0 in gaps:
+        if b0 - a1 < 1 or any(a1 <= x <= b0 for x in out):
+            continue
+        xs = [a1 + (b0 - a1) * i / 20 for i in range(21)]
+        mid = (a1 + b0) / 2
+        out.append(
+            min(xs, key=lambda x: (sum(1 for ck in body if ck.x0 < x < ck.x1), abs(x - mid)))
+        )
+    return sorted(out)
+
+
+def _field_bounds(lines: list[_Line], chunks: list[list[_Chunk]]) -> list[float]:
+    """Column boundaries of the header fields above a grid: the gutters of its lines,
+    and one on each side of a field label (项目负责人, 资金性质 …, ``configs``) that is
+    set apart from its neighbours on its line: a label is a cell of its own even where
+    only two rows show that gutter and texts spanning several columns cross it."""
+    from ..config import load_config
+
+    cfg = load_config()
+    body = [ck for cs in chunks for ck in cs]
+    gaps = []
+    for cs in chunks:
+        for a, b in zip(cs, cs[1:], strict=False):
+            if cfg.field_of(a.text) or cfg.field_of(b.text):
+                gaps.append((a.x1, b.x0))
+    return _split_gaps(_columns(lines, chunks), gaps, body)
+
+
+def _header_bounds(lines: list[_Line], chunks: list[list[_Chunk]], head: int) -> list[float]:
+    """Column boundaries of an indicator grid: the gutters of its lines (``_columns``),
+    and one between every two cells of its header row that no gutter separates (a
+    column left empty below its header, such as 指标解释 with no explanations), where
+    the fewest words of the body cross."""
+    cells = _header_cells(chunks, head)
+    body = [ck for k, cs in enumerate(chunks) if k != head for ck in cs]
+    gaps = [(a1, b0) for (_, a1), (b0, _) in zip(cells, cells[1:], strict=False)]
+    return _split_gaps(_columns(lines, chunks), gaps, body)
+
+
+WORD_GAP = 0.15  # a gap wider than this (× font size) ends a word: glyphs of one word touch
+CELL_STEP = 1.15  # lines of one column this many line pitches apart or less: one cell
+
+
+@dataclass(slots=True)
+class _Piece:
+    """The words of one printed line that fall in one column."""
+
+    chars: list[dict]
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+
+
+@dataclass(slots=True)
+class _BCell:
+    """A cell of a borderless table: lines of one column at the line pitch."""
+
+    col: int
+    pieces: list[_Piece]
+
+    @property
+    def top(self) -> float:
+        return self.pieces[0].top
+
+    @property
+    def bottom(self) -> float:
+        return self.pieces[-1].bottom
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return min(a1, b1) - max(a0, b0)
+
+
+def _column_of(x0: float, x1: float, bounds: list[float]) -> int:
+    """The column (between ``bounds``) that the span ``x0..x1`` overlaps most; a word is
+    never cut at a column edge."""
+    edges = [float("-inf"), *bounds, float("inf")]
+    best, best_ov = 0, float("-inf")
+    for c in range(len(edges) - 1):
+        ov = _overlap(x0, x1, edges[c], edges[c + 1])
+        if ov > best_ov + 1e-6:
+            best, best_ov = c, ov
+    return best
+
+
+def _pieces(line: _Line, bounds: list[float]) -> dict[int, _Piece]:
+    """A line's words (glyphs closer than ``WORD_GAP`` × size), each put in the column it
+    overlaps most, joined per column."""
+    words: list[list[dict]] = []
+    for ch in line.chars:
+        if words and ch["x0"] - words[-1][-1]["x1"] <= WORD_GAP * line.size:
+            words[-1].append(ch)
+        else:
+            words.append([ch])
+    out: dict[int, _Piece] = {}
+    for w in words:
+        x0, x1 = w[0]["x0"], max(c["x1"] for c in w)
+        c = _column_of(x0, x1, bounds)
+        top, bottom = min(ch["top"] for ch in w), max(ch["bottom"] for ch in w)
+        if c in out:
+            p = out[c]
+            p.chars.extend(w)
+            p.top, p.bottom = min(p.top, top), max(p.bottom, bottom)
+            p.x0, p.x1 = min(p.x0, x0), max(p.x1, x1)
+        else:
+            out[c] = _Piece(list(w), top, bottom, x0, x1)
+    return out
+
+
+def _line_pitch(columns: dict[int, list[_Piece]], size: float) -> float | None:
+    """The distance between the lines of a wrapped cell: the shortest step between
+    successive lines of one column under 1.5 × the font size (rows are further apart:
+    cell padding), preferring a step seen twice.  Lines of one column never overlap:
+    two that do are text of two columns that no gutter separated, and give no step."""
+    steps = sorted(
+        b.top - a.top
+        for ps in columns.values()
+        for a, b in zip(ps, ps[1:], strict=False)
+        if b.top >= a.bottom - 0.5
+    )
+    steps = [x for x in steps if 0.5 * size < x < 1.5 * size]
+    for x in steps:
+        if sum(abs(y - x) <= 0.5 for y in steps) >= 2:
+            return x
+    return steps[0] if steps else None
+
+
+def _table_rows(cells: list[_BCell]) -> list[list[_BCell]]:
+    """Borderless cells → table rows.
+
+    The rows are those of the column with the most cells (a column without merged
+    cells: 指标值, or the labels of the header fields), leaving out any of its cells
+    that overlaps two cells of another column (a merged cell).  Every other cell joins
+    the row it overlaps (rows grow as cells join, so a heading set at the top of a tall
+    row still finds it); one that overlaps several rows is a merged cell and joins the
+    row its first line lies in (the upper one when it sits between two); cells that
+    overlap no row make rows of their own (a heading row with nothing else in it)."""
+    by_col: dict[int, list[_BCell]] = {}
+    for c in cells:
+        by_col.setdefault(c.col, []).append(c)
+
+    def ov(c: _BCell, t: float, b: float) -> float:
+        return _overlap(c.top, c.bottom, t, b)
+
+    def merged(c: _BCell) -> bool:
+        return any(
+            sum(1 for o in others if ov(o, c.top, c.bottom) > 0.5) >= 2
+            for col, others in by_col.items()
+            if col != c.col
+        )
+
+    def n_lines(col: int) -> float:
+        return sum(len(c.pieces) for c in by_col[col]) / len(by_col[col])
+
+    anchor_col = max(by_col, key=lambda col: (len(by_col[col]), -n_lines(col)))
+    anchors = [c for c in by_col[anchor_col] if not merged(c)]
+    rows: list[list[_BCell]] = [[c] for c in anchors]
+    spans: list[list[float]] = [[c.top, c.bottom] for c in anchors]
+
+    def join(c: _BCell, hit: list[int]) -> None:
+        if len(hit) == 1:
+            k = hit[0]
+            if not merged(c):
+                spans[k] = [min(spans[k][0], c.top), max(spans[k][1], c.bottom)]
+        else:  # a merged cell: the row its first line lies in, the upper one on a tie
+            first = c.pieces[0]
+            k = max(
+                hit,
+                key=lambda k: (
+                    round(_overlap(first.top, first.bottom, *spans[k]), 1),
+                    round(ov(c, *spans[k]), 1),
+                    -k,
+                ),
+            )
+        rows[k].append(c)
+
+    left = sorted((c for c in cells if all(c is not a for a in anchors)), key=lambda c: c.top)
+    # first the cells that overlap a row's anchor, judged by the anchors alone
+    fixed = [list(sp) for sp in spans]
+    rest: list[_BCell] = []
+    for c in left:
+        hit = [k for k, (t, b) in enumerate(fixed) if ov(c, t, b) > 0.5]
+        if hit:
+            join(c, hit)
+        else:
+            rest.append(c)
+    left = rest
+    gaps = [b[0] - a[1] for a, b in zip(spans, spans[1:], strict=False)]
+    gap = statistics.median(gaps) if gaps else 0.0  # the padding between two rows
+    # then the others, by the rows as they have grown, a column at a time from the
+    # fullest: a label with no text beside it in the anchor column (年度目标 with no
+    # goal) makes its row before a section label spanning it and the next row joins one
+    rank = sorted(by_col, key=lambda col: (-len(by_col[col]), col))
+    for col in rank:
+        todo = [c for c in left if c.col == col]
+        while todo:
+            rest = []
+            for c in todo:
+                hit = [k for k, (t, b) in enumerate(spans) if ov(c, t, b) > 0.5]
+                if hit:
+                    join(c, hit)
+                else:
+                    rest.append(c)
+            if len(rest) == len(todo):
+                c = rest.pop(0)
+                k = bisect_left([t for t, _ in spans], c.top)
+                near = 0 < k < len(spans) and (
+                    max(c.top - spans[k - 1][1], spans[k][0] - c.bottom) < 0.5 * gap
+                )
+                if near:
+                    # in the gap between two rows, touching both: a merged cell centred
+                    # on their boundary, with the upper one
+                    rows[k - 1].append(c)
+                else:  # a row of its own
+                    rows.insert(k, [c])
+                    spans.insert(k, [c.top, c.bottom])
+            todo = rest
+    return rows
+
+
+def _follow_wraps(
+    placed: list[tuple[int, _Piece]], bounds: list[float], pitch: float | None, size: float
+) -> list[tuple[int, _Piece]]:
+    """A cell merged across columns wraps its text at its own width: a line that starts
+    where the line one pitch above starts (left-aligned text), when that line runs on
+    over this line's column, continues it and goes to its column (the short last line
+    of a long text would otherwise fall into the column under its start).  With no
+    pitch measured, a step under 1.5 × the font size is one."""
+    edges = [float("-inf"), *bounds, float("inf")]
+    lo, hi = (pitch - 0.5, pitch + 0.5) if pitch is not None else (0.5 * size, 1.5 * size)
+    out = list(placed)
+    for i, (c, p) in enumerate(out):
+        for j in range(i - 1, -1, -1):
+            d, q = out[j]
+            step = p.top - q.top
+            if step > hi:
+                break
+            if lo <= step <= hi and abs(q.x0 - p.x0) <= 1.0 and d != c:
+                if q.x1 > edges[c + 1] and q.x0 <= edges[c + 1]:
+                    out[i] = (d, p)
+                break
+    return out
+
+
 def _region_table(
-    lines: list[_Line], chunks: list[list[_Chunk]], page_no: int, bounds: list[float] | None = None
+    lines: list[_Line],
+    chunks: list[list[_Chunk]],
+    page_no: int,
+    bounds: list[float] | None = None,
+    pitch: float | None = None,
 ) -> _Block:
+    """A borderless table from its printed lines: words into columns (by overlap), lines
+    of one column at the line pitch into cells, cells into rows (``_table_rows``).  The
+    line pitch is measured on the table's lines; ``pitch`` (from the part above, or the
+    page before) stands in where no cell of this part wraps."""
     if bounds is None:
         bounds = _columns(lines, chunks)
     n_cols = len(bounds) + 1
     size = statistics.median(ln.size for ln in lines)
-    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False)]
-    threshold = None
-    if gaps:
-        s = sorted(gaps)
-        jumps = [(s[k + 1] - s[k], k) for k in range(len(s) - 1)]
-        if jumps:
-            jump, k = max(jumps)
-            if jump >= 0.3 * size:
-                threshold = (s[k] + s[k + 1]) / 2
-    # rows: lists of (column -> list of chunk texts), with chunk boxes
-    rows: list[dict[int, list[_Chunk]]] = []
-    row_lines: list[list[_Line]] = []
-    for n, (ln, cs) in enumerate(zip(lines, chunks, strict=True)):
-        cols: dict[int, list[_Chunk]] = {}
-        for ck in cs:
-            cols.setdefault(bisect_right(bounds, ck.x0 + 1), []).append(ck)
-        cont = (
-            n > 0
-            and threshold is not None
-            and gaps[n - 1] <= threshold
-            and all(c in rows[-1] for c in cols)
-        )
-        if cont:
-            for c, cks in cols.items():
-                rows[-1][c].extend(cks)
-            row_lines[-1].append(ln)
-        else:
-            rows.append(cols)
-            row_lines.append([ln])
+    placed = [(c, piece) for ln in lines for c, piece in _pieces(ln, bounds).items()]
+    columns: dict[int, list[_Piece]] = {}
+    for c, piece in placed:
+        columns.setdefault(c, []).append(piece)
+    pitch = _line_pitch(columns, size) or pitch
+    placed = _follow_wraps(placed, bounds, pitch, size)
+    columns = {}
+    for c, piece in placed:
+        columns.setdefault(c, []).append(piece)
+    pitch = _line_pitch(columns, size) or pitch
+    cells: list[_BCell] = []
+    for c, ps in sorted(columns.items()):
+        ps.sort(key=lambda p: p.top)
+        for p in ps:
+            prev = cells[-1] if cells and cells[-1].col == c else None
+            if (
+                prev is not None
+                and pitch is not None
+                and p.top - prev.pieces[-1].top <= (CELL_STEP * pitch)
+            ):
+                prev.pieces.append(p)
+            else:
+                cells.append(_BCell(c, [p]))
     out: list[_PRow] = []
-    for cols, lns in zip(rows, row_lines, strict=True):
-        cells = []
+    for row in _table_rows(cells):
+        texts: dict[int, list[_Piece]] = {}
+        for cell in sorted(row, key=lambda c: c.top):
+            texts.setdefault(cell.col, []).extend(cell.pieces)
+        row_cells = []
         for c in range(n_cols):
-            cks = cols.get(c, [])
-            if not cks:
-                cells.append(Cell(""))
+            ps = texts.get(c)
+            if not ps:
+                row_cells.append(Cell(""))
                 continue
-            by_line: list[list[_Chunk]] = []
-            for ck in cks:  # chunks of one cell on the same line join with a space
-                if by_line and abs(by_line[-1][0].top - ck.top) < 0.5 * size:
-                    by_line[-1].append(ck)
-                else:
-                    by_line.append([ck])
-            text = join_lines(" ".join(x.text for x in grp) for grp in by_line)
-            box = (
-                min(x.x0 for x in cks),
-                min(x.top for x in cks),
-                max(x.x1 for x in cks),
-                max(x.bottom for x in cks),
+            text = join_lines(
+                _line_text(sorted(p.chars, key=lambda ch: ch["x0"]), size) for p in ps
             )
-            cells.append(Cell(text, bbox=_round(box)))
-        box = (min(ln.x0 for ln in lns), lns[0].top, max(ln.x1 for ln in lns), lns[-1].bottom)
-        out.append(_PRow(cells, _round(box)))
+            box = (
+                min(p.x0 for p in ps),
+                min(p.top for p in ps),
+                max(p.x1 for p in ps),
+                max(p.bottom for p in ps),
+            )
+            row_cells.append(Cell(text, bbox=_round(box)))
+        boxes = [x.bbox for x in row_cells if x.bbox is not None]
+        box = (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+        out.append(_PRow(row_cells, _round(box)))
     bbox = (min(ln.x0 for ln in lines), lines[0].top, max(ln.x1 for ln in lines), lines[-1].bottom)
     col_x = [min(ln.x0 for ln in lines)] + list(bounds)
-    return _Block("table", page_no, _round(bbox), out, col_x=col_x, ruled=False, size=size)
+    block = _Block("table", page_no, _round(bbox), out, col_x=col_x, ruled=False, size=size)
+    block.pitch = pitch
+    return block
 
 
 # --------------------------------------------------------------------------- page reading
@@ -658,7 +1036,7 @@ def _carry(info: _PageInfo | None) -> _Carry | None:
     b = last[-1]
     if b.bbox[3] < 0.6 * info.height:
         return None
-    return _Carry(b.col_x[1:], b.bbox[0], b.bbox[2])
+    return _Carry(b.col_x[1:], b.bbox[0], b.bbox[2], b.pitch)
 
 
 def _read_page(page, page_no: int, prev: _PageInfo | None = None) -> _PageInfo:
@@ -679,7 +1057,7 @@ def _read_page(page, page_no: int, prev: _PageInfo | None = None) -> _PageInfo:
         info.notes.append(f"ruled tables not read ({_why(e)}); read as text lines")
         tables, used = [], set()
     free = [c for i, c in enumerate(chars) if i not in used]
-    lines = _cluster_lines(free) if free else []
+    lines = _baseline_lines(free) if free else []
     try:
         borderless, used_lines = _borderless(lines, page_no, _carry(prev))
     except Exception as e:  # noqa: BLE001
