@@ -25,12 +25,23 @@ from .cells import (
     worded_tail,
 )
 from .fields import _is_label
-from .headings import Headings, TreeState, _heading_prefix, classify, take_headings, update_tree
+from .headings import (
+    Headings,
+    TreeState,
+    _heading_prefix,
+    classify,
+    outside_level1_prefix,
+    take_headings,
+    update_tree,
+)
+from .runs import read_short_columns
 from .schema import DEFAULT_ROLES
 
 
-def split_run(text: str, cfg: Config) -> list[str]:
-    """Split a cell whose cells ran together: headings, level-3, value, explanation."""
+def split_run(text: str, cfg: Config, roles: tuple[str, ...] = ()) -> list[str]:
+    """Split a cell whose cells ran together: headings, level-3, value, explanation.
+    With the header's content ``roles``, the short 自评表 columns after the value
+    (分值, 完成值, 得分) are cut out of the text that follows it (``runs``)."""
     s = norm_key(text.replace("²", "\x01").replace("³", "\x02"))
     s = s.replace("\x01", "²").replace("\x02", "³")  # m² and m³ stay units
     parts: list[str] = []
@@ -44,6 +55,14 @@ def split_run(text: str, cfg: Config) -> list[str]:
             break
         parts.append(best)
         s = s[len(best) :]
+    if not parts and (w := outside_level1_prefix(s, cfg)):
+        parts.append(w)  # a level-1 outside the schema (管理类指标) leads the row
+        s = s[len(w) :]
+    n_head = len(parts)
+
+    def done(cells: list[str]) -> list[str]:
+        return read_short_columns(cells, n_head, roles) if roles else cells
+
     if not s:
         return parts
     span = value_span(s)
@@ -56,7 +75,7 @@ def split_run(text: str, cfg: Config) -> list[str]:
     if span is None and s.find("定性", 2) > 0:
         # a separate 指标性质 column ran in: the worded target follows its 定性 mark
         k = s.find("定性", 2)
-        return [*parts, s[:k], s[k + 2 :]] if s[k + 2 :] else [*parts, s[:k]]
+        return done([*parts, s[:k], s[k + 2 :]] if s[k + 2 :] else [*parts, s[:k]])
     if span:
         a, b = span
         head = s[:a]
@@ -70,9 +89,9 @@ def split_run(text: str, cfg: Config) -> list[str]:
         parts += [head, s[a:b]]
         if s[b:]:
             parts.append(s[b:])
-        return parts
+        return done(parts)
     parts.append(s)
-    return parts
+    return done(parts)
 
 
 def split_stream(
@@ -235,11 +254,11 @@ def _single_cell_table(rows: list[Row]) -> bool:
     return n1 >= 0.8 * max(len(rows), 1) and len(rows) >= 4
 
 
-def _split_row(toks: list[Token], cfg: Config) -> list[Token]:
+def _split_row(toks: list[Token], cfg: Config, roles: tuple[str, ...] = ()) -> list[Token]:
     """A row holding one cell whose cells ran together → its cells."""
     if len(toks) != 1 or len(toks[0].text) <= 6:
         return toks
-    parts = split_run(toks[0].text, cfg)
+    parts = split_run(toks[0].text, cfg, roles)
     if len(parts) > 1 and (
         classify(parts[0], cfg) != (None, None)
         or len(parts) >= 3

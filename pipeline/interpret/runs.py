@@ -1,0 +1,194 @@
+"""Runs: the short 自评表 columns of a row whose cells ran together, decoded.
+
+In text copied from a table with no separator between cells, the numbers of several
+columns of a 自评表 row run into one digit string: ``≥2个`` then ``10210`` for
+分值 10 | 实际完成值 2 | 得分 10, then the 评价标准 text.  ``decode_short`` takes that
+run (the text right after the value), the header's order of the short columns
+(``weight``, ``actual``, ``score``, and ``value`` when the target's own number is part of
+the run) and the target number, and returns the cells in that order plus the rest of the
+text (the explanation), or None when no reading fits.
+
+A reading must hold for any 自评表: numbers without leading zeros (``0.5`` is fine),
+a weight in (0, 100], a score between 0 and the weight; a worded 完成值 (``较健全``) has
+no digits.  Among the readings that hold, the one whose explanation starts like prose or
+an item number (``1.制定…``, not ``.51.制定…`` or ``0达到…``) wins, then the one whose
+完成值 lies closest to the target on a ratio scale.
+
+``split_placeholders`` reads the 指标性质 / 计量单位 placeholders of a worded target
+(``绩效目标明确性无明确无`` → ``绩效目标明确性``, ``明确``) when the header has those
+columns.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from ..config import norm_key
+
+SHORT_ROLES = ("weight", "actual", "score")  # short numeric columns after the value
+
+# a number as written in a cell: no leading zero except 0.x
+_NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+# an item number before prose (1.制定…, 2、采取…, 3）…)
+_ITEM = re.compile(r"[1-9][.、．)）](?!\d)")
+_WORD = re.compile(r"[^\d.%，。；;：:,、()（）]{1,10}")  # a worded 完成值: 较健全, 明确
+_UNIT_AFTER = re.compile(r"%|‰|[^\d.\s，。；;：:,、]{1,2}(?=\d)")  # 100%5 → unit %
+_PLACEHOLDER_OPS = ("定性", "定量", "无")
+_PLACEHOLDER_UNITS = ("无", "/", "-")
+
+
+def _numbers_at(s: str, i: int) -> list[str]:
+    """Every number (as text) that starts at ``i``: 590.54 → 5, 59, 590, 590.5, 590.54."""
+    m = re.match(r"\d+(?:\.\d+)?", s[i:])
+    if not m or (i > 0 and s[i - 1] in ".．"):
+        return []
+    run = m.group(0)
+    out = []
+    for j in range(1, len(run) + 1):
+        piece = run[:j]
+        if piece.endswith(".") or not _NUMBER.fullmatch(piece):
+            continue
+        out.append(piece)
+    return out
+
+
+def _rest_ok(rest: str) -> bool:
+    """An explanation starts like prose or an item number, not like a cut number."""
+    if not rest:
+        return True
+    if rest[0] in ".．%":
+        return False
+    if rest[0].isdigit():
+        return bool(_ITEM.match(rest))
+    return True
+
+
+def _closeness(actual: str, target: float | None) -> float:
+    """How far a 完成值 lies from the target on a ratio scale (0 when no measure)."""
+    m = re.match(r"\d+(?:\.\d+)?", actual)
+    if target is None or not m:
+        return 0.0
+    a = float(m.group(0))
+    return abs(math.log((a + 0.01) / (abs(target) + 0.01)))
+
+
+def decode_short(
+    run: str, roles: tuple[str, ...], target: float | None = None
+) -> tuple[list[str], str] | None:
+    """Cut the start of ``run`` into the cells of ``roles`` (in order); the rest is
+    returned as the explanation.  ``value`` in ``roles`` is the target's number (then
+    ``target`` is taken from it).  None when no reading satisfies the constraints."""
+    best: tuple[tuple[float, float], list[str], str] | None = None
+
+    def consider(cells: list[str], end: int) -> None:
+        nonlocal best
+        got = dict(zip(roles, cells, strict=True))
+        w = _num(got.get("weight"))
+        sc = _num(got.get("score"))
+        if w is not None and not 0 < w <= 100:
+            return
+        if sc is not None and not (0 <= sc <= (w if w is not None else 100)):
+            return
+        rest = run[end:]
+        tgt = _num(got["value"]) if "value" in got else target
+        key = (0.0 if _rest_ok(rest) else -1.0, -_closeness(got.get("actual", ""), tgt))
+        if best is None or key > best[0]:
+            best = (key, list(cells), rest)
+
+    def walk(k: int, i: int, cells: list[str]) -> None:
+        if k == len(roles):
+            consider(cells, i)
+            return
+        role = roles[k]
+        options: list[str] = list(_numbers_at(run, i))
+        if role == "actual":
+            options += [
+                n + u.group(0) for n in list(options) if (u := _unit_after(run, i + len(n)))
+            ]
+            w = _WORD.match(run, i)
+            if w and not run[i].isdigit() and k + 1 < len(roles):
+                options.append(w.group(0))  # a worded 完成值 ends where the next number starts
+        for opt in options:
+            walk(k + 1, i + len(opt), [*cells, opt])
+
+    walk(0, 0, [])
+    if best is None:
+        return None
+    return best[1], best[2]
+
+
+def _unit_after(s: str, j: int) -> re.Match[str] | None:
+    m = _UNIT_AFTER.match(s, j)
+    return m if m and m.group(0) else None
+
+
+def _num(text: str | None) -> float | None:
+    if not text:
+        return None
+    m = re.match(r"\d+(?:\.\d+)?", text)
+    return float(m.group(0)) if m else None
+
+
+def split_placeholders(head: str, op_column: bool, unit_column: bool) -> tuple[str, str] | None:
+    """Name and worded target of ``head`` when it ends with the 指标性质 / 计量单位
+    placeholders of a worded target (``财务监控有效性无有效无`` → 财务监控有效性, 有效);
+    None when it does not."""
+    k = norm_key(head)
+    if unit_column:
+        mark = next((u for u in _PLACEHOLDER_UNITS if k.endswith(u)), None)
+        if mark is None:
+            return None
+        k = k[: -len(mark)]
+    if not op_column:
+        return None
+    best = None
+    for mark in _PLACEHOLDER_OPS:
+        p = k.rfind(mark, 0, len(k) - 1)
+        if p >= 2 and (best is None or p > best[0]):
+            best = (p, mark)
+    if best is None:
+        return None
+    p, mark = best
+    value = k[p + len(mark) :]
+    if not value or len(value) > 8 or re.search(r"\d", value):
+        return None
+    return k[:p], value
+
+
+_BARE_VALUE = re.compile(r"([≥≤><=＞＜≧≦]?)(\d+(?:\.\d+)?)")
+
+
+def read_short_columns(cells: list[str], n_head: int, roles: tuple[str, ...]) -> list[str]:
+    """Cells of a run-together row (``n_head`` headings, name, value, rest) with the short
+    自评表 columns the header names after the value (``roles``) cut out of the rest:
+    ``[…, 名称, ≥2个, 10210达到…]`` → ``[…, 名称, ≥2个, 10, 2, 10, 达到…]``.  Cells that do
+    not read that way are returned as they came."""
+    if "value" not in roles:
+        return cells
+    after = tuple(r for r in roles[roles.index("value") + 1 :] if r in SHORT_ROLES)
+    body = cells[n_head:]
+    if not after or len(body) < 2:
+        return cells
+    head, value, tail = body[0], body[1], "".join(body[2:])
+    bare = _BARE_VALUE.fullmatch(norm_key(value))
+    if bare:
+        # a number right after the 指标性质 / 计量单位 placeholders of a worded target is
+        # the first short column (…明确性无明确无 | 6 | 明确6…)
+        sp = split_placeholders(head, "op" in roles, "unit" in roles)
+        if sp and not bare.group(1):
+            dec = decode_short(value + tail, after)
+            if dec:
+                return [*cells[:n_head], sp[0], sp[1], *dec[0], *([dec[1]] if dec[1] else [])]
+    if tail:
+        target = re.search(r"\d+(?:\.\d+)?", norm_key(value))
+        dec = decode_short(tail, after, float(target.group(0)) if target else None)
+        if dec:
+            return [*cells[:n_head], head, value, *dec[0], *([dec[1]] if dec[1] else [])]
+    if bare:
+        # the target's own number ran into the short columns: ≥9551005 → ≥95 | 5 | 100 | 5
+        dec = decode_short(bare.group(2) + tail, ("value", *after))
+        if dec:
+            v, *short = dec[0]
+            return [*cells[:n_head], head, bare.group(1) + v, *short, *([dec[1]] if dec[1] else [])]
+    return cells
