@@ -192,3 +192,17 @@ def read_short_columns(cells: list[str], n_head: int, roles: tuple[str, ...]) ->
             v, *short = dec[0]
             return [*cells[:n_head], head, bare.group(1) + v, *short, *([dec[1]] if dec[1] else [])]
     return cells
+
+
+# a target written as a clause: 在规定时间结案率为95% (a 在… phrase, then 为 / 达到 and
+# the number); 存在, 所在, 现在 … are words, not the start of a clause
+_CLAUSE = re.compile(r"(?<![存所现正实内潜外自])在[^，。；;,\d]{2,12}?(?:为|达到)$")
+
+
+def clause_start(head: str) -> int | None:
+    """Where a target written as a clause starts in the text before its number, when the
+    name and the clause ran together (劳动监察配合处理举报投诉案件在规定时间结案率为 → the
+    clause 在规定时间结案率为 starts at 在); None when the text does not end that way.
+    The name left before it has at least four characters."""
+    m = _CLAUSE.search(head)
+    return m.start() if m and m.start() >= 4 else None

@@ -34,7 +34,7 @@ from .headings import (
     take_headings,
     update_tree,
 )
-from .runs import read_short_columns
+from .runs import clause_start, read_short_columns
 from .schema import DEFAULT_ROLES
 
 
@@ -78,6 +78,8 @@ def split_run(text: str, cfg: Config, roles: tuple[str, ...] = ()) -> list[str]:
         return done([*parts, s[:k], s[k + 2 :]] if s[k + 2 :] else [*parts, s[:k]])
     if span:
         a, b = span
+        if (c := clause_start(s[:a])) is not None:
+            a = c  # a target written as a clause: 在规定时间结案率为95%
         head = s[:a]
         half = len(head) // 2
         if len(head) % 2 == 0 and head[:half] == head[half:]:
