@@ -65,21 +65,50 @@ def _rest_ok(rest: str) -> bool:
 
 
 def _closeness(actual: str, target: float | None) -> float:
-    """How far a 完成值 lies from the target on a ratio scale (0 when no measure)."""
+    """How far a 完成值 lies from the target on a ratio scale (0 when no measure); a rate
+    may be written as a fraction (0.88 against ≥90%)."""
     m = re.match(r"\d+(?:\.\d+)?", actual)
     if target is None or not m:
         return 0.0
     a = float(m.group(0))
-    return abs(math.log((a + 0.01) / (abs(target) + 0.01)))
+    readings = [a, a * 100] if a <= 1 < abs(target) <= 100 else [a]
+    return min(abs(math.log((x + 0.01) / (abs(target) + 0.01))) for x in readings)
+
+
+# a worded 完成值 graded against its target: 较健全 for 健全, 基本完成, 未达到
+_GRADES = ("较为", "比较", "基本", "部分", "不太", "较", "已", "未", "不", "欠")
+_WORD_END = re.compile(r"[\d，。；;：:,、()（）]")
+
+
+def _worded_actual(run: str, i: int, last: bool, value: str | None) -> list[str]:
+    """Readings of a worded 完成值 starting at ``i``.  Before another column it ends where
+    that column's number starts; as the last short column it is the target's word (or a
+    grade of it: 较健全) or a short word up to the next number or item."""
+    w = _WORD.match(run, i)
+    if not w or run[i].isdigit():
+        return []
+    if not last:
+        return [w.group(0)]
+    out = []
+    if value and not re.search(r"\d", value):
+        for g in ("", *_GRADES):
+            if run.startswith(g + value, i):
+                out.append(g + value)
+    end = _WORD_END.search(run, i)
+    j = end.start() if end else len(run)
+    if 0 < j - i <= 6 and run[i:j] not in out:
+        out.append(run[i:j])
+    return out
 
 
 def decode_short(
-    run: str, roles: tuple[str, ...], target: float | None = None
+    run: str, roles: tuple[str, ...], target: float | None = None, value: str | None = None
 ) -> tuple[list[str], str] | None:
     """Cut the start of ``run`` into the cells of ``roles`` (in order); the rest is
     returned as the explanation.  ``value`` in ``roles`` is the target's number (then
-    ``target`` is taken from it).  None when no reading satisfies the constraints."""
-    best: tuple[tuple[float, float], list[str], str] | None = None
+    ``target`` is taken from it); ``value`` (the target as written) helps read a worded
+    完成值 that ends the short columns.  None when no reading satisfies the constraints."""
+    best: tuple[tuple[float, float, float], list[str], str] | None = None
 
     def consider(cells: list[str], end: int) -> None:
         nonlocal best
@@ -92,7 +121,14 @@ def decode_short(
             return
         rest = run[end:]
         tgt = _num(got["value"]) if "value" in got else target
-        key = (0.0 if _rest_ok(rest) else -1.0, -_closeness(got.get("actual", ""), tgt))
+        act = got.get("actual")
+        # a worded target is met in words (合规 | 合规), a number in a number
+        alike = act is None or value is None or _has_digit(act) == _has_digit(value)
+        key = (
+            0.0 if _rest_ok(rest) else -1.0,
+            0.0 if alike else -1.0,
+            -_closeness(act or "", tgt),
+        )
         if best is None or key > best[0]:
             best = (key, list(cells), rest)
 
@@ -106,9 +142,7 @@ def decode_short(
             options += [
                 n + u.group(0) for n in list(options) if (u := _unit_after(run, i + len(n)))
             ]
-            w = _WORD.match(run, i)
-            if w and not run[i].isdigit() and k + 1 < len(roles):
-                options.append(w.group(0))  # a worded 完成值 ends where the next number starts
+            options += _worded_actual(run, i, k + 1 == len(roles), value)
         for opt in options:
             walk(k + 1, i + len(opt), [*cells, opt])
 
@@ -121,6 +155,10 @@ def decode_short(
 def _unit_after(s: str, j: int) -> re.Match[str] | None:
     m = _UNIT_AFTER.match(s, j)
     return m if m and m.group(0) else None
+
+
+def _has_digit(text: str) -> bool:
+    return bool(re.search(r"\d", text))
 
 
 def _num(text: str | None) -> float | None:
@@ -177,12 +215,12 @@ def read_short_columns(cells: list[str], n_head: int, roles: tuple[str, ...]) ->
         # the first short column (…明确性无明确无 | 6 | 明确6…)
         sp = split_placeholders(head, "op" in roles, "unit" in roles)
         if sp and not bare.group(1):
-            dec = decode_short(value + tail, after)
+            dec = decode_short(value + tail, after, value=sp[1])
             if dec:
                 return [*cells[:n_head], sp[0], sp[1], *dec[0], *([dec[1]] if dec[1] else [])]
     if tail:
         target = re.search(r"\d+(?:\.\d+)?", norm_key(value))
-        dec = decode_short(tail, after, float(target.group(0)) if target else None)
+        dec = decode_short(tail, after, float(target.group(0)) if target else None, value)
         if dec:
             return [*cells[:n_head], head, value, *dec[0], *([dec[1]] if dec[1] else [])]
     if bare:
