@@ -123,7 +123,8 @@ def decode_short(
         tgt = _num(got["value"]) if "value" in got else target
         act = got.get("actual")
         # a worded target is met in words (合规 | 合规), a number in a number
-        alike = act is None or value is None or _has_digit(act) == _has_digit(value)
+        numeric = _has_digit(value) if value else (True if tgt is not None else None)
+        alike = act is None or numeric is None or _has_digit(act) == numeric
         key = (
             0.0 if _rest_ok(rest) else -1.0,
             0.0 if alike else -1.0,
