@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import load_config
-from pipeline.interpret.runs import clause_start, decode_short, split_placeholders
+from pipeline.interpret.runs import clause_start, decode_short, split_placeholders, worded_cells
 from pipeline.interpret.stream import split_run
 from pipeline.run import ingest_paths
 
@@ -165,6 +165,29 @@ def test_target_written_as_a_clause(cfg):
     assert got == ["产出指标", "时效指标", "投诉案件办理", "在规定时限内办结率为98%"]
     assert clause_start("存在问题整改率为") is None  # 存在 is a word, not a clause
     assert clause_start("在岗率为") is None  # no name before the clause
+
+
+def test_worded_targets_no_number_marks(cfg):
+    # the target cell repeats the name, then the explanation
+    got = split_run("严格执行采购程序严格执行采购程序按规定公开招标", cfg)
+    assert got == ["严格执行采购程序", "严格执行采购程序", "按规定公开招标"]
+    # a name that ends in its unit, then a worded target
+    assert split_run("年度培训人数（人）按上级下达任务确定", cfg) == [
+        "年度培训人数(人)",
+        "按上级下达任务确定",
+    ]
+    # prose opening with 根据 / 按照 / 依据 after the name
+    assert split_run("困难群众救助人数根据实际申请情况确定", cfg) == [
+        "困难群众救助人数",
+        "根据实际申请情况确定",
+    ]
+    assert worded_cells("根据实际情况") is None  # no name before the prose
+
+
+def test_double_per_after_the_unit(cfg):
+    assert split_run("高龄津贴标准≥300元每人每月", cfg) == ["高龄津贴标准", "≥300元每人每月"]
+    # one 每… after the unit opens the explanation
+    assert split_run("入户走访次数≥4次每月开展走访", cfg)[1] == "≥4次"
 
 
 # --- a whole document ---------------------------------------------------------------------

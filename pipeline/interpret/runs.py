@@ -245,3 +245,28 @@ def clause_start(head: str) -> int | None:
     The name left before it has at least four characters."""
     m = _CLAUSE.search(head)
     return m.start() if m and m.start() >= 4 else None
+
+
+_UNIT_NAME_END = re.compile(
+    r"[(（](?:%|‰|[万千亿]?[人户次件个项元家所名本册台套]|万人次|人次|天|小时)[)）]"
+)
+# prose that opens a worded target or its explanation (根据下达任务确定, 按照…执行)
+_PROSE_START = re.compile(r"根据|按照|依据")
+
+
+def worded_cells(s: str) -> list[str] | None:
+    """Name and worded target of run-together text where no number or known target word
+    marks the target: a name written twice (the target cell repeats it: 严格控制会期 |
+    严格控制会期 | 严守…), a name that ends in its unit (城镇新增就业人数（万人） | 根据下达…),
+    or prose opening with 根据 / 按照 / 依据 after a name of four or more characters.
+    None when none of these holds."""
+    for n in range(len(s) // 2, 3, -1):
+        if s[:n] == s[n : 2 * n] and len(s) > 2 * n:
+            return [s[:n], s[:n], s[2 * n :]]
+    m = _UNIT_NAME_END.search(s)
+    if m and m.start() >= 2 and len(s) > m.end() + 1:
+        return [s[: m.end()], s[m.end() :]]
+    p = _PROSE_START.search(s, 4)
+    if p:
+        return [s[: p.start()], s[p.start() :]]
+    return None

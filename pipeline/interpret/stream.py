@@ -34,7 +34,7 @@ from .headings import (
     take_headings,
     update_tree,
 )
-from .runs import clause_start, read_short_columns
+from .runs import clause_start, read_short_columns, worded_cells
 from .schema import DEFAULT_ROLES
 
 
@@ -92,6 +92,8 @@ def split_run(text: str, cfg: Config, roles: tuple[str, ...] = ()) -> list[str]:
         if s[b:]:
             parts.append(s[b:])
         return done(parts)
+    if (cells := worded_cells(s)) is not None:
+        return done([*parts, *cells])  # a worded target no number or known word marks
     parts.append(s)
     return done(parts)
 
@@ -267,6 +269,7 @@ def _split_row(toks: list[Token], cfg: Config, roles: tuple[str, ...] = ()) -> l
         or is_value_like(parts[1])
         or is_qualitative_value(parts[1])
         or _QUAL_RUN.fullmatch(parts[1])
+        or worded_cells(norm_key(toks[0].text)) == parts
     ):
         return [Token(p, toks[0].col + k, toks[0].row) for k, p in enumerate(parts)]
     return toks
