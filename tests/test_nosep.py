@@ -17,8 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import load_config
+from pipeline.interpret.fields import FieldState, read_fields
 from pipeline.interpret.runs import clause_start, decode_short, split_placeholders, worded_cells
 from pipeline.interpret.stream import split_run
+from pipeline.model import Cell, Row
 from pipeline.run import ingest_paths
 
 SHORT = ("weight", "actual", "score")
@@ -188,6 +190,25 @@ def test_double_per_after_the_unit(cfg):
     assert split_run("高龄津贴标准≥300元每人每月", cfg) == ["高龄津贴标准", "≥300元每人每月"]
     # one 每… after the unit opens the explanation
     assert split_run("入户走访次数≥4次每月开展走访", cfg)[1] == "≥4次"
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["全年预算数（万元）80全年执行数（万元）72.5"],  # run together
+        ["全年预算数（万元）", "", "80", "", "全年执行数（万元）", "", "72.5"],  # cells
+    ],
+)
+def test_budget_execution_amounts_after_their_labels(cfg, texts):
+    st_ = FieldState()
+    assert read_fields(Row([Cell(t) for t in texts], 1, None), cfg, st_)
+    assert st_.execution == {"adjusted": 800_000, "executed": 725_000}
+
+
+def test_budget_execution_label_inside_other_text_is_not_read(cfg):
+    st_ = FieldState()
+    read_fields(Row([Cell("说明：全年预算数100万元")], 1, None), cfg, st_)
+    assert st_.execution == {}
 
 
 # --- a whole document ---------------------------------------------------------------------
