@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 
 from pipeline.config import load_config
 from pipeline.interpret.fields import FieldState, read_fields
-from pipeline.interpret.runs import clause_start, decode_short, split_placeholders, worded_cells
+from pipeline.interpret.runs import (
+    clause_start,
+    decode_short,
+    restated,
+    split_placeholders,
+    worded_cells,
+)
 from pipeline.interpret.stream import split_run
 from pipeline.model import Cell, Row
 from pipeline.run import ingest_paths
@@ -184,6 +190,13 @@ def test_worded_targets_no_number_marks(cfg):
         "根据实际申请情况确定",
     ]
     assert worded_cells("根据实际情况") is None  # no name before the prose
+
+
+def test_explanation_that_restates_the_target(cfg):
+    got = split_run("办公场所卫生干净整洁定期清扫保持办公场所干净整洁", cfg)
+    assert got == ["办公场所卫生", "干净整洁", "定期清扫保持办公场所干净整洁"]
+    # a word after the first punctuation is explanation, not the target
+    assert restated("会议组织严守方案,不超期办会、不超期调研") is None
 
 
 def test_double_per_after_the_unit(cfg):

@@ -34,6 +34,7 @@ _NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 _ITEM = re.compile(r"[1-9][.、．)）](?!\d)")
 _WORD = re.compile(r"[^\d.%，。；;：:,、()（）]{1,10}")  # a worded 完成值: 较健全, 明确
 _UNIT_AFTER = re.compile(r"%|‰|[^\d.\s，。；;：:,、]{1,2}(?=\d)")  # 100%5 → unit %
+_SENTENCE_MARK = re.compile(r"[，。；;：:,、]")
 _PLACEHOLDER_OPS = ("定性", "定量", "无")
 _PLACEHOLDER_UNITS = ("无", "/", "-")
 
@@ -254,19 +255,43 @@ _UNIT_NAME_END = re.compile(
 _PROSE_START = re.compile(r"根据|按照|依据")
 
 
+def _doubled(s: str) -> int:
+    """Length of a name written twice at the start of ``s`` with more text after (0)."""
+    for n in range(len(s) // 2, 3, -1):
+        if s[:n] == s[n : 2 * n] and len(s) > 2 * n:
+            return n
+    return 0
+
+
 def worded_cells(s: str) -> list[str] | None:
     """Name and worded target of run-together text where no number or known target word
     marks the target: a name written twice (the target cell repeats it: 严格控制会期 |
     严格控制会期 | 严守…), a name that ends in its unit (城镇新增就业人数（万人） | 根据下达…),
     or prose opening with 根据 / 按照 / 依据 after a name of four or more characters.
     None when none of these holds."""
-    for n in range(len(s) // 2, 3, -1):
-        if s[:n] == s[n : 2 * n] and len(s) > 2 * n:
-            return [s[:n], s[:n], s[2 * n :]]
+    if n := _doubled(s):
+        return [s[:n], s[:n], s[2 * n :]]
     m = _UNIT_NAME_END.search(s)
     if m and m.start() >= 2 and len(s) > m.end() + 1:
         return [s[: m.end()], s[m.end() :]]
     p = _PROSE_START.search(s, 4)
     if p:
         return [s[: p.start()], s[p.start() :]]
+    return restated(s)
+
+
+def restated(s: str) -> list[str] | None:
+    """Name, target, explanation where the explanation restates the target: the first
+    words of three or more characters after the name that come again later
+    (客房环境 | 整洁舒适 | 通过…保障居住环境整洁舒适).  The target comes before any
+    sentence punctuation; the name has at least four characters."""
+    if _doubled(s):
+        return None
+    stop = _SENTENCE_MARK.search(s)
+    end = stop.start() if stop else len(s)
+    for p in range(4, end - 2):
+        for n in range(min(8, end - p), 2, -1):
+            word = s[p : p + n]
+            if word in s[p + n :] and not re.search(r"[\d%]", word):
+                return [s[:p], word, s[p + n :]]
     return None

@@ -34,7 +34,7 @@ from .headings import (
     take_headings,
     update_tree,
 )
-from .runs import clause_start, read_short_columns, worded_cells
+from .runs import clause_start, read_short_columns, restated, worded_cells
 from .schema import DEFAULT_ROLES
 
 
@@ -70,6 +70,8 @@ def split_run(text: str, cfg: Config, roles: tuple[str, ...] = ()) -> list[str]:
     if q and (span is None or _SENTENCE.search(s, 0, span[0])):
         # a worded target before any sentence; a number after a comma is explanation
         span = (q.start(), q.end())
+    if span is None and q is None and (cells := restated(s)) is not None:
+        return done([*parts, *cells])  # the explanation restates the target
     if span is None and (t := worded_tail(s)) is not None:
         span = (t, len(s))
     if span is None and s.find("定性", 2) > 0:
