@@ -57,6 +57,13 @@ def test_digit_run_splits_by_constraints(run, target, cells, rest):
     assert decode_short(run, SHORT, target) == (cells, rest)
 
 
+def test_near_ties_go_to_the_usual_way_of_writing():
+    # 78.71 | 2 lies as near the target as 78.7 | 12, but has more decimals than it
+    assert decode_short("1278.712达到", SHORT, 80) == (["12", "78.7", "12"], "达到")
+    # 0.1 is a rate written as a fraction only against a rate
+    assert decode_short("610.15.6达到", SHORT, 10, "≥10人") == (["6", "10.1", "5.6"], "达到")
+
+
 def test_worded_actual_and_an_item_number_after_the_score():
     # score 1.5 leaves 1.制定…; score 1 would leave .51.制定…, score 1.51 .制定…
     assert decode_short("2较健全1.51.制定制度", SHORT, value="健全") == (
@@ -81,7 +88,7 @@ def test_worded_actual_that_ends_the_short_columns():
         "1.建立监控机制",
     )
     # a rate written as a fraction: 0.88 against ≥90%, not weight 80.8 and actual 8
-    assert decode_short("80.88按比例得分", only, 90) == (["8", "0.88"], "按比例得分")
+    assert decode_short("80.88按比例得分", only, 90, "≥90%") == (["8", "0.88"], "按比例得分")
 
 
 def test_no_reading_when_the_constraints_fail():

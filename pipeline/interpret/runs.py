@@ -65,15 +65,35 @@ def _rest_ok(rest: str) -> bool:
     return True
 
 
-def _closeness(actual: str, target: float | None) -> float:
-    """How far a 完成值 lies from the target on a ratio scale (0 when no measure); a rate
-    may be written as a fraction (0.88 against ≥90%)."""
+def _closeness(actual: str, target: float | None, percent: bool = False) -> float:
+    """How far a 完成值 lies from the target on a ratio scale (0 when no measure); against
+    a rate (``percent``) it may be written as a fraction (0.88 against ≥90%)."""
     m = re.match(r"\d+(?:\.\d+)?", actual)
     if target is None or not m:
         return 0.0
     a = float(m.group(0))
-    readings = [a, a * 100] if a <= 1 < abs(target) <= 100 else [a]
+    readings = [a, a * 100] if percent and a < 1 < abs(target) <= 100 else [a]
     return min(abs(math.log((x + 0.01) / (abs(target) + 0.01))) for x in readings)
+
+
+def _decimals(text: str | None) -> int:
+    m = re.match(r"\d+(?:\.(\d+))?", text or "")
+    return len(m.group(1) or "") if m else 0
+
+
+def _oddness(got: dict[str, str], target: float | None) -> float:
+    """How unusual a reading's numbers are as written in a 自评表: more decimals than the
+    target has (78.71 against 80), a weight or score with two decimals, a score far short
+    of the weight (most rows score full marks): small costs that settle near ties."""
+    cost = 0.0
+    allowed = max(1, _decimals(f"{target:g}") if target is not None else 1)
+    cost += 0.5 * max(0, _decimals(got.get("actual")) - allowed)
+    cost += 0.5 * max(0, _decimals(got.get("weight")) - 1)
+    cost += 0.5 * max(0, _decimals(got.get("score")) - 1)
+    w, sc = _num(got.get("weight")), _num(got.get("score"))
+    if w and sc is not None:
+        cost += 0.05 * (sc != w) + 0.3 * (1 - sc / w)  # most rows score (near) full marks
+    return cost
 
 
 # a worded 完成值 graded against its target: 较健全 for 健全, 基本完成, 未达到
@@ -129,7 +149,7 @@ def decode_short(
         key = (
             0.0 if _rest_ok(rest) else -1.0,
             0.0 if alike else -1.0,
-            -_closeness(act or "", tgt),
+            -_closeness(act or "", tgt, "%" in (value or "")) - _oddness(got, tgt),
         )
         if best is None or key > best[0]:
             best = (key, list(cells), rest)
