@@ -175,17 +175,3 @@ def _heading_prefix(s: str, cfg: Config) -> str | None:
         if m and _heading_prefix(s[m.end() :], cfg) in cfg.level2_keys:
             best = m.group(1)  # a garbled level-1 before a known level-2
     return best
-
-
-def outside_level1_prefix(s: str, cfg: Config) -> str | None:
-    """A level-1 outside the schema leading run-together text (管理类指标绩效目标明确性…):
-    one of the config's ``outside_level1.words``, or a word of two to four characters
-    before one of its ``suffixes`` (类指标), with more of the row after it."""
-    for w in sorted(cfg.outside_level1_words, key=len, reverse=True):
-        if s.startswith(w) and len(s) > len(w) + 1:
-            return w
-    for suffix in cfg.outside_level1_suffixes:
-        m = re.match(rf"[\u4e00-\u9fff]{{2,4}}?{re.escape(suffix)}", s)
-        if m and len(s) > m.end() + 1:
-            return m.group(0)
-    return None

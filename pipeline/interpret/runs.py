@@ -1,22 +1,26 @@
-"""Runs: the short 自评表 columns of a row whose cells ran together, decoded.
+"""Runs: the columns of a table row whose cells ran together with no separator.
 
-In text copied from a table with no separator between cells, the numbers of several
-columns of a 自评表 row run into one digit string: ``≥2个`` then ``10210`` for
-分值 10 | 实际完成值 2 | 得分 10, then the 评价标准 text.  ``decode_short`` takes that
-run (the text right after the value), the header's order of the short columns
-(``weight``, ``actual``, ``score``, and ``value`` when the target's own number is part of
-the run) and the target number, and returns the cells in that order plus the rest of the
-text (the explanation), or None when no reading fits.
+In:  the text of such a row after its headings (``split_run`` in ``stream.py`` finds the
+headings and the value), the header's content roles, ``Config``.
+Out: the row's cells, in the header's order.
 
-A reading must hold for any 自评表: numbers without leading zeros (``0.5`` is fine),
-a weight in (0, 100], a score between 0 and the weight; a worded 完成值 (``较健全``) has
-no digits.  Among the readings that hold, the one whose explanation starts like prose or
-an item number (``1.制定…``, not ``.51.制定…`` or ``0达到…``) wins, then the one whose
-完成值 lies closest to the target on a ratio scale.
-
-``split_placeholders`` reads the 指标性质 / 计量单位 placeholders of a worded target
-(``绩效目标明确性无明确无`` → ``绩效目标明确性``, ``明确``) when the header has those
-columns.
+* ``read_short_columns`` / ``decode_short``: in a 自评表 the numbers of several columns
+  run into one digit string: ``≥2个`` then ``10210`` for 分值 10 | 实际完成值 2 | 得分 10,
+  then the 评价标准 text.  The run is cut into the short columns the header names after
+  the value (``weight``, ``actual``, ``score``; ``value`` too when the target's own number
+  ran in), the rest is the explanation.  A reading must hold for any 自评表: numbers
+  without leading zeros (``0.5`` is fine), a weight in (0, 100], a score between 0 and
+  the weight, a worded 完成值 (``较健全``) without digits.  Among those, the one whose
+  explanation starts like prose or an item number (``1.制定…``, not ``.51.制定…`` or
+  ``0达到…``) wins, then a 完成值 of the target's kind (words for a worded target), then
+  the one nearest the target on a ratio scale, with small costs for unusual writing.
+* ``split_placeholders``: the 指标性质 / 计量单位 placeholders around a worded target
+  (``绩效目标明确性无明确无`` → 绩效目标明确性, 明确).
+* ``outside_level1_prefix``: a level-1 outside the schema leading the row (管理类指标).
+* ``clause_start``: a target written as a clause (在规定时间结案率为95%).
+* ``worded_cells`` / ``restated``: a worded target no number or known word marks (a name
+  written twice, a name ending in its unit, prose opening with 根据, an explanation
+  that restates the target).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 
-from ..config import norm_key
+from ..config import Config, norm_key
 
 SHORT_ROLES = ("weight", "actual", "score")  # short numeric columns after the value
 
@@ -314,4 +318,18 @@ def restated(s: str) -> list[str] | None:
             word = s[p : p + n]
             if word in s[p + n :] and not re.search(r"[\d%]", word):
                 return [s[:p], word, s[p + n :]]
+    return None
+
+
+def outside_level1_prefix(s: str, cfg: Config) -> str | None:
+    """A level-1 outside the schema leading run-together text (管理类指标绩效目标明确性…):
+    one of the config's ``outside_level1.words``, or a word of two to four characters
+    before one of its ``suffixes`` (类指标), with more of the row after it."""
+    for w in sorted(cfg.outside_level1_words, key=len, reverse=True):
+        if s.startswith(w) and len(s) > len(w) + 1:
+            return w
+    for suffix in cfg.outside_level1_suffixes:
+        m = re.match(rf"[\u4e00-\u9fff]{{2,4}}?{re.escape(suffix)}", s)
+        if m and len(s) > m.end() + 1:
+            return m.group(0)
     return None

@@ -25,16 +25,8 @@ from .cells import (
     worded_tail,
 )
 from .fields import _is_label
-from .headings import (
-    Headings,
-    TreeState,
-    _heading_prefix,
-    classify,
-    outside_level1_prefix,
-    take_headings,
-    update_tree,
-)
-from .runs import clause_start, read_short_columns, restated, worded_cells
+from .headings import Headings, TreeState, _heading_prefix, classify, take_headings, update_tree
+from .runs import clause_start, outside_level1_prefix, read_short_columns, restated, worded_cells
 from .schema import DEFAULT_ROLES
 
 
