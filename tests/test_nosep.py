@@ -9,6 +9,7 @@ amounts after their labels, and page chrome after the grid.
 from __future__ import annotations
 
 import itertools
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -16,7 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.config import load_config
+from pipeline.config import DEFAULT_DIR, load_config
+from pipeline.config_files import ConfigError
 from pipeline.interpret.fields import FieldState, read_fields
 from pipeline.interpret.runs import (
     clause_start,
@@ -173,6 +175,21 @@ def test_level1_outside_the_schema_leads_a_row(cfg):
     assert got[:3] == ["管理类指标", "资金拨付及时性", "及时"]
     # a word of one character before 类指标 is no level-1 (各类指标…)
     assert split_run("各类指标完成率≥90%", cfg)[0] != "各类指标"
+
+
+def test_outside_level1_vocabulary_is_config(tmp_path):
+    d = tmp_path / "configs"
+    shutil.copytree(DEFAULT_DIR, d)
+    p = d / "schema.yaml"
+    text = p.read_text(encoding="utf-8")
+    p.write_text(
+        text.replace("  words: [管理类指标", "  words: [履职效能指标, 管理类指标"), "utf-8"
+    )
+    got = split_run("履职效能指标重点工作完成率≥90%", load_config(d))
+    assert got[:2] == ["履职效能指标", "重点工作完成率"]
+    p.write_text(text.replace("  suffixes: [类指标]", "  suffix: [类指标]"), "utf-8")
+    with pytest.raises(ConfigError, match="outside_level1"):
+        load_config(d)
 
 
 def test_target_written_as_a_clause(cfg):
