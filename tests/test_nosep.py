@@ -163,6 +163,16 @@ def test_split_run_with_self_evaluation_roles(cfg):
     assert split_run("服务老年人数≥500人", cfg) == ["服务老年人数", "≥500人"]
 
 
+def test_worded_target_without_placeholders(cfg):
+    # no 指标性质 / 计量单位 columns: the 完成值 that meets the target in its words tells
+    # where the name ends
+    roles = ("level3", "value", "weight", "actual", "score", "explanation")
+    got = split_run("档案管理规范性规范3较规范21.档案齐全", cfg, roles)
+    assert got == ["档案管理规范性", "规范", "3", "较规范", "2", "1.档案齐全"]
+    got = split_run("采购程序合规性合规4合规按规定程序采购得满分", cfg, roles[:4] + roles[5:])
+    assert got == ["采购程序合规性", "合规", "4", "合规", "按规定程序采购得满分"]
+
+
 def test_placeholders_of_a_worded_target():
     assert split_placeholders("资金拨付及时性无及时无", True, True) == ("资金拨付及时性", "及时")
     assert split_placeholders("资金拨付及时性定性及时无", True, True) == ("资金拨付及时性", "及时")

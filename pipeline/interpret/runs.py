@@ -220,6 +220,23 @@ def split_placeholders(head: str, op_column: bool, unit_column: bool) -> tuple[s
     return k[:p], value
 
 
+def _met_in_words(head: str, run: str, after: tuple[str, ...]) -> list[str] | None:
+    """A worded target at the end of ``head`` with no placeholders around it, told by the
+    完成值 that meets it in the same words or a grade of them (资金使用合规性合规 | 10合规10…
+    → 资金使用合规性, 合规, 10, 合规, 10): name, target, short columns, explanation."""
+    for n in (4, 3, 2):
+        word = head[-n:]
+        if len(head) - n < 2 or re.search(r"[\d%]", word):
+            continue
+        dec = decode_short(run, after, value=word)
+        if dec is None:
+            continue
+        actual = dec[0][after.index("actual")]
+        if actual == word or any(actual == g + word for g in _GRADES):
+            return [head[:-n], word, *dec[0], *([dec[1]] if dec[1] else [])]
+    return None
+
+
 _BARE_VALUE = re.compile(r"([≥≤><=＞＜≧≦]?)(\d+(?:\.\d+)?)")
 
 
@@ -244,6 +261,12 @@ def read_short_columns(cells: list[str], n_head: int, roles: tuple[str, ...]) ->
             dec = decode_short(value + tail, after, value=sp[1])
             if dec:
                 return [*cells[:n_head], sp[0], sp[1], *dec[0], *([dec[1]] if dec[1] else [])]
+        if (
+            not bare.group(1)
+            and "actual" in after
+            and (got := _met_in_words(head, value + tail, after))
+        ):
+            return [*cells[:n_head], *got]
     if tail:
         target = re.search(r"\d+(?:\.\d+)?", norm_key(value))
         dec = decode_short(tail, after, float(target.group(0)) if target else None, value)
