@@ -97,6 +97,14 @@ def test_no_reading_when_the_constraints_fail():
     assert decode_short("达到目标得满分", SHORT, 5) is None
     assert decode_short("0510达到", SHORT, 5) is None  # a weight of 0 or a leading zero
     assert decode_short("5达到", SHORT, 5) is None  # too few numbers
+    # every reading leaves a cut number (0达到): the run is not these columns
+    assert decode_short("215人1010达到", SHORT, 200) is None
+
+
+def test_known_worded_target_at_the_end_of_the_name(cfg):
+    roles = ("level3", "value", "weight", "actual", "score", "explanation")
+    got = split_run("就业形势保持稳定10基本稳定8", cfg, roles)
+    assert got == ["就业形势", "保持稳定", "10", "基本稳定", "8"]
 
 
 def _fmt(x: float) -> str:

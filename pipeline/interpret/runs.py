@@ -29,12 +29,14 @@ import math
 import re
 
 from ..config import Config, norm_key
+from .cells import _QUAL_RUN
 
 SHORT_ROLES = ("weight", "actual", "score")  # short numeric columns after the value
 
 # a number as written in a cell: no leading zero except 0.x
 _NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 # an item number before prose (1.制定…, 2、采取…, 3）…)
+_RATE_START = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?[%‰]")
 _ITEM = re.compile(r"[1-9][.、．)）](?!\d)")
 _WORD = re.compile(r"[^\d.%，。；;：:,、()（）]{1,10}")  # a worded 完成值: 较健全, 明确
 _UNIT_AFTER = re.compile(r"%|‰|[^\d.\s，。；;：:,、]{1,2}(?=\d)")  # 100%5 → unit %
@@ -59,13 +61,14 @@ def _numbers_at(s: str, i: int) -> list[str]:
 
 
 def _rest_ok(rest: str) -> bool:
-    """An explanation starts like prose or an item number, not like a cut number."""
+    """An explanation starts like prose, an item number or a rate (90%以上…), not like a
+    cut number (0达到…, .51.制定…)."""
     if not rest:
         return True
     if rest[0] in ".．%":
         return False
     if rest[0].isdigit():
-        return bool(_ITEM.match(rest))
+        return bool(_ITEM.match(rest) or _RATE_START.match(rest))
     return True
 
 
@@ -173,8 +176,8 @@ def decode_short(
             walk(k + 1, i + len(opt), [*cells, opt])
 
     walk(0, 0, [])
-    if best is None:
-        return None
+    if best is None or best[0][0] < 0:
+        return None  # every reading leaves a cut number: the run is not these columns
     return best[1], best[2]
 
 
@@ -224,7 +227,8 @@ def _met_in_words(head: str, run: str, after: tuple[str, ...]) -> list[str] | No
     """A worded target at the end of ``head`` with no placeholders around it, told by the
     完成值 that meets it in the same words or a grade of them (资金使用合规性合规 | 10合规10…
     → 资金使用合规性, 合规, 10, 合规, 10): name, target, short columns, explanation."""
-    for n in (4, 3, 2):
+    known = [n for n in range(8, 1, -1) if len(head) - n >= 2 and _QUAL_RUN.fullmatch(head[-n:])]
+    for n in known[:1] or [4, 3, 2]:  # a known worded target (保持稳定) or a short word
         word = head[-n:]
         if len(head) - n < 2 or re.search(r"[\d%]", word):
             continue
@@ -232,7 +236,7 @@ def _met_in_words(head: str, run: str, after: tuple[str, ...]) -> list[str] | No
         if dec is None:
             continue
         actual = dec[0][after.index("actual")]
-        if actual == word or any(actual == g + word for g in _GRADES):
+        if known or actual == word or any(actual == g + word for g in _GRADES):
             return [head[:-n], word, *dec[0], *([dec[1]] if dec[1] else [])]
     return None
 
