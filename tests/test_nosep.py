@@ -25,6 +25,7 @@ from pipeline.interpret.runs import (
     decode_short,
     restated,
     split_placeholders,
+    truncated_heading,
     worded_cells,
 )
 from pipeline.interpret.stream import split_run
@@ -208,6 +209,13 @@ def test_outside_level1_vocabulary_is_config(tmp_path):
     p.write_text(text.replace("  suffixes: [类指标]", "  suffix: [类指标]"), "utf-8")
     with pytest.raises(ConfigError, match="outside_level1"):
         load_config(d)
+
+
+def test_truncated_heading_run_together_with_the_name(cfg):
+    # a level-2 cut short by its cell's width, then the level-3
+    got = split_run("满意度指标社会公众或服务对象满群众满意度≥85%", cfg)
+    assert got == ["满意度指标", "社会公众或服务对象满", "群众满意度", "≥85%"]
+    assert truncated_heading("服务对象满意度调查覆盖率≥90%", cfg) is None  # a whole name
 
 
 def test_target_written_as_a_clause(cfg):

@@ -360,3 +360,25 @@ def outside_level1_prefix(s: str, cfg: Config) -> str | None:
         if m and len(s) > m.end() + 1:
             return m.group(0)
     return None
+
+
+def truncated_heading(s: str, cfg: Config) -> str | None:
+    """A long heading cut short by a cell's width, run together with what follows
+    (社会公众或服务对象满 + 社会满意度≥90%): the longest name of seven or more
+    characters, one or two short of a level-1 or level-2 name (or synonym), that ``s``
+    starts with; None when there is none."""
+    best = None
+    keys = {*cfg.level1_keys, *cfg.level2_keys}
+    for key in keys:
+        for cut in (1, 2):
+            k = key[:-cut]
+            if (
+                len(k) >= 7
+                and k not in keys  # a name of its own is read as that name
+                and s.startswith(k)
+                and not s.startswith(key)
+                and len(s) > len(k) + 1
+                and (best is None or len(k) > len(best))
+            ):
+                best = k
+    return best

@@ -26,7 +26,14 @@ from .cells import (
 )
 from .fields import _is_label
 from .headings import Headings, TreeState, _heading_prefix, classify, take_headings, update_tree
-from .runs import clause_start, outside_level1_prefix, read_short_columns, restated, worded_cells
+from .runs import (
+    clause_start,
+    outside_level1_prefix,
+    read_short_columns,
+    restated,
+    truncated_heading,
+    worded_cells,
+)
 from .schema import DEFAULT_ROLES
 
 
@@ -42,7 +49,7 @@ def split_run(text: str, cfg: Config, roles: tuple[str, ...] = ()) -> list[str]:
             s = s[len(w) :]
             break
     for _ in range(2):  # at most a level-1 and a level-2 prefix
-        best = _heading_prefix(s, cfg)
+        best = _heading_prefix(s, cfg) or truncated_heading(s, cfg)
         if best is None:
             break
         parts.append(best)
