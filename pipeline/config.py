@@ -76,6 +76,8 @@ class Config:
     budget_execution_total: set[str] = field(default_factory=set)
     grades_met: frozenset[str] = frozenset()
     grades_missed: frozenset[str] = frozenset()
+    outside_level1_words: tuple[str, ...] = ()
+    outside_level1_suffixes: tuple[str, ...] = ()
     _l1_choices: list[str] = field(default_factory=list)
     _l2_choices: list[str] = field(default_factory=list)
 
@@ -192,6 +194,7 @@ def load_config(directory: str | Path | None = None) -> Config:
         for w in words
     }
     grades = labels.get("grades") or {}
+    outside = schema.get("outside_level1") or {}
     return Config(
         level1_children=l1_children,
         level2_parent=l2_parent,
@@ -216,6 +219,8 @@ def load_config(directory: str | Path | None = None) -> Config:
         budget_execution_total={norm_key(w) for w in labels.get("budget_execution_total") or []},
         grades_met=frozenset(norm_key(w) for w in grades.get("met") or []),
         grades_missed=frozenset(norm_key(w) for w in grades.get("missed") or []),
+        outside_level1_words=tuple(norm_key(w) for w in outside.get("words") or []),
+        outside_level1_suffixes=tuple(norm_key(w) for w in outside.get("suffixes") or []),
         _l1_choices=list(l1_keys),
         _l2_choices=list(l2_keys),
     )

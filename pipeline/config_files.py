@@ -67,11 +67,19 @@ class Level1Spec(_Strict):
     children: list[str] = Field(default_factory=list)
 
 
+class OutsideLevel1(_Strict):
+    """Level-1 headings outside the schema, as they lead text whose cells ran together."""
+
+    words: list[str] = Field(default_factory=list)
+    suffixes: list[str] = Field(default_factory=list)
+
+
 class SchemaFile(_Strict):
     match_threshold: float = Field(80, ge=0, le=100)
     garbled_threshold: float = Field(40, ge=0, le=100)
     level1: dict[str, Level1Spec | None]
     level2: dict[str, list[str] | None]
+    outside_level1: OutsideLevel1 = Field(default_factory=OutsideLevel1)
 
 
 class BudgetLabels(_Strict):

@@ -19,7 +19,8 @@ Levels are recognised by vocabulary and by the tree, never by column position al
   by position when the table's columns are clean, else by order and cell type;
 * rows of one cell each (plain text, one cell per line) are regrouped into indicators
   by ``split_stream``; cells run together (``产出指标数量指标覆盖率100%``) are split by
-  ``split_run``.
+  ``split_run``, which hands the short 自评表 columns glued after the value (分值, 完成值,
+  得分: ``≥2个10210…``) and worded targets no number marks to ``runs``.
 """
 
 from __future__ import annotations

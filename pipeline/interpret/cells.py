@@ -246,6 +246,9 @@ def value_span(s: str) -> tuple[int, int] | None:
                 # 户/人.月: per 人 per 月
                 k += 1 + next(len(u) for u in _PERS if s.startswith(u, k + 1))
             j = k
+        per = re.match(r"(?:每(?:人|户|月|年|季度|周|天|日|次|家|名|场)){2,}", s[j:])
+        if per and j > m.end() and "/" not in s[m.end() : j]:
+            j += per.end()  # a double per written after the unit: 190元每人每月
         for w in ("及以上", "以上", "以下", "以内", "之内", "前"):
             if s.startswith(w, j):
                 j += len(w)

@@ -99,7 +99,6 @@ def _percent(text: str) -> float | None:
     return float(m.group(0).replace(",", "")) if m else None
 
 
-_UNIT_NOTE = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]")
 _BRACKETED = re.compile(r"\([^()]*\)")
 
 
@@ -117,31 +116,51 @@ def _execution_label(text: str, cfg: Config) -> str | None:
         key = stripped
 
 
-def _inline_execution(texts: list[str], cfg: Config, st: FieldState) -> bool:
-    """Budget execution labels each followed by its amount in the same row (全年预算数（万元）
-    | 5236 | 全年执行数（万元） | 4591.97), the unit in the label's brackets."""
-    found = False
-    for k in range(len(texts)):
-        t = texts[k]
-        if not t:
-            continue
-        unit = _UNIT_NOTE.search(t)
-        name = _execution_label(t, cfg)
-        nxt = next((x for x in texts[k + 1 :] if x), "")  # merged cells leave blanks
-        if name in ("planned", "adjusted", "executed") and _is_amount(nxt):
-            v = amount_yuan(nxt, unit.group(1) if unit else st.unit_hint)
-            if v is not None and name not in st.execution:
-                st.execution[name] = v
-                found = True
-    return found
+_AMOUNT_FIELDS = ("planned", "adjusted", "executed")
+
+
+def _inline_execution(
+    texts: list[str], cfg: Config, unit: str | None
+) -> tuple[dict[str, float], bool]:
+    """Budget execution amounts written right after their own labels in one row, as cells
+    (全年预算数（万元） | 5236 | 全年执行数（万元） | 4591.97) or run together
+    (全年预算数（万元）5236全年执行数（万元）4591.97): amounts in 元 by field, and whether
+    they are all the row holds."""
+    labels = sorted(
+        (k for k, v in cfg.budget_execution.items() if v in _AMOUNT_FIELDS), key=len, reverse=True
+    )
+    if not labels:
+        return {}, False
+    line = "|".join(norm_key(t) for t in texts if t)
+    rx = re.compile(
+        "(" + "|".join(re.escape(k) for k in labels) + r")"
+        r"(?:\((万元|千元|亿元|元)\))?[|:]*(-?\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.%])"
+    )
+    out: dict[str, float] = {}
+    end = -1
+    covered = 0
+    for m in rx.finditer(line):
+        if m.start() != end and m.start() != 0 and line[m.start() - 1] != "|":
+            continue  # a label inside other text
+        name = cfg.budget_execution[m.group(1)]
+        v = amount_yuan(m.group(3), m.group(2) or unit)
+        if v is not None and name not in out:
+            out[name] = v
+        covered += len(m.group(0).replace("|", ""))
+        end = m.end()
+    return out, covered == len(line.replace("|", ""))
 
 
 def read_execution(row: Row, cfg: Config, st: FieldState) -> bool:
     """The budget execution block of a 自评表: a row of labels (年初预算数 | 全年预算数 |
-    全年执行数 | 分值 | 执行率 | 得分), then the amounts of 年度资金总额 by column."""
+    全年执行数 | 分值 | 执行率 | 得分), then the amounts of 年度资金总额 by column; or
+    amounts right after their labels in one row."""
     texts = row.texts
-    if _inline_execution(texts, cfg, st):
-        return True
+    if not st.execution:
+        inline, whole = _inline_execution(texts, cfg, st.unit_hint)
+        st.execution.update(inline)
+        if inline and whole:
+            return True
     cols = {c: n for c, t in enumerate(texts) if t and (n := _execution_label(t, cfg))}
     if len({v for v in cols.values()} & {"planned", "adjusted", "executed", "rate"}) >= 2:
         st.execution_cols = cols

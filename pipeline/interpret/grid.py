@@ -88,7 +88,7 @@ def parse_grid(
         alone = sum(1 for t in singles if _value_alone(t) or is_qualitative_value(t))
         if alone >= max(3, 0.1 * len(singles)):
             return _parse_stream(row_tokens, cfg, state, notes, roles)
-        row_tokens = [_split_row(t, cfg) for t in row_tokens]
+        row_tokens = [_split_row(t, cfg, roles) for t in row_tokens]
     row_tokens = [t for t in row_tokens if not _header_word(t, cfg)]
     entries = [(take_headings(t, cfg, grid if clean else None), t) for t in row_tokens if t]
     heads = [(h, len(t) > h.used) for h, t in entries]

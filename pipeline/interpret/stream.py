@@ -31,11 +31,21 @@ from .cells import (
 from .centred import assign, is_centred
 from .fields import _is_label
 from .headings import Headings, TreeState, _heading_prefix, classify, take_headings, update_tree
+from .runs import (
+    clause_start,
+    outside_level1_prefix,
+    read_short_columns,
+    restated,
+    truncated_heading,
+    worded_cells,
+)
 from .schema import DEFAULT_ROLES
 
 
-def split_run(text: str, cfg: Config) -> list[str]:
-    """Split a cell whose cells ran together: headings, level-3, value, explanation."""
+def split_run(text: str, cfg: Config, roles: tuple[str, ...] = ()) -> list[str]:
+    """Split a cell whose cells ran together: headings, level-3, value, explanation.
+    With the header's content ``roles``, the short 自评表 columns after the value
+    (分值, 完成值, 得分) are cut out of the text that follows it (``runs``)."""
     s = norm_key(text.replace("²", "\x01").replace("³", "\x02"))
     s = s.replace("\x01", "²").replace("\x02", "³")  # m² and m³ stay units
     parts: list[str] = []
@@ -44,11 +54,19 @@ def split_run(text: str, cfg: Config) -> list[str]:
             s = s[len(w) :]
             break
     for _ in range(2):  # at most a level-1 and a level-2 prefix
-        best = _heading_prefix(s, cfg)
+        best = _heading_prefix(s, cfg) or truncated_heading(s, cfg)
         if best is None:
             break
         parts.append(best)
         s = s[len(best) :]
+    if not parts and (w := outside_level1_prefix(s, cfg)):
+        parts.append(w)  # a level-1 outside the schema (管理类指标) leads the row
+        s = s[len(w) :]
+    n_head = len(parts)
+
+    def done(cells: list[str]) -> list[str]:
+        return read_short_columns(cells, n_head, roles) if roles else cells
+
     if not s:
         return parts
     span = value_span(s)
@@ -56,14 +74,18 @@ def split_run(text: str, cfg: Config) -> list[str]:
     if q and (span is None or _SENTENCE.search(s, 0, span[0])):
         # a worded target before any sentence; a number after a comma is explanation
         span = (q.start(), q.end())
+    if span is None and q is None and (cells := restated(s)) is not None:
+        return done([*parts, *cells])  # the explanation restates the target
     if span is None and (t := worded_tail(s)) is not None:
         span = (t, len(s))
     if span is None and s.find("定性", 2) > 0:
         # a separate 指标性质 column ran in: the worded target follows its 定性 mark
         k = s.find("定性", 2)
-        return [*parts, s[:k], s[k + 2 :]] if s[k + 2 :] else [*parts, s[:k]]
+        return done([*parts, s[:k], s[k + 2 :]] if s[k + 2 :] else [*parts, s[:k]])
     if span:
         a, b = span
+        if (c := clause_start(s[:a])) is not None:
+            a = c  # a target written as a clause: 在规定时间结案率为95%
         head = s[:a]
         half = len(head) // 2
         if len(head) % 2 == 0 and head[:half] == head[half:]:
@@ -75,9 +97,11 @@ def split_run(text: str, cfg: Config) -> list[str]:
         parts += [head, s[a:b]]
         if s[b:]:
             parts.append(s[b:])
-        return parts
+        return done(parts)
+    if (cells := worded_cells(s)) is not None:
+        return done([*parts, *cells])  # a worded target no number or known word marks
     parts.append(s)
-    return parts
+    return done(parts)
 
 
 _PAGE_ALONE = re.compile(r"\d{1,3}")  # a bare page number
@@ -269,17 +293,18 @@ def _single_cell_table(rows: list[Row]) -> bool:
     return n1 >= 0.8 * max(len(rows), 1) and len(rows) >= 4
 
 
-def _split_row(toks: list[Token], cfg: Config) -> list[Token]:
+def _split_row(toks: list[Token], cfg: Config, roles: tuple[str, ...] = ()) -> list[Token]:
     """A row holding one cell whose cells ran together → its cells."""
     if len(toks) != 1 or len(toks[0].text) <= 6:
         return toks
-    parts = split_run(toks[0].text, cfg)
+    parts = split_run(toks[0].text, cfg, roles)
     if len(parts) > 1 and (
         classify(parts[0], cfg) != (None, None)
         or len(parts) >= 3
         or is_value_like(parts[1])
         or is_qualitative_value(parts[1])
         or _QUAL_RUN.fullmatch(parts[1])
+        or worded_cells(norm_key(toks[0].text)) == parts
     ):
         return [Token(p, toks[0].col + k, toks[0].row) for k, p in enumerate(parts)]
     return toks
