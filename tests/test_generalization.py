@@ -37,6 +37,10 @@ def _xlsx(path: Path, rows: list[list[object]], merges: list[str] = ()) -> Path:
     return path
 
 
+# title, name field and grid header of a one-cell-per-line project table
+HEAD = ["项目支出绩效目标表", "项目名称", "示范项目", "一级指标", "二级指标", "三级指标", "指标值"]
+
+
 SELF_EVAL = [
     ["2023年度项目支出绩效自评表"],
     ["项目名称", "示范项目", None, None, None, None, None, None, None, None],
@@ -420,13 +424,7 @@ def test_one_cell_per_line_level1_printed_below_its_first_children(tmp_path, cfg
     """Class: a level-1 printed at the middle of its merged cell comes after its first
     level-2 block; that block belongs to it, not to the level-1 before."""
     cells = [
-        "项目支出绩效目标表",
-        "项目名称",
-        "示范项目",
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "指标值",
+        *HEAD,
         "成本指标",
         "经济成本指标",
         "成本控制合理性",
@@ -484,13 +482,7 @@ def test_a_line_ending_in_a_comma_goes_on_in_the_next_line(tmp_path, cfg):
     """Class: an explanation wrapped after a comma whose next line reads like a value
     (满意率达到80%); a cell does not end at a comma, so the next line continues it."""
     cells = [
-        "项目支出绩效目标表",
-        "项目名称",
-        "示范项目",
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "指标值",
+        *HEAD,
         "指标解释",
         "满意度指标",
         "服务对象满意度指标",
@@ -556,13 +548,7 @@ def test_without_an_explanation_column_a_value_is_followed_by_a_name(tmp_path, c
     is the next level-3 even where it is short (服务单位对“三支一扶”人员 + 满意度), and a
     page number after the last value is no cell."""
     cells = [
-        "项目支出绩效目标表",
-        "项目名称",
-        "示范项目",
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "指标值",
+        *HEAD,
         "满意度指标",
         "服务对象满意度指标",
         "贷款对象满意度",
@@ -602,13 +588,7 @@ def test_a_level1_after_empty_level2_placeholders_starts_its_subtree(tmp_path, c
     level-1; a heading is no worded target (服务对象满意度指标 holds 满意), so the level-1
     between them is read as a heading, not as a lone name."""
     cells = [
-        "项目支出绩效目标表",
-        "项目名称",
-        "示范项目",
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "指标值",
+        *HEAD,
         "指标解释",
         "效益指标",
         "社会效益指标",
@@ -634,13 +614,7 @@ def test_one_cell_per_line_labels_at_the_middle_of_their_spans(tmp_path, cfg):
     level cell is printed at the middle of the rows it spans: the stream's rows are cut
     into blocks as a grid's are (the first rows, above 数量指标, belong to it)."""
     cells = [
-        "项目支出绩效目标表",
-        "项目名称",
-        "示范项目",
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "指标值",
+        *HEAD,
         "贷款金额",
         "6000万元",
         "数量指标",
@@ -767,13 +741,7 @@ def test_a_worded_value_wrapped_in_its_column(tmp_path, cfg):
     """Class: a worded target wrapped onto a second line (根据下达任务目标要求 + 确定); the
     short tail goes on the value, not into a name of its own or an explanation."""
     cells = [
-        "项目支出绩效目标表",
-        "项目名称",
-        "示范项目",
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "指标值",
+        *HEAD,
         "效益指标",
         "经济效益指标",
         "就业困难人员就业人数",
@@ -803,13 +771,7 @@ def test_a_formula_wrapped_at_an_operator_goes_on(tmp_path, cfg):
     bracket (…目标数× + 100%）, …总期数 + *100%): the next line reads like a value but a
     line cannot end in × nor start with *, ）."""
     cells = [
-        "项目支出绩效目标表",
-        "项目名称",
-        "示范项目",
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "指标值",
+        *HEAD,
         "指标解释",
         "产出指标",
         "数量指标",
@@ -835,13 +797,7 @@ def test_a_lone_header_word_among_indicators_is_content(tmp_path, cfg):
     """Class: a name wrapped before a word that is also a header word (全市经济社会发展重点
     + 方向); only header words in a run (a repeated header) are dropped from the stream."""
     cells = [
-        "项目支出绩效目标表",
-        "项目名称",
-        "示范项目",
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "指标值",
+        *HEAD,
         "效益指标",
         "经济效益指标",
         "全市经济社会发展重点",

@@ -864,16 +864,20 @@ def _table_rows(cells: list[_BCell]) -> list[list[_BCell]]:
         rows[k].append(c)
 
     left = sorted((c for c in cells if all(c is not a for a in anchors)), key=lambda c: c.top)
+
     # first the cells that overlap a row's anchor, judged by the anchors alone
-    fixed = [list(sp) for sp in spans]
-    rest: list[_BCell] = []
-    for c in left:
-        hit = [k for k, (t, b) in enumerate(fixed) if ov(c, t, b) > 0.5]
-        if hit:
-            join(c, hit)
-        else:
-            rest.append(c)
-    left = rest
+    def place(todo: list[_BCell], against: list[list[float]]) -> list[_BCell]:
+        """Join each cell to the rows it overlaps by more than half; the others back."""
+        rest: list[_BCell] = []
+        for c in todo:
+            hit = [k for k, (t, b) in enumerate(against) if ov(c, t, b) > 0.5]
+            if hit:
+                join(c, hit)
+            else:
+                rest.append(c)
+        return rest
+
+    left = place(left, [list(sp) for sp in spans])
     gaps = [b[0] - a[1] for a, b in zip(spans, spans[1:], strict=False)]
     gap = statistics.median(gaps) if gaps else 0.0  # the padding between two rows
     # then the others, by the rows as they have grown, a column at a time from the
@@ -883,13 +887,7 @@ def _table_rows(cells: list[_BCell]) -> list[list[_BCell]]:
     for col in rank:
         todo = [c for c in left if c.col == col]
         while todo:
-            rest = []
-            for c in todo:
-                hit = [k for k, (t, b) in enumerate(spans) if ov(c, t, b) > 0.5]
-                if hit:
-                    join(c, hit)
-                else:
-                    rest.append(c)
+            rest = place(todo, spans)
             if len(rest) == len(todo):
                 c = rest.pop(0)
                 k = bisect_left([t for t, _ in spans], c.top)
