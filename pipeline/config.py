@@ -73,6 +73,7 @@ class Config:
     config_hash: str
     directory: Path = DEFAULT_DIR
     budget_execution: dict[str, str] = field(default_factory=dict)  # label -> field
+    direction_words: frozenset[str] = frozenset()  # what a 指标方向 column holds
     budget_execution_total: set[str] = field(default_factory=set)
     grades_met: frozenset[str] = frozenset()
     grades_missed: frozenset[str] = frozenset()
@@ -208,6 +209,7 @@ def load_config(directory: str | Path | None = None) -> Config:
         sections={norm_key(w) for w in labels.get("sections") or []},
         grid_header=grid_header,
         grid_stop=tuple(norm_key(w) for w in labels.get("grid_stop") or []),
+        direction_words=frozenset(norm_key(w) for w in labels.get("direction_words") or []),
         grid_header_contains=tuple(
             (role, tuple(norm_key(w) for w in words))
             for role, words in labels.get("grid_header_contains") or []

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from pipeline.common import PAGE_NUMBER, drop_page_furniture
-from pipeline.interpret import interpret
+from pipeline.interpret import interpret, split_projects
 from pipeline.interpret.centred import blocks
 from pipeline.interpret.grid import row_groups
 from pipeline.model import Cell, Row, Table
@@ -20,7 +20,7 @@ from pipeline.segment import segment
 def _read(path: Path, cfg):
     doc = read_document(path)
     out = []
-    for t in segment(doc, cfg).tables:
+    for t in (part for whole in segment(doc, cfg).tables for part in split_projects(whole, cfg)):
         rec, findings = interpret(t, cfg)
         out.append((rec, findings))
     return out
@@ -944,3 +944,87 @@ def test_a_header_of_two_rows_names_the_columns_its_upper_cell_spans(tmp_path, c
     [(rec, _)] = _read(path, cfg)
     [ind] = rec.indicators
     assert (ind.target.raw, ind.actual.raw, ind.weight) == ("≥100人次", "120人次", 10)
+
+
+def test_several_projects_in_one_grid_are_tables_of_their_own(tmp_path, cfg):
+    """A grid with a project-name column (单位名称 | 项目名称 | 年度绩效目标 | 一级指标 …)
+    lists several projects: each is a table, named by its cell, its goal from its own
+    column, its levels starting afresh."""
+    rows = [
+        ["2024年项目支出绩效目标表"],
+        ["单位名称", "项目名称", "年度绩效目标", "一级指标", "二级指标", "三级指标", "指标值"],
+        ["某馆", "甲项目", "完成甲", "产出指标", "数量指标", "活动场次", "≥20场"],
+        [None, None, None, None, "质量指标", "完成率", "100%"],
+        [None, None, None, "满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"],
+        [None, "乙项目", "完成乙", "产出指标", "数量指标", "调查数量", "≥10项"],
+        [None, None, None, "效益指标", "社会效益指标", "影响力", "有所提升"],
+    ]
+    merges = ["A3:A7", "B3:B5", "C3:C5", "D3:D4", "B6:B7", "C6:C7"]
+    out = _read(_xlsx(tmp_path / "m.xlsx", rows, merges), cfg)
+    assert [(r.name, r.annual_goal, len(r.indicators)) for r, _ in out] == [
+        ("甲项目", "完成甲", 3),
+        ("乙项目", "完成乙", 2),
+    ]
+    second = out[1][0].indicators
+    assert [(i.level1, i.level2, i.level3) for i in second] == [
+        ("产出指标", "数量指标", "调查数量"),
+        ("效益指标", "社会效益指标", "影响力"),
+    ]
+    # the same name on every row (no merged cells) is one project
+    flat = [r[:1] + ["甲项目"] + r[2:] if i >= 2 else r for i, r in enumerate(rows[:5])]
+    [(rec, _)] = _read(_xlsx(tmp_path / "f.xlsx", flat), cfg)
+    assert (rec.name, len(rec.indicators)) == ("甲项目", 3)
+
+
+def test_direction_cell_is_no_role_where_cells_are_read_by_order(tmp_path, cfg):
+    """A 指标方向 cell (正向/反向) between the value and the explanation, in rows whose
+    empty cells collapsed: the name stays the name, the explanation is not 正向."""
+    text = (
+        "部门整体支出绩效目标表\n部门名称 | 示范局\n"
+        "一级指标 | 二级指标 | 三级指标 | 指标值 | 指标方向 | 指标解释\n"
+        "产出指标 | 数量指标 | 监测点位数量 | ≥50个 | 正向 | 全年运行的点位\n"
+        "质量指标 | 数据有效率 | ≥95% | 正向 | 有效数据占比\n"
+        "效益指标 | 生态效益指标 | 重污染天数 | ≤3天 | 反向\n"
+    )
+    path = tmp_path / "d.txt"
+    path.write_text(text, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    assert [(i.level2, i.level3, i.target.raw, i.explanation) for i in rec.indicators] == [
+        ("数量指标", "监测点位数量", "≥50个", "全年运行的点位"),
+        ("质量指标", "数据有效率", "≥95%", "有效数据占比"),
+        ("生态效益指标", "重污染天数", "≤3天", None),
+    ]
+
+
+def test_target_repeated_as_its_completion_is_two_cells(tmp_path, cfg):
+    """明显改善 | 明显改善 in a 自评表: target and completion, not a doubled name."""
+    text = (
+        "项目支出绩效自评表\n项目名称 | 示范项目\n"
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分\n"
+        "效益指标 | 社会效益指标 | 出行条件 | 明显改善 | 明显改善 | 20 | 18\n"
+        "产出指标 | 数量指标 | 调度平台 | 调度平台 | 1套 | 1套 | 10 | 10\n"
+    )
+    path = tmp_path / "s.txt"
+    path.write_text(text, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    assert [(i.level3, i.target.raw, i.actual.raw, i.weight, i.score) for i in rec.indicators] == [
+        ("出行条件", "明显改善", "明显改善", 20, 18),
+        ("调度平台", "1套", "1套", 10, 10),
+    ]
+
+
+def test_unit_of_a_budget_column_header_holds_for_the_total_below(tmp_path, cfg):
+    """预算金额（万元） over 总额 | 财政拨款, then 金额合计 | 500: 500 万元."""
+    rows = [
+        ["2024年部门整体支出绩效目标表"],
+        ["部门名称", "示范局"],
+        ["年度主要任务", "任务名称", "主要内容", "预算金额（万元）", None, None],
+        [None, None, None, "总额", "财政拨款", "其他资金"],
+        [None, "环境监测", "开展常规监测", "300", "300", "0"],
+        [None, "金额合计", None, "500", "500", "0"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "监测点位数量", "≥50个"],
+    ]
+    merges = ["A3:A6", "D3:F3"]
+    [(rec, _)] = _read(_xlsx(tmp_path / "d.xlsx", rows, merges), cfg)
+    assert rec.budget_yuan == 5_000_000

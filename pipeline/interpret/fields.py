@@ -205,7 +205,8 @@ def _take_pending(row: Row, cfg: Config, st: FieldState) -> bool:
     texts = row.texts
     own = any(t and (f := cfg.field_of(t)) and f[0].startswith("budget:") for t in texts)
     if not st.pending or own or not any(_AMOUNT.search(t) for t in texts if t):
-        if own and st.pending:  # the headers' unit holds for the amounts beside the labels
+        if st.pending:  # the headers' unit holds for the amounts below them (预算金额（万元）
+            # over 总额 | 财政拨款, then 金额合计 | 500) or beside the labels
             st.unit_hint = next((u for _, _, u in st.pending.values() if u), st.unit_hint)
         st.pending = {}
         return False
