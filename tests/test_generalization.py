@@ -1028,3 +1028,46 @@ def test_unit_of_a_budget_column_header_holds_for_the_total_below(tmp_path, cfg)
     merges = ["A3:A6", "D3:F3"]
     [(rec, _)] = _read(_xlsx(tmp_path / "d.xlsx", rows, merges), cfg)
     assert rec.budget_yuan == 5_000_000
+
+
+@pytest.mark.parametrize("text", ["(1)数量指标", "（1）数量指标", "1)数量指标", "（一）数量指标"])
+def test_numbered_heading_is_the_heading(text, cfg):
+    """Headings numbered (1), 1) or （一） are the headings themselves."""
+    from pipeline.interpret.headings import classify
+
+    m1, m2 = classify(text, cfg)
+    assert (m1, m2 and m2.canonical) == (None, "数量指标")
+
+
+_SATISFACTION = [
+    ["项目名称", "示范项目"],
+    ["一级指标", "二级指标", "三级指标", "指标值"],
+    ["产出指标", "数量指标", "培训人次", "≥100人次"],
+    ["满意度指标", "社会公众满意度指标", "群众满意度", "≥90%"],
+    ["", "公众满意度指标", "游客满意度", "≥95%"],
+]
+
+
+@pytest.mark.parametrize("form", ["txt", "html"])
+def test_level2_worded_like_its_single_child_level1(tmp_path, cfg, form):
+    """社会公众满意度指标 / 公众满意度指标 under 满意度指标 (whose only child is
+    服务对象满意度指标) are that child, not a level-3 nor a second level-1; the name after
+    them stays the level-3, whether cells are read by order or by column."""
+    if form == "txt":
+        path = tmp_path / "s.txt"
+        text = "项目支出绩效目标表\n" + "\n".join(
+            " | ".join(c for c in r if c) for r in _SATISFACTION
+        )
+        path.write_text(text, encoding="utf-8")
+    else:
+        path = tmp_path / "s.html"
+        body = "".join(
+            "<tr>" + "".join(f"<td>{c.replace('>', '&gt;')}</td>" for c in r) + "</tr>"
+            for r in _SATISFACTION
+        )
+        path.write_text(f"<p>项目支出绩效目标表</p><table>{body}</table>", encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    assert [(i.level1, i.level2, i.level3, i.target.raw) for i in rec.indicators][1:] == [
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"),
+        ("满意度指标", "服务对象满意度指标", "游客满意度", "≥95%"),
+    ]

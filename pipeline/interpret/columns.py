@@ -18,7 +18,15 @@ from ..config import Config, HeadingMatch
 from ..model import Indicator, Row
 from .align import _indicator
 from .cells import _PAGE_NO, Token
-from .headings import Headings, Level, TreeState, classify, heading_like, update_tree
+from .headings import (
+    Headings,
+    Level,
+    TreeState,
+    classify,
+    heading_like,
+    only_child_worded_like,
+    update_tree,
+)
 from .schema import CONTENT_ROLES, HEADING_ROLES, Grid, header_grid
 
 Notes = list[tuple[int, str, str, int | None]]
@@ -69,8 +77,10 @@ def _explicitly_empty(row: Row, c: int | None, merged: set[int]) -> bool:
     return not cell.text.strip() and cell.covered != "up"
 
 
-def _read_headings(row: Row, cols: dict[str, int], cfg: Config) -> Headings:
-    """The headings written in the row's level columns."""
+def _read_headings(
+    row: Row, cols: dict[str, int], cfg: Config, carried: str | None = None
+) -> Headings:
+    """The headings written in the row's level columns (``carried``: the level-1 above)."""
     h = Headings()
     for role in ("level1", "level12", "level2"):
         text = _cell(row, cols.get(role))
@@ -87,6 +97,11 @@ def _read_headings(row: Row, cols: dict[str, int], cfg: Config) -> Headings:
         elif role == "level2":
             if m2 is not None:
                 h.l2 = m2
+            elif only_child_worded_like(h.l1.canonical if h.l1 else carried, m1, text, cfg):
+                # 公众满意度指标 under 满意度指标: that level-1's only child
+                parent = h.l1.canonical if h.l1 else carried
+                child = cfg.level1_children[parent][0]  # type: ignore[index]
+                h.l2 = HeadingMatch(child, 2, m1.score if m1 else 0.0, text)
             elif m1 is not None and h.l1 is None and h.l1_unknown is None:
                 h.l1 = m1
             else:
@@ -130,7 +145,7 @@ def parse_columns(rows: list[Row], grid: Grid, cfg: Config) -> tuple[list[Indica
         continued, prev_page = row.page != prev_page, row.page
         if header_grid(row, cfg) is not None:
             continue  # the header repeated after a page break
-        h = _read_headings(row, cols, cfg)
+        h = _read_headings(row, cols, cfg, state.l1.canonical if state.l1 else None)
         no_l1 = h.l1 is None and h.l1_unknown is None
         if not continued and no_l1 and _explicitly_empty(row, cols.get("level1"), merged):
             state.l1 = None
