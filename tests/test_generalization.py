@@ -1071,3 +1071,34 @@ def test_level2_worded_like_its_single_child_level1(tmp_path, cfg, form):
         ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"),
         ("满意度指标", "服务对象满意度指标", "游客满意度", "≥95%"),
     ]
+
+
+@pytest.mark.parametrize("again", ["项目支出绩效目标表（续）", "项目支出绩效目标表"])
+def test_title_over_the_rest_of_a_table_continues_it(tmp_path, cfg, again):
+    """The title repeated at the top of the next page (or marked （续）) over grid rows that
+    name no project: one table, not a second nameless one."""
+    text = (
+        "项目支出绩效目标表\n项目名称 | 示范项目\n一级指标 | 二级指标 | 三级指标 | 指标值\n"
+        "产出指标 | 数量指标 | 培训人次 | ≥100人次\n"
+        f"{again}\n一级指标 | 二级指标 | 三级指标 | 指标值\n"
+        "效益指标 | 社会效益指标 | 就业率 | 提高\n"
+    )
+    path = tmp_path / "c.txt"
+    path.write_text(text, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    assert (rec.name, [i.level3 for i in rec.indicators]) == ("示范项目", ["培训人次", "就业率"])
+    # the same title over a table with a name of its own is the next table
+    head, tail = text.rsplit(f"{again}\n", 1)
+    two = f"{head}{again}\n项目名称 | 另一项目\n{tail}"
+    path.write_text(two, encoding="utf-8")
+    assert [r.name for r, _ in _read(path, cfg)] == ["示范项目", "另一项目"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["部门（单位）整体绩效目标表", "单位（部门）整体支出绩效自评表", "2025年部门整体绩效目标表"],
+)
+def test_department_titles_with_a_bracketed_unit(title, cfg):
+    from pipeline.segment import title_kind
+
+    assert title_kind(title, cfg) == "department"
