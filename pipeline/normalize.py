@@ -242,7 +242,8 @@ def chinese_numeral(s: str) -> float | None:
         return None
 
 
-_KEEP = {"²": "\x01", "³": "\x02"}  # m² and m³ are units, not m2 and m3
+# m², m³, ㎡, ㎥ and ㎢ are units, not m2, m3 and km2 (NFKC would make them so)
+_KEEP = {"²": "\x01", "³": "\x02", "㎡": "\x03", "㎥": "\x04", "㎢": "\x05"}
 _RESTORE = {v: k for k, v in _KEEP.items()}
 
 
@@ -267,9 +268,9 @@ def _percent_words(m: re.Match[str]) -> str:
 
 
 def _prepare(text: str) -> str:
-    s = "".join(_KEEP.get(ch, ch) for ch in text) if ("²" in text or "³" in text) else text
+    s = "".join(_KEEP.get(ch, ch) for ch in text) if any(k in text for k in _KEEP) else text
     s = unicodedata.normalize("NFKC", s)
-    if "\x01" in s or "\x02" in s:
+    if any(v in s for v in _RESTORE):
         s = "".join(_RESTORE.get(ch, ch) for ch in s)
     s = re.sub(r"\s+", "", s)
     s = s.translate(_FOLD)

@@ -252,3 +252,12 @@ def test_forms_seen_in_other_regions(raw, op, value, unit, per):
 def test_overflow_is_flagged_not_infinite():
     v = normalize_value("9" * 320 + "次")
     assert v.value is None and "value_overflow" in v.flags
+
+
+@pytest.mark.parametrize(
+    "raw,unit", [("≥3000㎡", "㎡"), ("5㎥", "㎥"), ("2.5㎢", "㎢"), ("≥20m²", "m²"), ("10m³", "m³")]
+)
+def test_area_and_volume_signs_are_units_not_a_second_number(raw, unit):
+    """NFKC turns ㎡ into m2: the 2 is part of the unit, not a number of its own."""
+    v = normalize_value(raw)
+    assert (v.unit, v.flags) == (unit, [])
