@@ -1102,3 +1102,28 @@ def test_department_titles_with_a_bracketed_unit(title, cfg):
     from pipeline.segment import title_kind
 
     assert title_kind(title, cfg) == "department"
+
+
+@pytest.mark.parametrize(
+    "prose,budget",
+    [
+        ("2019年预算金额5440万元，较上年增加1290万元", 67_300_000),
+        ("资金用于就业补贴", 6730),  # nothing says 万元: left as read (and flagged later)
+        ("补贴标准每人500元，2019年5440万元", 6730),  # amounts in both 元 and 万元
+    ],
+)
+def test_unitless_budget_takes_the_unit_the_table_writes_its_amounts_in(
+    tmp_path, cfg, prose, budget
+):
+    """项目总预算 | 6730 with no unit anywhere, too small to be 元: 万元 when the table's
+    other amounts are all written in 万元."""
+    rows = [
+        ["2020年项目申报表"],
+        ["项目名称", "示范项目"],
+        ["项目总预算", "6730", "项目当年预算", "6730"],
+        ["项目前两年预算情况", prose],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "培训人次", "≥100人次"],
+    ]
+    [(rec, _)] = _read(_xlsx(tmp_path / "b.xlsx", rows), cfg)
+    assert rec.budget_yuan == budget

@@ -13,6 +13,7 @@ from ..config import Config, norm_key
 from ..config_files import HEADER_FIELDS
 from ..model import Row, Table, TableRecord
 from ..segment import clean_issuer
+from ..validate import BUDGET_MIN_YUAN
 from .cells import _AMOUNT, _num
 
 _COLON_SPLIT = re.compile(r"^([^:：]{2,16})[:：]\s*(.*)$")
@@ -69,6 +70,7 @@ class FieldState:
     # field labels whose value is not beside them but in the row below (年度总体目标 |
     # 预期目标 | 实际完成情况, then the texts), by column
     below: dict[int, str] = field(default_factory=dict)
+    unitless: set[str] = field(default_factory=set)  # budget kinds read with no unit at all
 
 
 def _take_below(row: Row, cfg: Config, st: FieldState) -> bool:
@@ -194,8 +196,30 @@ def _store_budget(st: FieldState, kind: str, key: str, value: str, unit: str | N
         return
     if kind == "department_lines":
         st.dept_lines.setdefault(key, amt)
-    else:
-        st.budget.setdefault(kind, amt)
+    elif kind not in st.budget:
+        st.budget[kind] = amt
+        if not (unit or st.unit_hint or _WRITTEN_UNIT.search(norm_key(value))):
+            st.unitless.add(kind)
+
+
+_WRITTEN_UNIT = re.compile(r"\d\s*(万|亿|千)?元")
+
+
+def _unit_from_text(rec: TableRecord, fs: FieldState, kind: str | None, table: Table) -> None:
+    """A budget read with no unit anywhere (项目总预算 | 6730), too small to be 元, in a
+    table whose other amounts are written in 万元 (…2019年预算金额5440万元…): 万元."""
+    b = rec.budget_yuan
+    if b is None or kind not in fs.unitless or not 0 < b < BUDGET_MIN_YUAN:
+        return
+    units = {
+        m.group(1) or ""
+        for r in table.rows
+        for t in r.texts
+        if t and "元" in t
+        for m in _WRITTEN_UNIT.finditer(norm_key(t))
+    }
+    if units == {"万"}:
+        rec.budget_yuan = round(b * 1e4, 2)
 
 
 def _take_pending(row: Row, cfg: Config, st: FieldState) -> bool:
@@ -374,6 +398,8 @@ def _fill_fields(rec: TableRecord, fs: FieldState, table: Table) -> None:
             rec.budget_yuan = round(sum(fs.dept_lines.values()), 2)
     else:
         rec.budget_yuan = fs.budget.get("year") or fs.budget.get("project")
+    chosen = next((k for k in ("year", "project") if fs.budget.get(k) == rec.budget_yuan), None)
+    _unit_from_text(rec, fs, chosen, table)
     rec.budget_lines = dict(fs.dept_lines)
     ex = fs.execution
     rec.budget_planned = ex.get("planned")
