@@ -28,6 +28,7 @@ GRID_ROLES = Literal[
     "deviation",
     "seq",
     "direction",
+    "multi_year",
 ]
 # header fields of a table that labels may name (``TableRecord`` attributes)
 HEADER_FIELDS = (

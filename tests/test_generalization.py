@@ -1127,3 +1127,26 @@ def test_unitless_budget_takes_the_unit_the_table_writes_its_amounts_in(
     ]
     [(rec, _)] = _read(_xlsx(tmp_path / "b.xlsx", rows), cfg)
     assert rec.budget_yuan == budget
+
+
+@pytest.mark.parametrize("form", ["txt", "xlsx"])
+def test_the_years_target_beside_a_multi_year_one(tmp_path, cfg, form):
+    """中期指标值 | 年度指标值: the year's target is the value (as the budget is the
+    year's money); the multi-year one alone is the only target there is."""
+    rows = [
+        ["项目支出绩效目标申报表"],
+        ["项目名称", "示范项目"],
+        ["一级指标", "二级指标", "三级指标", "中期指标值", "年度指标值"],
+        ["产出指标", "数量指标", "培训人次", "≥5000人次", "≥2000人次"],
+        ["产出指标", "质量指标", "培训合格率", "≥90%", "≥95%"],
+    ]
+    if form == "txt":
+        path = tmp_path / "m.txt"
+        path.write_text("\n".join(" | ".join(r) for r in rows), encoding="utf-8")
+    else:
+        path = _xlsx(tmp_path / "m.xlsx", rows)
+    [(rec, _)] = _read(path, cfg)
+    assert [i.target.raw for i in rec.indicators] == ["≥2000人次", "≥95%"]
+    alone = [r[:4] for r in rows]
+    [(rec, _)] = _read(_xlsx(tmp_path / "a.xlsx", alone), cfg)
+    assert [i.target.raw for i in rec.indicators] == ["≥5000人次", "≥90%"]
