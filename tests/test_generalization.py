@@ -1150,3 +1150,21 @@ def test_the_years_target_beside_a_multi_year_one(tmp_path, cfg, form):
     alone = [r[:4] for r in rows]
     [(rec, _)] = _read(_xlsx(tmp_path / "a.xlsx", alone), cfg)
     assert [i.target.raw for i in rec.indicators] == ["≥5000人次", "≥90%"]
+
+
+def test_projects_in_one_grid_with_budget_and_goal_columns(tmp_path, cfg):
+    """项目名称 | 项目资金 | 绩效目标 | 一级指标 …, the name repeated on every row: each
+    project's budget (in the table's 万元) and goal from its own cells."""
+    rows = [
+        ["2024年项目支出绩效目标表"],
+        ["单位：万元"],
+        ["项目名称", "项目资金", "绩效目标", "一级指标", "二级指标", "三级指标", "指标值"],
+        ["甲项目", 300, "完成甲", "产出指标", "数量指标", "活动场次", "≥20场"],
+        ["甲项目", 300, "完成甲", "满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"],
+        ["乙项目", 120.5, "完成乙", "产出指标", "数量指标", "调查数量", "≥10项"],
+    ]
+    out = _read(_xlsx(tmp_path / "p.xlsx", rows), cfg)
+    assert [(r.name, r.budget_yuan, r.annual_goal, len(r.indicators)) for r, _ in out] == [
+        ("甲项目", 3_000_000, "完成甲", 2),
+        ("乙项目", 1_205_000, "完成乙", 1),
+    ]

@@ -34,6 +34,17 @@ def _field_columns(header: Row, cfg: Config) -> dict[int, str]:
     return out
 
 
+def _label(text: str, cfg: Config) -> str:
+    """A label for the field ``text`` names that reads as a field where it stands alone
+    (绩效目标 is also a section heading: 年度绩效目标 is not)."""
+    if not cfg.is_section(text):
+        return text
+    f = cfg.field_of(text)
+    return next(
+        (k for k, v in cfg.fields.items() if f and v == f[0] and not cfg.is_section(k)), text
+    )
+
+
 def _blank(row: Row, cols: set[int]) -> Row:
     cells = [Cell("", c.bbox, None, c.ref) if k in cols else c for k, c in enumerate(row.cells)]
     return replace(row, cells=cells)
@@ -85,7 +96,7 @@ def split_projects(table: Table, cfg: Config) -> list[Table]:
     for group in groups:
         first = group[0]
         labels = [
-            Row([Cell(label), Cell(_text(first, col))], first.line, first.page)
+            Row([Cell(_label(label, cfg)), Cell(_text(first, col))], first.line, first.page)
             for col, label in sorted(fields.items())
             if _text(first, col) and (col == name_col or col not in names)
         ]
