@@ -1168,3 +1168,24 @@ def test_projects_in_one_grid_with_budget_and_goal_columns(tmp_path, cfg):
         ("甲项目", 3_000_000, "完成甲", 2),
         ("乙项目", 1_205_000, "完成乙", 1),
     ]
+
+
+@pytest.mark.parametrize("gap", ["        ", " ", ""])
+def test_label_value_pairs_on_one_line_end_at_the_next_label(tmp_path, cfg, gap):
+    """项目名称：示范项目  主管部门：某局 on one line (a paragraph above the grid, spaces
+    kept, shrunk or lost): each value ends where the next label and its colon start."""
+    text = (
+        "2024年度项目支出绩效目标表\n"
+        f"项目名称：示范项目{gap}主管部门：某局\n"
+        f"项目负责人：张三{gap}联系电话：0851-1234567\n"
+        "一级指标 | 二级指标 | 三级指标 | 指标值\n产出指标 | 数量指标 | 培训人次 | ≥100人次\n"
+    )
+    path = tmp_path / "f.txt"
+    path.write_text(text, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    assert (rec.name, rec.issuer, rec.owner, rec.phone) == (
+        "示范项目",
+        "某局",
+        "张三",
+        "0851-1234567",
+    )

@@ -267,9 +267,38 @@ def _unit_hint(texts: list[str], cfg: Config, st: FieldState) -> None:
             st.unit_hint = "万元" if "万元" in t else "元"
 
 
+def split_pairs(text: str, cfg: Config) -> list[str]:
+    """A line of several ``label：value`` pairs (``项目名称：示范项目  主管部门：某局``, spaces
+    kept or lost) → one text per pair; a value ends where the next known label and its
+    colon start.  Text that does not open with a label and a colon is left whole."""
+    head = _COLON_SPLIT.match(text.strip())
+    if head is None or cfg.field_of(head.group(1).strip()) is None:
+        return [text]
+    cuts: list[int] = []
+    first = text.index(head.group(1)) + len(head.group(1))
+    for m in re.finditer(r"[:：]", text):
+        if m.start() <= first:
+            continue
+        before = text[: m.start()].rstrip()
+        for n in range(min(16, len(before) - 1), 1, -1):
+            label = before[-n:]
+            if cfg.field_of(label) is not None:
+                cuts.append(len(before) - n)
+                break
+    if not cuts:
+        return [text]
+    bounds = [0, *cuts, len(text)]
+    return [
+        text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()
+    ]
+
+
 def read_fields(row: Row, cfg: Config, st: FieldState) -> bool:
     """Take label/value pairs from a header row; True when the row held a field."""
     texts = [t for t in row.texts]
+    filled = [t for t in texts if t]
+    if len(filled) == 1 and len(filled[0]) <= 120:
+        texts = split_pairs(filled[0], cfg)
     if _take_pending(row, cfg, st) or _take_below(row, cfg, st):
         return True
     _unit_hint(texts, cfg, st)
