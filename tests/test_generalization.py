@@ -1189,3 +1189,21 @@ def test_label_value_pairs_on_one_line_end_at_the_next_label(tmp_path, cfg, gap)
         "张三",
         "0851-1234567",
     )
+
+
+def test_weights_and_scores_written_in_points(tmp_path, cfg):
+    """分值 / 得分 written 10分, 9.5分 in cells read by order: weight and score, not an
+    explanation; the deviation stays the deviation."""
+    text = (
+        "项目支出绩效自评表\n项目名称 | 示范项目\n"
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施\n"
+        "产出指标 | 数量指标 | 培训人次 | ≥100人次 | 120人次 | 10分 | 10分\n"
+        "质量指标 | 合格率 | ≥95% | 93% | 10分 | 9.5分 | 部分学员未通过考核\n"
+    )
+    path = tmp_path / "p.txt"
+    path.write_text(text, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    assert [(i.weight, i.score, i.explanation, i.deviation) for i in rec.indicators] == [
+        (10, 10, None, None),
+        (10, 9.5, None, "部分学员未通过考核"),
+    ]

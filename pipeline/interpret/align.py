@@ -24,11 +24,17 @@ from .cells import (
 from .headings import Level, TreeState
 from .schema import CONTENT_ROLES, Grid
 
+
+def _is_points(text: str) -> bool:
+    """A weight or score: a number, written bare or in points (10分, 9.5分)."""
+    return _is_number(text) or bool(re.fullmatch(r"\d+(\.\d+)?分", norm_key(text)))
+
+
 _ACCEPT = {
     "op": _is_op,
     "unit": _is_unit,
-    "weight": _is_number,
-    "score": _is_number,
+    "weight": _is_points,
+    "score": _is_points,
 }
 
 
