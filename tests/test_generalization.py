@@ -1207,3 +1207,26 @@ def test_weights_and_scores_written_in_points(tmp_path, cfg):
         (10, 10, None, None),
         (10, 9.5, None, "部分学员未通过考核"),
     ]
+
+
+def test_headings_written_as_rows_across_a_grid_without_level_columns(tmp_path, cfg):
+    """序号 | 指标名称 | 指标值, the levels written as rows merged across the grid
+    (一、产出指标, then （一）数量指标): each row below takes them."""
+    html = (
+        "<p>项目支出绩效目标表</p><table>"
+        "<tr><td>项目名称</td><td colspan=2>示范项目</td></tr>"
+        "<tr><td>序号</td><td>指标名称</td><td>指标值</td></tr>"
+        "<tr><td colspan=3>一、产出指标</td></tr><tr><td colspan=3>（一）数量指标</td></tr>"
+        "<tr><td>1</td><td>培训人次</td><td>≥100人次</td></tr>"
+        "<tr><td colspan=3>（二）质量指标</td></tr><tr><td>2</td><td>合格率</td><td>≥95%</td></tr>"
+        "<tr><td colspan=3>二、效益指标</td></tr><tr><td colspan=3>（一）社会效益指标</td></tr>"
+        "<tr><td>3</td><td>就业率</td><td>提高</td></tr></table>"
+    )
+    path = tmp_path / "r.html"
+    path.write_text(html, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    assert [(i.level1, i.level2, i.level3) for i in rec.indicators] == [
+        ("产出指标", "数量指标", "培训人次"),
+        ("产出指标", "质量指标", "合格率"),
+        ("效益指标", "社会效益指标", "就业率"),
+    ]

@@ -25,6 +25,7 @@ from .headings import (
     classify,
     heading_like,
     only_child_worded_like,
+    take_headings,
     update_tree,
 )
 from .schema import CONTENT_ROLES, HEADING_ROLES, Grid, header_grid
@@ -75,6 +76,20 @@ def _explicitly_empty(row: Row, c: int | None, merged: set[int]) -> bool:
         return False
     cell = row.cells[c]
     return not cell.text.strip() and cell.covered != "up"
+
+
+def _heading_row(row: Row, cols: dict[str, int], cfg: Config) -> Headings | None:
+    """In a grid with no level columns (序号 | 指标名称 | 指标值), a row holding nothing
+    but a heading (一、产出指标 / （一）数量指标, merged across the grid or alone) sets
+    that level for the rows below; None for any other row."""
+    if any(r in cols for r in HEADING_ROLES):
+        return None
+    texts = {c.text.strip() for c in row.cells if c.text.strip()}
+    if len(texts) != 1:
+        return None
+    text = texts.pop()
+    h = take_headings([Token(text, 0, row)], cfg)
+    return h if h.used == 1 else None
 
 
 def _read_headings(
@@ -145,6 +160,11 @@ def parse_columns(rows: list[Row], grid: Grid, cfg: Config) -> tuple[list[Indica
         continued, prev_page = row.page != prev_page, row.page
         if header_grid(row, cfg) is not None:
             continue  # the header repeated after a page break
+        lone = _heading_row(row, cols, cfg)
+        if lone is not None:
+            _, tree_notes = update_tree(state, lone, cfg)
+            notes.extend((row.line, code, msg, None) for code, msg in tree_notes)
+            continue
         h = _read_headings(row, cols, cfg, state.l1.canonical if state.l1 else None)
         no_l1 = h.l1 is None and h.l1_unknown is None
         if not continued and no_l1 and _explicitly_empty(row, cols.get("level1"), merged):
