@@ -1230,3 +1230,16 @@ def test_headings_written_as_rows_across_a_grid_without_level_columns(tmp_path, 
         ("产出指标", "质量指标", "合格率"),
         ("效益指标", "社会效益指标", "就业率"),
     ]
+
+
+def test_more_wordings_of_owner_phone_and_the_years_budget(tmp_path, cfg):
+    """负责人姓名 / 负责人电话, and 本年度资金总额 beside 项目总投资 (the multi-year total)."""
+    rows = [
+        ["项目支出绩效目标表"],
+        ["项目名称", "示范项目", "负责人姓名", "张三", "负责人电话", "13800000000"],
+        ["项目总投资（万元）", "500", "本年度资金总额（万元）", "120"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "培训人次", "≥100人次"],
+    ]
+    [(rec, _)] = _read(_xlsx(tmp_path / "o.xlsx", rows), cfg)
+    assert (rec.owner, rec.phone, rec.budget_yuan) == ("张三", "13800000000", 1_200_000)
