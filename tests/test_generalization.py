@@ -1243,3 +1243,22 @@ def test_more_wordings_of_owner_phone_and_the_years_budget(tmp_path, cfg):
     ]
     [(rec, _)] = _read(_xlsx(tmp_path / "o.xlsx", rows), cfg)
     assert (rec.owner, rec.phone, rec.budget_yuan) == ("张三", "13800000000", 1_200_000)
+
+
+def test_header_words_plan_value_and_completion_situation(tmp_path, cfg):
+    """计划值 is the target column, 实际完成情况 the completion column of a 自评表 grid."""
+    text = (
+        "项目支出绩效自评表\n项目名称 | 示范项目\n"
+        "一级指标 | 二级指标 | 三级指标 | 计划值 | 实际完成情况 | 分值 | 得分\n"
+        "产出指标 | 数量指标 | 培训人次 | ≥100人次 | 120人次 | 10 | 10\n"
+    )
+    path = tmp_path / "h.txt"
+    path.write_text(text, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    [i] = rec.indicators
+    assert (rec.form, i.target.raw, i.actual.raw, i.weight) == (
+        "self_evaluation",
+        "≥100人次",
+        "120人次",
+        10,
+    )
