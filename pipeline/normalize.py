@@ -219,6 +219,7 @@ _MONTH_DATE = re.compile(
 _ISO_DATE = re.compile(
     r"(?<![\d.])(19|20)\d\d(?:([-/])(0?[1-9]|1[0-2])(?:\2\d{1,2})?|\.(0?[1-9]|1[0-2])\.\d{1,2})(?![\d.%])"
 )
+_YEAR_REF = re.compile(r"(?<![\d.])(19|20)\d\d年度?(?:同期|水平|标准|基础上|的)?(?!\d)")
 _PAREN_UNIT = re.compile(r"[（(]\s*([^()（）]{1,6}?)\s*[)）]\s*$")
 
 
@@ -416,6 +417,9 @@ def _normalize_cached(raw: str, name: str) -> Value:
         return Value(raw=None)
     if _YEAR_DATE.search(s) or _ISO_DATE.search(s) or _MONTH_DATE.match(s.lstrip("在于截至到")):
         return Value(raw=raw, kind="qualitative")
+    # a year named as the base of a comparison (较2023年增长5%, 不低于2022年度水平) or as
+    # when (2024年完成) is no quantity: the target is what else is written, if anything
+    s = _YEAR_REF.sub("", s)
     op, oplen = _find_prefix_op(s)
     qty, matches = _find_quantity(s)
     if qty is None:
