@@ -1262,3 +1262,31 @@ def test_header_words_plan_value_and_completion_situation(tmp_path, cfg):
         "120人次",
         10,
     )
+
+
+def test_merged_level2_cut_by_a_page_break_with_its_text_below_the_break(cfg):
+    """The last row of a page has an empty level-2 cell; the first row of the next page
+    goes on under the same level-1 and writes 服务对象满意度指标: the cell was one merged
+    cell cut by the break, its text printed in the part on the next page."""
+
+    def row(line: int, page: int, texts: list[str], covered: list[str | None]) -> Row:
+        cells = [Cell(t, covered=c) for t, c in zip(texts, covered, strict=True)]
+        return Row(cells, line, page, table_id=0, spans=True)
+
+    rows = [
+        row(1, 1, ["项目支出绩效目标表", "", "", ""], ["", "left", "left", "left"]),
+        row(2, 1, ["项目名称", "示范项目", "", ""], [None, None, "left", "left"]),
+        row(3, 1, ["一级指标", "二级指标", "三级指标", "指标值"], [None] * 4),
+        row(4, 1, ["效益指标", "社会效益指标", "就业率", "提高"], [None] * 4),
+        row(5, 1, ["满意度指标", "", "群众满意度", "≥75%"], [None] * 4),
+        row(6, 2, ["", "服务对象满意度指标", "学员满意度", "≥95%"], [None] * 4),
+        row(7, 2, ["", "", "企业满意度", "≥90%"], ["up", "up", None, None]),
+    ]
+    rows[0] = Row([Cell("项目支出绩效目标表")], 1, 1)
+    rec, _ = interpret(Table(1, "project", "target", "项目支出绩效目标表", None, None, rows), cfg)
+    assert [(i.level1, i.level2, i.level3) for i in rec.indicators] == [
+        ("效益指标", "社会效益指标", "就业率"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度"),
+        ("满意度指标", "服务对象满意度指标", "学员满意度"),
+        ("满意度指标", "服务对象满意度指标", "企业满意度"),
+    ]

@@ -92,6 +92,24 @@ def _heading_row(row: Row, cols: dict[str, int], cfg: Config) -> Headings | None
     return h if h.used == 1 else None
 
 
+def _label_after_break(
+    row: Row, nxt: Row | None, cols: dict[str, int], h: Headings, state: TreeState, cfg: Config
+) -> HeadingMatch | None:
+    """The level-2 of the last row on a page whose level-2 cell is empty, when the first
+    row of the next page goes on with the same level-1 (its cell empty) and writes a level-2
+    of that level-1: a merged cell cut by the page break, its text printed below the
+    break."""
+    if nxt is None or nxt.page == row.page or _cell(nxt, cols.get("level1")):
+        return None
+    parent = h.l1.canonical if h.l1 is not None else state.l1.canonical if state.l1 else None
+    m2 = (
+        classify(_cell(nxt, cols.get("level2")), cfg)[1] if cols.get("level2") is not None else None
+    )
+    if parent is None or m2 is None or cfg.parent_of(m2.canonical) != parent:
+        return None
+    return m2
+
+
 def _read_headings(
     row: Row, cols: dict[str, int], cfg: Config, carried: str | None = None
 ) -> Headings:
@@ -155,7 +173,8 @@ def parse_columns(rows: list[Row], grid: Grid, cfg: Config) -> tuple[list[Indica
         )
     prev_page = header.page
     merged = _merged_columns(rows[1:])
-    for row in rows[1:]:
+    body = rows[1:]
+    for k, row in enumerate(body):
         # a merged cell cut by a page break leaves an empty cell atop the next page
         continued, prev_page = row.page != prev_page, row.page
         if header_grid(row, cfg) is not None:
@@ -170,7 +189,11 @@ def parse_columns(rows: list[Row], grid: Grid, cfg: Config) -> tuple[list[Indica
         if not continued and no_l1 and _explicitly_empty(row, cols.get("level1"), merged):
             state.l1 = None
         if h.l2 is None and not continued and _explicitly_empty(row, cols.get("level2"), merged):
-            state.l2 = None
+            # or one whose text was printed in its part on the next page
+            nxt = body[k + 1] if k + 1 < len(body) else None
+            h.l2 = _label_after_break(row, nxt, cols, h, state, cfg)
+            if h.l2 is None:
+                state.l2 = None
         flags, tree_notes = update_tree(state, h, cfg)
         if state.l1 is None and state.l2 is not None and state.l2.canonical:
             parent = cfg.parent_of(state.l2.canonical)
