@@ -104,6 +104,29 @@ def issuer_in_title(title: str) -> str | None:
     return issuer if len(issuer) >= 2 and not issuer.startswith(("项目", "部门")) else None
 
 
+_FORM_WORDS = re.compile(
+    r"(?:项目)?(?:支出)?(?:预算)?绩效(?:目标|自评)(?:申报|批复)?表(?:\([^()]*\))?$"
+)
+_ATTACHMENT = re.compile(r"^(?:附件|附表|表)\s*[\d一二三四五六七八九十]*\s*[-－:：、.]?\s*")
+_PROJECT_END = ("项目", "资金", "经费", "工程", "专项", "补助", "补贴", "计划")
+
+
+def project_in_title(title: str) -> str | None:
+    """The project a title names, for a table that has no name field:
+    ``2024年社区养老服务项目绩效目标表`` → 社区养老服务.  Words before the year are the
+    issuer; without a year, only words that end like a project's name
+    (…项目, …资金, …经费) count.  None for a title naming only the form."""
+    s = _ATTACHMENT.sub("", norm_key(title))
+    s = _FORM_WORDS.sub("", s)
+    m = list(re.finditer(r"(19|20)\d\d年度?", s))
+    if m:
+        s = s[m[-1].end() :]
+    elif not s.endswith(_PROJECT_END):
+        return None
+    s = s.strip("：:-－ ")
+    return s if len(s) >= 2 and s not in ("项目", "部门", "单位", "整体") else None
+
+
 def _issuer_line(text: str) -> str | None:
     """``编制单位（盖章）：X`` → X."""
     m = re.match(

@@ -1290,3 +1290,21 @@ def test_merged_level2_cut_by_a_page_break_with_its_text_below_the_break(cfg):
         ("满意度指标", "服务对象满意度指标", "学员满意度"),
         ("满意度指标", "服务对象满意度指标", "企业满意度"),
     ]
+
+
+@pytest.mark.parametrize(
+    "title,name",
+    [
+        ("2024年社区养老服务项目绩效目标表", "社区养老服务"),
+        ("某局2024年就业补助资金绩效目标表", "就业补助资金"),
+        ("附件3：城乡居民医保补助资金项目支出绩效目标表", "城乡居民医保补助资金"),
+        ("某局2024年项目支出绩效目标表", None),  # the title names only the form
+        ("财政项目支出绩效目标申报表", None),
+    ],
+)
+def test_a_table_without_a_name_field_is_named_by_its_title(tmp_path, cfg, title, name):
+    text = f"{title}\n一级指标 | 二级指标 | 三级指标 | 指标值\n产出指标 | 数量指标 | 服务人次 | ≥1000人次\n"
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    assert rec.name == name

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..config import Config, norm_key
 from ..config_files import HEADER_FIELDS
 from ..model import Row, Table, TableRecord
-from ..segment import clean_issuer
+from ..segment import clean_issuer, project_in_title
 from ..validate import BUDGET_MIN_YUAN
 from .cells import _AMOUNT, _num
 
@@ -413,6 +413,8 @@ def _fill_fields(rec: TableRecord, fs: FieldState, table: Table) -> None:
         if f not in ("name", "issuer"):
             setattr(rec, f, checked_option(v[f]) if v.get(f) else None)
     rec.name = v.get("name")
+    if rec.name is None and rec.kind == "project" and table.title:
+        rec.name = project_in_title(table.title)  # no name field: the title names it
     if v.get("issuer"):
         rec.issuer = clean_issuer(v["issuer"]) or rec.issuer
     if rec.kind == "department":
