@@ -2,11 +2,14 @@
 
 In:  glyphs composed here: text rendered with PIL in WenQuanYi Zen Hei (Debian
      ``fonts-wqy-zenhei``, the font of the scan fixtures) and a slanted ``⩾`` drawn with
-     OpenCV strokes (as serif CJK fonts print ``≥``), then blurred and noised like a scan.
+     OpenCV strokes (as serif CJK fonts print ``≥``), then blurred and noised like a scan;
+     a ruled grid drawn here with OCR boxes placed in its cells.
 Out: pass/fail.  One test per failure class seen on scans:
 
 * ``≧``/``≦`` (two level bars) read by the recogniser as ``≥``/``≤``;
-* a slanted ``⩾`` whose bar has blurred into the lower arm, read as a confident ``>``.
+* a slanted ``⩾`` whose bar has blurred into the lower arm, read as a confident ``>``;
+* a value column headed ``年度(/项目)指标值`` not taken for one, so the repairs of value
+  cells (``≥.95%`` → ``≥95%``) did not run there.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from pipeline.readers import ocr as read_ocr
+from pipeline.readers.ocr import TextBox, _grid_block, binarize, find_grids, looks_like_value
 from pipeline.readers.signs import SignShape, sign_from_image, sign_shape
 
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
@@ -151,3 +155,33 @@ def test_image_never_takes_a_bar_away(monkeypatch) -> None:
     assert [b.text for b in read_ocr.run_ocr(img)] == ["≥95%"]
     _fake_engine(monkeypatch, [(">", 0.6, box)])
     assert [b.text for b in read_ocr.run_ocr(img)] == [">"]
+
+
+# ---------------------------------------------------------------------------------------
+# class 3: a value column headed ``年度(/项目)指标值``
+
+
+def test_value_header_with_bracketed_alternative() -> None:
+    xs, ys = [100, 400, 700], [100, 160, 220]
+    page = np.full((400, 800), 255, np.uint8)
+    for y in ys:
+        cv2.line(page, (xs[0], y), (xs[-1], y), 0, 2)
+    for x in xs:
+        cv2.line(page, (x, ys[0]), (x, ys[-1]), 0, 2)
+    (grid,) = find_grids(binarize(page))
+    for header in ("年度(/项目)指标值", "年度（/项目）指标值"):
+        boxes = [
+            TextBox("三级指标", 0.99, 150, 115, 300, 145),
+            TextBox(header, 0.99, 430, 115, 650, 145),
+            TextBox("满意度", 0.99, 150, 175, 250, 205),
+            TextBox("≥.95%", 0.9, 450, 175, 540, 205),
+        ]
+        rows = _grid_block(grid, boxes, 1, 1.0).rows
+        assert [c.text for c in rows[1][0]] == ["满意度", "≥95%"], header
+
+
+def test_speck_after_sign_looks_like_a_value() -> None:
+    assert looks_like_value("≥.95%")
+    assert looks_like_value("≤ . 5天")
+    assert not looks_like_value("≥95%")  # nothing to repair
+    assert not looks_like_value("说明.95")

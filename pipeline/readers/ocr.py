@@ -192,8 +192,14 @@ def repair_ocr_text(text: str, value: bool = False) -> str:
     return s
 
 
-_VALUE_LIKE = re.compile(r"^\s*(?:>=|=>|＞=|＞＝|》=|》|≧|二|<=|=<|＜=|＜＝|≦)\s*(?:每.{1,3})?\d")
-_VALUE_HEADER = re.compile(r"^(?:年度|项目|全年)?(?:指标值|目标值|完成值|实际完成值|指标值及单位)")
+_VALUE_LIKE = re.compile(
+    r"^\s*(?:>=|=>|＞=|＞＝|》=|》|≧|二|<=|=<|＜=|＜＝|≦|[≥≤](?=\s*[.。·,，]\s*[1-9]))"
+    r"\s*(?:[.。·,，]\s*)?(?:每.{1,3})?\d"
+)
+# the header of a value column, once brackets, slashes and blanks are gone
+# (``年度(/项目)指标值`` → ``年度项目指标值``)
+_VALUE_HEADER = re.compile(r"^(?:年度|项目|全年)*(?:指标值|目标值|完成值|实际完成值|指标值及单位)")
+_HEADER_NOISE = re.compile(r"[\s()（）/／]")
 
 
 def looks_like_value(text: str) -> bool:
@@ -834,7 +840,7 @@ def _grid_block(grid: Grid, boxes: list[TextBox], page: int, s: float) -> _Block
     header_row: int | None = None
     texts: dict[int, str] = {lab: join_boxes(bs) for lab, bs in per_region.items()}
     for lab, t in texts.items():
-        if _VALUE_HEADER.match(t.replace(" ", "")):
+        if _VALUE_HEADER.match(_HEADER_NOISE.sub("", t)):
             i0, j0 = divmod(lab, grid.n_cols)
             _, _, x1, _ = grid.region_bbox(lab)
             value_cols.update(j for j in range(j0, grid.n_cols) if grid.xs[j] < x1)
