@@ -41,7 +41,9 @@ How a page is read:
    (wrapped lines of one row are close together); in both cases columns come from the
    blank gaps between the pieces of the fullest lines (or, failing that, from left
    edges that many lines share), and a box read across a column gap is split there;
-7. common OCR confusions are repaired by ``repair_ocr_text`` (``二95%`` → ``≥95%`` …).
+7. a comparison sign starting a box gets the bars the page image shows under its
+   chevron (``signs``: ``≧`` read as ``≥``, a slanted ``⩾`` read as ``>``);
+8. common OCR confusions are repaired by ``repair_ocr_text`` (``二95%`` → ``≥95%`` …).
 
 Limits: tables with no rules at all whose merged cells are vertically centred and whose
 rows are packed tightly cannot be split into rows reliably (use a ruled scan where one
@@ -67,6 +69,7 @@ from ..common import doc_id_of
 from ..model import OCR_LOW_CONF, Cell, Finding, ReadError, Row, SourceDoc
 from .budget import budget, page_fits
 from .pdf import PDF_NO_TEXT_CODES
+from .signs import GE_CHARS, LE_CHARS, sign_bars, sign_from_image
 
 # threads for OCR: all cores (up to 4) in one process; a share of them in a worker pool
 _THREADS = int(os.environ.get("JIXIAO_OCR_THREADS") or 0) or max(1, min(os.cpu_count() or 1, 4))
@@ -189,8 +192,14 @@ def repair_ocr_text(text: str, value: bool = False) -> str:
     return s
 
 
-_VALUE_LIKE = re.compile(r"^\s*(?:>=|=>|＞=|＞＝|》=|》|≧|二|<=|=<|＜=|＜＝|≦)\s*(?:每.{1,3})?\d")
-_VALUE_HEADER = re.compile(r"^(?:年度|项目|全年)?(?:指标值|目标值|完成值|实际完成值|指标值及单位)")
+_VALUE_LIKE = re.compile(
+    r"^\s*(?:>=|=>|＞=|＞＝|》=|》|≧|二|<=|=<|＜=|＜＝|≦|[≥≤](?=\s*[.。·,，]\s*[1-9]))"
+    r"\s*(?:[.。·,，]\s*)?(?:每.{1,3})?\d"
+)
+# the header of a value column, once brackets, slashes and blanks are gone
+# (``年度(/项目)指标值`` → ``年度项目指标值``)
+_VALUE_HEADER = re.compile(r"^(?:年度|项目|全年)*(?:指标值|目标值|完成值|实际完成值|指标值及单位)")
+_HEADER_NOISE = re.compile(r"[\s()（）/／]")
 
 
 def looks_like_value(text: str) -> bool:
@@ -631,8 +640,11 @@ class TextBox:
 # a ``>``/``<`` before a number (or alone, in a column of signs) that the recogniser is
 # unsure of is the two-stroke sign: it reads ``≥``, and the slanted ``⩾`` it has not
 # learnt, as ``>`` with low confidence, while a printed ``>`` is read with high confidence
+# (the fallback where the page image does not show the sign clearly, see ``_sign_of``)
 SIGN_CONF = 0.8
 _UNSURE_SIGN = {">": "≥", "<": "≤", "＞": "≥", "＜": "≤"}
+SIGN_CHARS = frozenset(GE_CHARS) | frozenset(LE_CHARS)
+_AFTER_SIGN = frozenset("每 .。·,，")  # a sign's number may follow a blank or a speck
 
 
 def run_ocr(img: np.ndarray) -> list[TextBox]:
@@ -666,24 +678,50 @@ def run_ocr(img: np.ndarray) -> list[TextBox]:
                 chars = None
             if chars and "".join(c[0] for c in chars).replace(" ", "") != text.replace(" ", ""):
                 chars = None
-        if text[0] in _UNSURE_SIGN and (len(text) == 1 or text[1].isdigit() or text[1] == "每"):
-            first = float(wr[0][1]) if wr and len(wr[0]) > 1 else float(score)
-            if first < SIGN_CONF:
-                text = _UNSURE_SIGN[text[0]] + text[1:]
-                if chars:
-                    c0 = chars[0]
-                    chars[0] = (_UNSURE_SIGN.get(c0[0][:1], c0[0][:1]) + c0[0][1:], c0[1], c0[2])
-        box = TextBox(
-            text,
-            float(score),
+        rect = (
             float(q[:, 0].min()),
             float(q[:, 1].min()),
             float(q[:, 0].max()),
             float(q[:, 1].max()),
-            chars,
         )
+        sign = _sign_of(img, rect, text, wr, float(score))
+        if sign is not None and sign != text[0]:
+            text = sign + text[1:]
+            if chars:
+                c0 = chars[0]
+                chars[0] = (sign + c0[0][1:], c0[1], c0[2])
+        box = TextBox(text, float(score), *rect, chars)
         out.extend(_split_wide_gaps(box))
     return out
+
+
+def _sign_of(
+    img: np.ndarray,
+    rect: tuple[float, float, float, float],
+    text: str,
+    wr: Any,
+    score: float,
+) -> str | None:
+    """The comparison sign a box's text should start with, or ``None`` when it does not
+    start with one.
+
+    The page image adds the bars the recogniser missed where it shows them clearly
+    (``signs.sign_from_image``: ``≧`` read as ``≥``, a slanted ``⩾`` read as a confident
+    ``>``); it never takes a bar away (blur and small print lose bars, they do not make
+    them), but a chevron it sees alone keeps a ``>``/``<`` read with low confidence as it
+    is.  Where the image is unclear, a ``>``/``<`` read with low confidence is taken for
+    ``≥``/``≤`` (``SIGN_CONF``)."""
+    head, nxt = text[0], text[1:2]
+    if head not in SIGN_CHARS or not (nxt == "" or nxt.isdigit() or nxt in _AFTER_SIGN):
+        return None
+    seen = sign_from_image(img, rect, head)
+    if seen is not None:
+        return seen if sign_bars(seen) > sign_bars(head) else head
+    if head in _UNSURE_SIGN and (nxt == "" or nxt.isdigit() or nxt == "每"):
+        first = float(wr[0][1]) if wr and len(wr[0]) > 1 else score
+        if first < SIGN_CONF:
+            return _UNSURE_SIGN[head]
+    return head
 
 
 def _split_wide_gaps(box: TextBox) -> list[TextBox]:
@@ -802,7 +840,7 @@ def _grid_block(grid: Grid, boxes: list[TextBox], page: int, s: float) -> _Block
     header_row: int | None = None
     texts: dict[int, str] = {lab: join_boxes(bs) for lab, bs in per_region.items()}
     for lab, t in texts.items():
-        if _VALUE_HEADER.match(t.replace(" ", "")):
+        if _VALUE_HEADER.match(_HEADER_NOISE.sub("", t)):
             i0, j0 = divmod(lab, grid.n_cols)
             _, _, x1, _ = grid.region_bbox(lab)
             value_cols.update(j for j in range(j0, grid.n_cols) if grid.xs[j] < x1)
