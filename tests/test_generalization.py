@@ -1308,3 +1308,29 @@ def test_a_table_without_a_name_field_is_named_by_its_title(tmp_path, cfg, title
     path.write_text(text, encoding="utf-8")
     [(rec, _)] = _read(path, cfg)
     assert rec.name == name
+
+
+def test_department_self_evaluation_budget_is_its_full_year_total(tmp_path, cfg):
+    """A 部门整体 自评表 whose execution block lists 年度资金总额 then 其中：基本支出 and
+    项目支出: the budget is the total's 全年预算数, not the sum of the lines read."""
+    rows = [
+        ["2023年度部门整体支出绩效自评表"],
+        ["部门（单位）名称", "某县交通运输局"],
+        [
+            "年度预算（万元）",
+            None,
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+        ],
+        [None, "年度资金总额", 500, 520, 494, 10, "95%", 9.5],
+        [None, "其中：基本支出", 300, 300, 300, None, None, None],
+        [None, "项目支出", 200, 220, 194, None, None, None],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "养护里程", "≥300公里", "305公里", 20, 20],
+    ]
+    [(rec, _)] = _read(_xlsx(tmp_path / "d.xlsx", rows, ["A3:A6"]), cfg)
+    assert (rec.kind, rec.form, rec.budget_yuan) == ("department", "self_evaluation", 5_200_000)

@@ -425,7 +425,9 @@ def _fill_fields(rec: TableRecord, fs: FieldState, table: Table) -> None:
         # one of the expenditure lines is that line, not the department's total
         if rec.budget_yuan is not None and len(lines) >= 2 and rec.budget_yuan in lines:
             rec.budget_yuan = None
-        if rec.budget_yuan is None and fs.dept_lines:
+        execution_total = fs.execution.get("adjusted") or fs.execution.get("planned")
+        if rec.budget_yuan is None and fs.dept_lines and execution_total is None:
+            # no total written: the sum of the lines (a 自评表's 全年预算数 is the total)
             rec.budget_yuan = round(sum(fs.dept_lines.values()), 2)
     else:
         rec.budget_yuan = fs.budget.get("year") or fs.budget.get("project")
