@@ -110,6 +110,7 @@ _OP_COLUMN = {
     "=": "=",
     "等于": "=",
     "定性": None,
+    "定量": None,
     "无": None,
     "": None,
 }
@@ -518,7 +519,11 @@ def normalize_value(
     op_text = (op_text or "").strip()
     unit_text = (unit_text or "").strip()
     if op_text or unit_text:
-        op_sym = op_text if _OP_COLUMN.get(_prepare(op_text), "x") is not None else ""
+        # the sign or word of an operator column; other words there (定量, 定性, 无) are
+        # what kind of indicator it is, not part of the target
+        key = _prepare(op_text)
+        is_op = _OP_COLUMN.get(key) is not None or any(key == w for w, _ in _PREFIX_OPS)
+        op_sym = op_text if is_op else ""
         if op_sym and op_sym in _OP_SYMBOL:
             op_sym = _OP_SYMBOL[op_sym]
         unit_part = unit_text if unit_text and not text.endswith(unit_text) else ""

@@ -279,3 +279,17 @@ def test_a_year_named_as_base_or_time_is_no_quantity(raw, op, value, unit, kind)
     a word operator (不低于2023年水平) is qualitative, like 不低于上年度水平 (SPEC §3)."""
     v = normalize_value(raw)
     assert (v.op, v.value, v.unit, v.kind) == (op, value, unit, kind)
+
+
+@pytest.mark.parametrize(
+    "value,op_text,unit,raw,op",
+    [
+        ("≥95%", "定量", "", "≥95%", ">="),  # 指标性质 saying what kind, not an operator
+        ("有所提升", "定性", "", "有所提升", None),
+        ("95", "不低于", "%", "不低于95%", ">="),
+        ("95", "≥", "%", "≥95%", ">="),
+    ],
+)
+def test_operator_column_words_that_are_no_operator(value, op_text, unit, raw, op):
+    v = normalize_value(value, None, op_text, unit)
+    assert (v.raw, v.op) == (raw, op)
