@@ -1334,3 +1334,21 @@ def test_department_self_evaluation_budget_is_its_full_year_total(tmp_path, cfg)
     ]
     [(rec, _)] = _read(_xlsx(tmp_path / "d.xlsx", rows, ["A3:A6"]), cfg)
     assert (rec.kind, rec.form, rec.budget_yuan) == ("department", "self_evaluation", 5_200_000)
+
+
+def test_operator_column_holding_the_kind_of_indicator(tmp_path, cfg):
+    """指标性质 written 定量 / 定性 (what kind of indicator) where cells are read by order:
+    that cell fills the operator column and is not joined to the target."""
+    text = (
+        "项目支出绩效目标表\n项目名称 | 示范项目\n"
+        "一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 计量单位\n"
+        "产出指标 | 数量指标 | 培训人次 | 定量 | ≥100 | 人次\n"
+        "效益指标 | 社会效益指标 | 就业条件 | 定性 | 明显改善\n"
+    )
+    path = tmp_path / "k.txt"
+    path.write_text(text, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    assert [(i.level3, i.target.raw, i.target.op) for i in rec.indicators] == [
+        ("培训人次", "≥100人次", ">="),
+        ("就业条件", "明显改善", None),
+    ]
