@@ -1352,3 +1352,32 @@ def test_operator_column_holding_the_kind_of_indicator(tmp_path, cfg):
         ("培训人次", "≥100人次", ">="),
         ("就业条件", "明显改善", None),
     ]
+
+
+def test_unitless_total_under_a_label_naming_wan_yuan_one_cell_per_line(tmp_path, cfg):
+    """One cell per line: 预算金额（万元） heads the task table, 金额合计 | 500 has no unit of
+    its own: 500 万元."""
+    cells = [
+        "2024年部门整体支出绩效目标表",
+        "部门名称",
+        "示范局",
+        "年度主要任务",
+        "任务名称",
+        "主要内容",
+        "预算金额（万元）",
+        "环境监测",
+        "开展常规监测",
+        "500",
+        "金额合计",
+        "500",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "产出指标",
+        "数量指标",
+        "监测点位数量",
+        "≥50个",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert rec.budget_yuan == 5_000_000

@@ -202,12 +202,14 @@ def _store_budget(st: FieldState, kind: str, key: str, value: str, unit: str | N
             st.unitless.add(kind)
 
 
-_WRITTEN_UNIT = re.compile(r"\d\s*(万|亿|千)?元")
+# an amount written with its unit (5440万元), or a label naming the unit ((万元))
+_WRITTEN_UNIT = re.compile(r"(?:\d\s*|\()(万|亿|千)?元(?:\))?")
 
 
 def _unit_from_text(rec: TableRecord, fs: FieldState, kind: str | None, table: Table) -> None:
-    """A budget read with no unit anywhere (项目总预算 | 6730), too small to be 元, in a
-    table whose other amounts are written in 万元 (…2019年预算金额5440万元…): 万元."""
+    """A budget read with no unit of its own (项目总预算 | 6730, 金额合计 | 500), too small to
+    be 元, in a table whose other amounts and amount labels are all in 万元
+    (…2019年预算金额5440万元…, 预算金额（万元）): 万元."""
     b = rec.budget_yuan
     if b is None or kind not in fs.unitless or not 0 < b < BUDGET_MIN_YUAN:
         return
