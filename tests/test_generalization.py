@@ -1381,3 +1381,25 @@ def test_unitless_total_under_a_label_naming_wan_yuan_one_cell_per_line(tmp_path
     ]
     [(rec, _)] = _cells(tmp_path, cells, cfg)
     assert rec.budget_yuan == 5_000_000
+
+
+def test_unit_column_saying_none_for_a_worded_target(tmp_path, cfg):
+    """计量单位 written 无 for a worded target (合规 | 无 | 10 | 合规 | 10), cells read by
+    order: 无 fills the unit column, so the weight and the completion stay in step."""
+    text = (
+        "2023年度项目支出绩效自评表\n项目名称 | 示范项目\n"
+        "一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 计量单位 | 指标权重 | 全年完成值 | 得分 | 评价标准\n"
+        "产出指标 | 数量指标 | 培训人次 | ≥ | 100 | 人次 | 10 | 120 | 10 | 达到得满分\n"
+        " |  | 资金使用合规性 | 无 | 合规 | 无 | 10 | 合规 | 10 | 违规一例扣2分\n"
+    )
+    path = tmp_path / "u.txt"
+    path.write_text(text, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    i = rec.indicators[1]
+    assert (i.target.raw, i.weight, i.actual.raw, i.score, i.explanation) == (
+        "合规",
+        10,
+        "合规",
+        10,
+        "违规一例扣2分",
+    )

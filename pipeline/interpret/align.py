@@ -30,9 +30,14 @@ def _is_points(text: str) -> bool:
     return _is_number(text) or bool(re.fullmatch(r"\d+(\.\d+)?分", norm_key(text)))
 
 
+def _is_unit_or_none(text: str) -> bool:
+    """A unit cell, or the 无 / - a unit column holds for a worded target."""
+    return _is_unit(text) or norm_key(text) in ("无", "/", "-", "—")
+
+
 _ACCEPT = {
     "op": _is_op,
-    "unit": _is_unit,
+    "unit": _is_unit_or_none,
     "weight": _is_points,
     "score": _is_points,
 }
