@@ -103,6 +103,8 @@ class LabelsFile(_Strict):
     grid_header: dict[GRID_ROLES, list[str]]
     grid_header_contains: list[tuple[GRID_ROLES, list[str]]] = Field(default_factory=list)
     grid_stop: list[str] = Field(default_factory=list)
+    running_headers: list[str] = Field(default_factory=list)
+    direction_marks: list[str] = Field(default_factory=list)
     budget_execution: dict[
         Literal["planned", "adjusted", "executed", "rate", "weight", "score"], list[str]
     ] = Field(default_factory=dict)

@@ -944,3 +944,127 @@ def test_a_header_of_two_rows_names_the_columns_its_upper_cell_spans(tmp_path, c
     [(rec, _)] = _read(path, cfg)
     [ind] = rec.indicators
     assert (ind.target.raw, ind.actual.raw, ind.weight) == ("≥100人次", "120人次", 10)
+
+
+def test_a_value_that_ends_two_pages_is_not_a_running_header():
+    """Class: a 自评表 whose last score on two pages is the same number (10 before 第 1 页
+    and before 第 2 页) lost both scores as a running footer; a running header is words."""
+    lines = ["甲", "≥95%", "10", "第 1 页", "乙", "≥90%", "10", "第 2 页"]
+    flags = drop_page_furniture(lines)
+    assert [t for t, f in zip(lines, flags, strict=True) if not f] == [
+        "甲",
+        "≥95%",
+        "10",
+        "乙",
+        "≥90%",
+        "10",
+    ]
+
+
+def test_a_running_header_printed_once_and_its_bare_page_number(tmp_path, cfg):
+    """Class: a table over two pages, so its running header (2024年度预算公开) is printed
+    once, beside a bare page number (3): neither is a cell (they made an indicator)."""
+    cells = [
+        *HEAD,
+        "产出指标",
+        "数量指标",
+        "培训人次",
+        "≥100人次",
+        "质量指标",
+        "合格率",
+        "≥95%",
+        "3",
+        "某区2024年度预算公开",
+        "时效指标",
+        "完成及时率",
+        "100%",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level2, i.level3, i.target.raw) for i in rec.indicators] == [
+        ("数量指标", "培训人次", "≥100人次"),
+        ("质量指标", "合格率", "≥95%"),
+        ("时效指标", "完成及时率", "100%"),
+    ]
+
+
+def test_an_operator_column_marks_every_value(tmp_path, cfg):
+    """Class: one cell per line with a separate 指标性质 column: the value is the cell
+    after the operator, so a name wrapped at its own width (…高校毕 + 业生就业率) after a
+    wrapped explanation is a name, not a worded value, and a short explanation
+    (合格人数/培训人数) is not a name."""
+    cells = [
+        "项目支出绩效目标表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标性质",
+        "指标值",
+        "计量单位",
+        "评分标准",
+        "产出指标",
+        "数量指标",
+        "新增基地数量",
+        "≥",
+        "2",
+        "个",
+        "达到目标得满分，未达",
+        "到按完成比例得分或不",
+        "得分",
+        "年末应届离校未就业高校毕",
+        "业生就业率",
+        "≥",
+        "92",
+        "%",
+        "达到目标得满分，未达",
+        "到按完成比例得分或不",
+        "得分",
+        "培训合格率",
+        "≥",
+        "95",
+        "%",
+        "合格人数/培训人数",
+        "基地建设标准",
+        "定性",
+        "符合省级标准",
+        "按验收报告",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    rule = "达到目标得满分，未达到按完成比例得分或不得分"
+    assert [(i.level3, i.target.raw, i.explanation) for i in rec.indicators] == [
+        ("新增基地数量", "≥2个", rule),
+        ("年末应届离校未就业高校毕业生就业率", "≥92%", rule),
+        ("培训合格率", "≥95%", "合格人数/培训人数"),
+        ("基地建设标准", "符合省级标准", "按验收报告"),
+    ]
+
+
+def test_cells_that_end_before_a_heading_give_no_wrap_width():
+    """Class: short explanations of about one length (验收通过的基地数, 培训支出/培训人数),
+    each the last cell before a heading, were taken for lines cut at a column's width, so
+    the cell after one was glued to it; a cell followed by a heading ended there."""
+    from pipeline.interpret.cells import full_widths
+
+    texts = [
+        "建设示范基地",
+        "=3个",
+        "验收通过的基地数",
+        "质量指标",
+        "培训合格率",
+        "≥95%",
+        "合格人数/培训人数",
+        "基地建设标准",
+        "符合省级标准",
+        "按验收报告",
+        "时效指标",
+        "资金拨付时间",
+        "≤30日",
+        "自下达之日起计算",
+        "成本指标",
+        "人均培训成本",
+        "≤1500元/人",
+        "培训支出/培训人数",
+        "效益指标",
+    ]
+    assert full_widths(texts) == set()

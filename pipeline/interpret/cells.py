@@ -317,6 +317,8 @@ def full_widths(texts: list[str]) -> set[int]:
     for i, t in enumerate(texts):
         if _value_alone(t) or norm_key(t).endswith("指标"):
             continue  # values never wrap; headings are whole words
+        if i + 1 < len(texts) and norm_key(texts[i + 1]).endswith("指标"):
+            continue  # a heading comes next: the cell ended here, whatever its width
         n = display_width(t)
         counts[n] = counts.get(n, 0) + 1
         # the next line goes on with this cell when neither it nor the one after it is

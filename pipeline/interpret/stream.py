@@ -20,6 +20,7 @@ from .cells import (
     _is_unit_cell,
     _value_alone,
     continues,
+    display_width,
     full_widths,
     goes_on,
     is_cut,
@@ -108,7 +109,10 @@ _PAGE_ALONE = re.compile(r"\d{1,3}")  # a bare page number
 
 
 def split_stream(
-    tokens: list[Token], widths: set[int] | None = None, explained: bool = True
+    tokens: list[Token],
+    widths: set[int] | None = None,
+    explained: bool = True,
+    marked: set[int] | None = None,
 ) -> list[dict[str, Token | list[Token]]]:
     """Regroup one-cell-per-line content into indicators (level-3, value, explanation).
 
@@ -116,7 +120,9 @@ def split_stream(
     continuation), E (explanation), e (its continuation), X (a page number), scored by cell type and by whether the cell
     before a continuation was cut at its column's full width.  Without an explanation
     column (``explained`` False: the header names none) a value is followed by the next
-    level-3, and a stray line after the last value is dropped.
+    level-3, and a stray line after the last value is dropped.  ``marked`` (a separate
+    指标性质 column): the ids of the cells an operator cell stood before; every value of
+    such a grid is one of them, so no other cell is taken for a value.
     """
     if not tokens:
         return []
@@ -125,6 +131,12 @@ def split_stream(
     cuts = [not _value_alone(t.text) and goes_on(t.text, full) for t in tokens]
     for i in range(1, len(tokens)):
         cuts[i - 1] = cuts[i - 1] or continues(tokens[i].text)
+    # the line before ended a wrapped cell: it is shorter than the cut line it goes on
+    w = [display_width(t.text) for t in tokens]
+    ended = [
+        i >= 2 and cuts[i - 2] and not cuts[i - 1] and w[i - 1] < w[i - 2] - 2
+        for i in range(len(tokens))
+    ]
 
     def s_role(i: int, role: str) -> float:
         t = tokens[i].text
@@ -143,10 +155,15 @@ def split_stream(
         if role == "l" and num:
             return -4.0  # a name that fills its column by chance: a value does not go on it
         if role in ("l", "e"):
-            # a cell of one or two characters is the tail of a wrapped cell, not a name
-            return 2.0 if cut else (-1.0 if len(k) <= 2 else -5.0)
+            # a cell of one or two characters is the tail of a wrapped cell, not a name;
+            # a line after the short last line of a wrapped cell starts a cell of its own
+            if cut:
+                return 2.0
+            return -1.0 if len(k) <= 2 else (-7.0 if ended[i] else -5.0)
         # a cell cut at full width goes on in the next line, whatever that looks like
         if role == "V":
+            if marked is not None:  # the operator column marks every value
+                return 4.0 if id(tokens[i]) in marked else -6.0
             base = 4.0 if num else (2.0 if qual else (-3.0 if long_ else (0.5 if loose else -0.5)))
             return base - (6.0 if cut else 0.0)
         if role == "L":
@@ -212,6 +229,35 @@ def split_stream(
     return groups
 
 
+_YEAR = re.compile(r"(?:19|20)\d{2}年")
+
+
+def is_running_header(text: str, cfg: Config) -> bool:
+    """A running header or footer of a page (2024年度预算公开, 某区2024年度部门决算): a
+    short line holding a year that ends in a word of ``running_headers``, and no title."""
+    k = norm_key(text)
+    return (
+        len(k) <= 30
+        and bool(_YEAR.search(k))
+        and k.endswith(cfg.running_headers)
+        and not any(p.search(k) for p in cfg.titles.values())
+    )
+
+
+def drop_running_headers(rows: list[Row], cfg: Config) -> list[Row]:
+    """Rows of one cell per line without the page furniture the reader cannot tell from a
+    cell: a running header printed at one page break only, and the bare page number
+    beside it (``5`` | ``2022年度预算公开``)."""
+    texts = [next((t for t in r.texts if t), "") for r in rows]
+    header = [is_running_header(t, cfg) for t in texts]
+    drop = list(header)
+    for i, t in enumerate(texts):
+        near = (i > 0 and header[i - 1]) or (i + 1 < len(texts) and header[i + 1])
+        if near and _PAGE_ALONE.fullmatch(norm_key(t)):
+            drop[i] = True
+    return [r for r, d in zip(rows, drop, strict=True) if not d]
+
+
 def regroup(rows: list[Row], cfg: Config) -> list[Row]:
     """Rebuild table rows from text with one cell per line or cells run together.
 
@@ -220,6 +266,7 @@ def regroup(rows: list[Row], cfg: Config) -> list[Row]:
     together are split at known labels.  Consecutive header words make the grid header;
     grid rows are left to ``parse_grid``.
     """
+    rows = drop_running_headers(rows, cfg)
     texts = [next(t for t in r.texts if t) for r in rows]
     full = full_widths(texts)
     out: list[Row] = []
@@ -257,7 +304,11 @@ def regroup(rows: list[Row], cfg: Config) -> list[Row]:
         if (
             roles[0]
             and header is None
-            and cfg.header_role(pieces[0]) in ("level1", "level2", "level12")
+            and (
+                cfg.header_role(pieces[0]) in ("level1", "level2", "level12")
+                # any header word that the next line's header word follows (序号 | 二级指标)
+                or (i + 1 < len(rows) and cfg.header_role(texts[i + 1]) is not None)
+            )
         ):
             header = Row([Cell(pieces[0])], row.line, row.page)
             if cur is not None:
@@ -401,23 +452,31 @@ def _bind_short_columns(
     return out, side
 
 
-def _join_value_columns(tokens: list[Token], unit_column: bool = False) -> list[Token]:
+def _join_value_columns(
+    tokens: list[Token], unit_column: bool = False
+) -> tuple[list[Token], set[int]]:
     """Operator, number and unit cells on lines of their own (separate 指标性质 and 计量单位
     columns) → one value cell, as ``normalize_value`` joins them: ≥ | 12 | 万人 → ≥12万人.
-    With a unit column, a 无 or - after a worded value is that column's empty mark."""
+    With a unit column, a 无 or - after a worded value is that column's empty mark.
+    Also returns the ids of the value cells the operator column marks (the cell after
+    an operator, 定性 or 无): those are values whatever their words."""
     out: list[Token] = []
+    marked: set[int] = set()
     i = 0
     while i < len(tokens):
         t = tokens[i]
         k = norm_key(t.text)
+        after_op = False
         if _is_op(k) and i + 1 < len(tokens):
             nxt = tokens[i + 1]
+            after_op = True
             if k in ("无", "定性", "/", "-"):
                 i += 1  # no operator: the value follows as written
-                continue
-            sym = {">=": "≥", "<=": "≤", "大于等于": "≥", "小于等于": "≤"}.get(k, t.text)
-            t = Token(sym + nxt.text, t.col, t.row)
-            i += 1
+                t = nxt
+            else:
+                sym = {">=": "≥", "<=": "≤", "大于等于": "≥", "小于等于": "≤"}.get(k, t.text)
+                t = Token(sym + nxt.text, t.col, t.row)
+                i += 1
         if _is_number(t.text.lstrip("≥≤<>=＞＜＝")) and i + 1 < len(tokens):
             if _is_unit_cell(tokens[i + 1].text):
                 t = Token(t.text + tokens[i + 1].text, t.col, t.row)
@@ -427,11 +486,14 @@ def _join_value_columns(tokens: list[Token], unit_column: bool = False) -> list[
         ):
             if is_qualitative_value(t.text) or len(norm_key(t.text)) <= 6:
                 out.append(t)
+                marked.add(id(t))
                 i += 2
                 continue
+        if after_op:
+            marked.add(id(t))
         out.append(t)
         i += 1
-    return out
+    return out, marked
 
 
 def _coming_parent(
@@ -489,8 +551,11 @@ def _parse_stream(
         return section[k] or (word[k] and run)
 
     flat = [t for k, t in enumerate(flat) if not furniture(k)]
+    marked: set[int] | None = None
     if "op" in roles or "unit" in roles:
-        flat = _join_value_columns(flat, "unit" in roles)
+        flat, marked = _join_value_columns(flat, "unit" in roles)
+        if "op" not in roles:
+            marked = None  # a unit column alone marks no value
     flat, side = _bind_short_columns(flat, roles)
     widths = full_widths([t.text for t in flat])
     explained = "explanation" in roles or "deviation" in roles
@@ -522,7 +587,7 @@ def _parse_stream(
             if j > i and _heading_at(flat, j, cfg):
                 break
             j += 1
-        for k, g in enumerate(split_stream(flat[i:j], widths, explained)):
+        for k, g in enumerate(split_stream(flat[i:j], widths, explained, marked)):
             value = g.get("value")
             tail = value[-1] if isinstance(value, list) else value  # its last line
             if isinstance(tail, Token) and id(tail) in side:
