@@ -1068,3 +1068,154 @@ def test_cells_that_end_before_a_heading_give_no_wrap_width():
         "效益指标",
     ]
     assert full_widths(texts) == set()
+
+
+def test_one_cell_per_line_row_numbers_and_direction_column(tmp_path, cfg):
+    """Class: a grid with a 序号 column (1, 2, 3 … before each row) and a 指标方向 column
+    (正向 / 反向 between the name and the value), the level-1 left out: the header starts
+    at 序号, the numbers are no values and the direction is neither name nor value."""
+    cells = [
+        "项目支出绩效目标申报表",
+        "项目名称",
+        "示范项目",
+        "序号",
+        "二级指标",
+        "三级指标",
+        "指标方向",
+        "指标值",
+        "备注",
+        "1",
+        "数量指标",
+        "义诊服务人次",
+        "正向",
+        "≥5000人次",
+        "全年累计",
+        "2",
+        "培训乡村医生",
+        "正向",
+        "≥200人",
+        "3",
+        "成本指标",
+        "次均诊疗费用",
+        "反向",
+        "≤120元/人次",
+        "不含药品",
+        "4",
+        "社会效益指标",
+        "群众就医负担",
+        "反向",
+        "有所减轻",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level1, i.level3, i.target.raw, i.explanation) for i in rec.indicators] == [
+        ("产出指标", "义诊服务人次", "≥5000人次", "全年累计"),
+        ("产出指标", "培训乡村医生", "≥200人", None),
+        ("产出指标", "次均诊疗费用", "≤120元/人次", "不含药品"),
+        ("效益指标", "群众就医负担", "有所减轻", None),
+    ]
+
+
+def test_self_evaluation_deviation_column_one_cell_per_line(tmp_path, cfg):
+    """Class: a 自评表 whose last column is 偏差原因分析及改进措施 (no explanation column):
+    the text after the scores is the deviation, not an explanation; and the score that
+    ends a page (10 | 第 1 页 | running header) is a cell, not that page's number."""
+    cells = [
+        "2024年度项目支出绩效自评表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+        "产出指标",
+        "数量指标",
+        "改造老旧小区",
+        "12个",
+        "10个",
+        "10",
+        "8",
+        "2个小区因居民意见未统一推迟至下年实施",
+        "成本指标",
+        "成本控制率",
+        "≤100%",
+        "98%",
+        "10",
+        "10",
+        "第 1 页",
+        "某区2024年度部门决算",
+        "满意度指标",
+        "服务对象满意度指标",
+        "居民满意度",
+        "≥90%",
+        "93%",
+        "10",
+        "10",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    got = [
+        (i.level3, i.actual.raw, i.weight, i.score, i.explanation, i.deviation)
+        for i in rec.indicators
+    ]
+    assert got == [
+        ("改造老旧小区", "10个", 10.0, 8.0, None, "2个小区因居民意见未统一推迟至下年实施"),
+        ("成本控制率", "98%", 10.0, 10.0, None, None),
+        ("居民满意度", "93%", 10.0, 10.0, None, None),
+    ]
+
+
+def test_wrapped_cells_beside_headings_deadlines_and_the_last_page_number(tmp_path, cfg):
+    """Class: an explanation cut at its column's width whose tail is a heading word
+    (…通过验收的危桥 + 数量); a deadline target (2025年12月31日前) that is a value, not the
+    tail of a name; and the last page's bare number (4, after page 3 beside its running
+    header) that ends the text."""
+    cells = [
+        *HEAD,
+        "指标解释",
+        "产出指标",
+        "数量指标",
+        "农村公路养护里程",
+        "≥1350公里",
+        "按养护台账统计实际养护里",
+        "程",
+        "危桥改造数量",
+        "≥8座",
+        "完成改造并通过验收的危桥",
+        "数量",
+        "质量指标",
+        "养护工程质量一次性验收合",
+        "格率",
+        "≥98%",
+        "验收合格工程数/验收工程",
+        "总数×100%",
+        "时效指标",
+        "养护任务完成时间",
+        "2025年12月31日前",
+        "按合同约定工期完成",
+        "3",
+        "2025年度部门预算",
+        "效益指标",
+        "社会效益指标",
+        "农村群众出行条件",
+        "得到有效改善",
+        "通过问卷调查了解群众出行",
+        "便利程度",
+        "满意度指标",
+        "服务对象满意度指标",
+        "沿线群众满意度",
+        "≥90%",
+        "抽样调查不少于200户",
+        "4",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level3, i.target.raw, i.explanation) for i in rec.indicators] == [
+        ("农村公路养护里程", "≥1350公里", "按养护台账统计实际养护里程"),
+        ("危桥改造数量", "≥8座", "完成改造并通过验收的危桥数量"),
+        ("养护工程质量一次性验收合格率", "≥98%", "验收合格工程数/验收工程总数×100%"),
+        ("养护任务完成时间", "2025年12月31日前", "按合同约定工期完成"),
+        ("农村群众出行条件", "得到有效改善", "通过问卷调查了解群众出行便利程度"),
+        ("沿线群众满意度", "≥90%", "抽样调查不少于200户"),
+    ]

@@ -246,15 +246,23 @@ def is_running_header(text: str, cfg: Config) -> bool:
 
 def drop_running_headers(rows: list[Row], cfg: Config) -> list[Row]:
     """Rows of one cell per line without the page furniture the reader cannot tell from a
-    cell: a running header printed at one page break only, and the bare page number
-    beside it (``5`` | ``2022年度预算公开``)."""
+    cell: a running header printed at one page break only, and the bare page number on
+    the line beside it (``5`` | ``2022年度预算公开``); where the reader dropped a page
+    number between them (``10`` | ``第 1 页`` | header), the number is a cell.  The
+    number after such a page number that ends the text is the last page's."""
     texts = [next((t for t in r.texts if t), "") for r in rows]
     header = [is_running_header(t, cfg) for t in texts]
     drop = list(header)
+
+    def beside(i: int, j: int) -> bool:  # the very next line of the text (none dropped)
+        return 0 <= j < len(rows) and header[j] and abs(rows[i].line - rows[j].line) == 1
+
     for i, t in enumerate(texts):
-        near = (i > 0 and header[i - 1]) or (i + 1 < len(texts) and header[i + 1])
-        if near and _PAGE_ALONE.fullmatch(norm_key(t)):
+        if _PAGE_ALONE.fullmatch(norm_key(t)) and (beside(i, i - 1) or beside(i, i + 1)):
             drop[i] = True
+    pages = [int(norm_key(t)) for t, d, h in zip(texts, drop, header, strict=True) if d and not h]
+    if pages and texts and norm_key(texts[-1]) == str(pages[-1] + 1):
+        drop[-1] = True  # the next page's number ends the text
     return [r for r, d in zip(rows, drop, strict=True) if not d]
 
 
@@ -496,6 +504,32 @@ def _join_value_columns(
     return out, marked
 
 
+_ROW_NO = re.compile(r"(\d{1,3})[.、．]?")
+
+
+def _drop_row_numbers(tokens: list[Token], cfg: Config) -> list[Token]:
+    """A 序号 column, one cell per line: the numbers 1, 2, 3 … in order, each where a row
+    starts (a heading follows it, or a name and then an operator or a value).  A score
+    or a weight that happens to be the next number stands elsewhere."""
+    out: list[Token] = []
+    expected = 1
+    for i, t in enumerate(tokens):
+        m = _ROW_NO.fullmatch(norm_key(t.text))
+        if m and int(m.group(1)) == expected and i + 1 < len(tokens):
+            nxt = tokens[i + 1].text
+            after = tokens[i + 2].text if i + 2 < len(tokens) else ""
+            starts = bool(take_headings(tokens[i + 1 : i + 2], cfg).used) or (
+                not _value_alone(nxt)
+                and not _is_op(nxt)
+                and (_is_op(after) or _value_alone(after) or is_qualitative_value(after))
+            )
+            if starts:
+                expected += 1
+                continue
+        out.append(t)
+    return out
+
+
 def _coming_parent(
     flat: list[Token], start: int, level2: str, state: TreeState, cfg: Config
 ) -> HeadingMatch | None:
@@ -512,15 +546,20 @@ def _coming_parent(
     return None
 
 
-def _heading_at(flat: list[Token], j: int, cfg: Config) -> bool:
+def _heading_at(flat: list[Token], j: int, cfg: Config, widths: set[int] | None = None) -> bool:
     """Headings start at ``j``, unless a short heading word (满意度, not …指标) comes
     between a name still waiting for its value and that value: then it is the name's
-    tail (服务单位对“三支一扶”人员 + 满意度 + ≥90%), since a heading is followed by a name."""
+    tail (服务单位对“三支一扶”人员 + 满意度 + ≥90%), since a heading is followed by a name.
+    Nor after a line cut at its column's full width (``widths``): the word ends that
+    cell (…通过验收的危桥 + 数量)."""
     used = take_headings(flat[j:], cfg).used
     if not used:
         return False
     if used > 1 or norm_key(flat[j].text).endswith("指标"):
         return True  # written out as a heading
+    prev = flat[j - 1].text if j > 0 else ""
+    if widths and prev and not _value_alone(prev) and goes_on(prev, widths):
+        return False
     after = flat[j + used] if j + used < len(flat) else None
     waiting = j > 0 and not (
         _value_alone(flat[j - 1].text) or is_qualitative_value(flat[j - 1].text)
@@ -534,7 +573,10 @@ def _parse_stream(
     state: TreeState,
     notes: list[tuple[int, str, str, int | None]],
     roles: tuple[str, ...] = DEFAULT_ROLES,
+    columns: tuple[str, ...] = (),
 ) -> tuple[list[Indicator], list[tuple[int, str, str, int | None]]]:
+    """Indicators of a one-cell-per-line grid; ``columns`` are all the header's roles
+    (序号 and 指标方向 columns among them, which hold no content)."""
     flat = _merge_fragments([t for toks in row_tokens for t in toks], cfg)
     # section lines and repeated headers (header words in a run) are not content, unless
     # the line before goes on in them (…按完成比例得分或不 + 得分: a wrapped cell's tail);
@@ -551,6 +593,10 @@ def _parse_stream(
         return section[k] or (word[k] and run)
 
     flat = [t for k, t in enumerate(flat) if not furniture(k)]
+    if "direction" in columns:  # 正向 / 反向 cells of a 指标方向 column
+        flat = [t for t in flat if norm_key(t.text) not in cfg.direction_marks]
+    if "seq" in columns:
+        flat = _drop_row_numbers(flat, cfg)
     marked: set[int] | None = None
     if "op" in roles or "unit" in roles:
         flat, marked = _join_value_columns(flat, "unit" in roles)
@@ -584,7 +630,7 @@ def _parse_stream(
         force_content = False
         j = i
         while j < len(flat):
-            if j > i and _heading_at(flat, j, cfg):
+            if j > i and _heading_at(flat, j, cfg, widths):
                 break
             j += 1
         for k, g in enumerate(split_stream(flat[i:j], widths, explained, marked)):
@@ -592,6 +638,8 @@ def _parse_stream(
             tail = value[-1] if isinstance(value, list) else value  # its last line
             if isinstance(tail, Token) and id(tail) in side:
                 g.update(side[id(tail)])
+            if "explanation" in g and "explanation" not in roles and "deviation" in roles:
+                g["deviation"] = g.pop("explanation")  # the text after is 偏差原因分析
             if k == 0 and rows and rows[-1][2] is None and rows[-1][0].used:
                 rows[-1] = (rows[-1][0], rows[-1][1], g)  # the headings' own row
             else:
