@@ -1219,3 +1219,34 @@ def test_wrapped_cells_beside_headings_deadlines_and_the_last_page_number(tmp_pa
         ("农村群众出行条件", "得到有效改善", "通过问卷调查了解群众出行便利程度"),
         ("沿线群众满意度", "≥90%", "抽样调查不少于200户"),
     ]
+
+
+def test_one_heading_column_with_centred_labels_of_both_levels(tmp_path, cfg):
+    """Class: a 自评表 whose one heading column (指标类型) holds a level-2 cell (数量指标)
+    and level-1 cells (产出类指标, 效益类指标), each over three rows and printed at their
+    middle: each label is a merged cell of its own, so the rows under a level-1 cell have
+    no level-2, and the row before 效益类指标 is already under it."""
+    rows = [
+        ("新增孵化基地数量", "≥1个"),
+        ("数量指标", None),
+        ("培训人次", "≥300人次"),
+        ("见习人数", "≥50人"),
+        ("补贴发放准确率", "≥95%"),
+        ("产出类指标", None),
+        ("见习补贴发放准确率", "≥95%"),
+        ("补贴发放及时率", "≥95%"),
+        ("城镇新增就业人数", "≥39500人"),
+        ("效益类指标", None),
+        ("零就业家庭帮扶率", "=100%"),
+        ("高校毕业生就业率", "≥90%"),
+    ]
+    cells = ["2021年度项目支出绩效自评表", "项目名称", "示范项目"]
+    cells += ["指标类型", "指标名称", "指标值", "分值", "全年完成值"]
+    for name, value in rows:
+        cells += [name] if value is None else [name, value, "5", "100"]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level1, i.level2) for i in rec.indicators] == [
+        *[("产出指标", "数量指标")] * 3,
+        *[("产出指标", None)] * 3,
+        *[("效益指标", None)] * 3,
+    ]

@@ -29,7 +29,7 @@ from .cells import (
     value_span,
     worded_tail,
 )
-from .centred import assign, is_centred
+from .centred import assign, assign_one_column, is_centred
 from .fields import _is_label
 from .headings import Headings, TreeState, _heading_prefix, classify, take_headings, update_tree
 from .runs import (
@@ -648,6 +648,8 @@ def _parse_stream(
     # second pass: levels, top-down, or by blocks where labels sit at their middles
     entries = [(h, g is not None) for h, _, g in rows]
     held = assign(entries, cfg) if is_centred(entries, cfg) else None
+    if held is not None and "level12" in columns and not {"level1", "level2"} & set(columns):
+        held = assign_one_column(entries)  # one heading column: each label its own cell
     out: list[Indicator] = []
     for k, (h, at, g) in enumerate(rows):
         row_flags: list[str] = []
