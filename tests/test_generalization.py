@@ -1250,3 +1250,33 @@ def test_one_heading_column_with_centred_labels_of_both_levels(tmp_path, cfg):
         *[("产出指标", None)] * 3,
         *[("效益指标", None)] * 3,
     ]
+
+
+def test_a_formula_wrapped_before_a_short_tail_is_an_explanation(tmp_path, cfg):
+    """Class: an explanation holding a ratio between words, wrapped once before a short
+    tail (验收合格项目数/项目 + 总数) in a table too small to show its column's width: a
+    formula is no name, so the tail is no worded value."""
+    cells = [
+        *HEAD,
+        "指标解释及计算公式",
+        "产出指标",
+        "数量指标",
+        "维修校舍面积",
+        "≥12000平方米",
+        "以竣工验收面积为准",
+        "质量指标",
+        "工程验收合格率",
+        "100%",
+        "验收合格项目数/项目",
+        "总数",
+        "时效指标",
+        "工程完工时间",
+        "8月31日前",
+        "暑期内完成施工",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level3, i.target.raw, i.explanation) for i in rec.indicators] == [
+        ("维修校舍面积", "≥12000平方米", "以竣工验收面积为准"),
+        ("工程验收合格率", "100%", "验收合格项目数/项目总数"),
+        ("工程完工时间", "8月31日前", "暑期内完成施工"),
+    ]

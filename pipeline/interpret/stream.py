@@ -106,6 +106,7 @@ def split_run(text: str, cfg: Config, roles: tuple[str, ...] = ()) -> list[str]:
 
 
 _PAGE_ALONE = re.compile(r"\d{1,3}")  # a bare page number
+_FORMULA = re.compile(r"[\u4e00-\u9fff]{2}[/÷×=＝][\u4e00-\u9fff]{2}")
 
 
 def split_stream(
@@ -144,7 +145,8 @@ def split_stream(
         num = _value_alone(t)
         loose = not num and is_value_like(t)
         qual = is_qualitative_value(t)
-        long_ = len(k) > 14 or bool(_SENTENCE.search(k))
+        # a sentence, or a formula between words (项目数/项目总数): explanation, not a name
+        long_ = len(k) > 14 or bool(_SENTENCE.search(k) or _FORMULA.search(k))
         cut = cuts[i - 1] if i else False  # the cell before ran to its column's full width
         if role == "X":
             return 0.0 if _PAGE_ALONE.fullmatch(k) else float("-inf")
