@@ -1280,3 +1280,49 @@ def test_a_formula_wrapped_before_a_short_tail_is_an_explanation(tmp_path, cfg):
         ("工程验收合格率", "100%", "验收合格项目数/项目总数"),
         ("工程完工时间", "8月31日前", "暑期内完成施工"),
     ]
+
+
+def test_a_budget_execution_label_starts_a_row_of_its_own(tmp_path, cfg):
+    """Class: one cell per line, a 自评表 whose 项目负责人 is followed by 全年预算数（万元）:
+    the execution label is no part of the owner's value (the owner was lost)."""
+    cells = [
+        "2023年度项目支出绩效自评表",
+        "项目名称",
+        "示范项目",
+        "项目负责人",
+        "孙敏",
+        "全年预算数（万元）",
+        "260",
+        "全年执行数（万元）",
+        "255.4",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "全年完成值",
+        "分值",
+        "得分",
+        "产出指标",
+        "数量指标",
+        "发放助学金人数",
+        "≥800人",
+        "856人",
+        "10",
+        "10",
+        "质量指标",
+        "认定准确率",
+        "≥98%",
+        "97.5%",
+        "10",
+        "9.5",
+        "满意度指标",
+        "服务对象满意度指标",
+        "受助学生满意度",
+        "≥90%",
+        "95%",
+        "10",
+        "10",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert (rec.owner, rec.budget_yuan, rec.budget_executed) == ("孙敏", 2600000.0, 2554000.0)
+    assert [i.score for i in rec.indicators] == [10.0, 9.5, 10.0]

@@ -30,7 +30,7 @@ from .cells import (
     worded_tail,
 )
 from .centred import assign, assign_one_column, is_centred
-from .fields import _is_label
+from .fields import _AMOUNT_FIELDS, _execution_label, _is_label
 from .headings import Headings, TreeState, _heading_prefix, classify, take_headings, update_tree
 from .runs import (
     clause_start,
@@ -268,6 +268,12 @@ def drop_running_headers(rows: list[Row], cfg: Config) -> list[Row]:
     return [r for r, d in zip(rows, drop, strict=True) if not d]
 
 
+def _starts_row(text: str, cfg: Config) -> bool:
+    """A label that starts a row of its own: a header field's, or a 自评表's budget
+    execution amount (全年预算数（万元）), which is no value of the field before it."""
+    return _is_label(text, cfg) or _execution_label(text, cfg) in _AMOUNT_FIELDS
+
+
 def regroup(rows: list[Row], cfg: Config) -> list[Row]:
     """Rebuild table rows from text with one cell per line or cells run together.
 
@@ -327,7 +333,7 @@ def regroup(rows: list[Row], cfg: Config) -> list[Row]:
             out.append(header)
             i += 1
             continue
-        if len(pieces) > 1 or _is_label(text, cfg) or cfg.is_section(text):
+        if len(pieces) > 1 or _starts_row(text, cfg) or cfg.is_section(text):
             if cur is not None:
                 out.append(cur)
             cur = Row([Cell(p) for p in pieces], row.line, row.page, row.table_id, row.bbox)
@@ -336,7 +342,7 @@ def regroup(rows: list[Row], cfg: Config) -> list[Row]:
                 cur = None
         elif cur is None:
             out.append(row)
-        elif len(cur.cells) == 1 and _is_label(cur.cells[0].text, cfg):
+        elif len(cur.cells) == 1 and _starts_row(cur.cells[0].text, cfg):
             cur.cells.append(Cell(text))
         elif is_cut(cur.cells[-1].text, full):
             cur.cells[-1] = Cell(cur.cells[-1].text + text)
