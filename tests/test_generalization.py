@@ -1326,3 +1326,67 @@ def test_a_budget_execution_label_starts_a_row_of_its_own(tmp_path, cfg):
     [(rec, _)] = _cells(tmp_path, cells, cfg)
     assert (rec.owner, rec.budget_yuan, rec.budget_executed) == ("孙敏", 2600000.0, 2554000.0)
     assert [i.score for i in rec.indicators] == [10.0, 9.5, 10.0]
+
+
+def test_the_cell_the_scores_follow_is_the_value(tmp_path, cfg):
+    """Class: a 自评表 row whose deviation, wrapped at its column's width, opens with a
+    number (2个小区因居民意见 + …): the value is the cell the completion and scores were
+    found after (12个), not the numbered line after them.  (The deviation's first line
+    still reads as a value, so its tail is cut off: not pinned here.)"""
+    cells = [
+        "2024年度项目支出绩效自评表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+        "产出指标",
+        "数量指标",
+        "新建公共厕所",
+        "≥20座",
+        "22座",
+        "10",
+        "10",
+        "改造老旧小区",
+        "12个",
+        "10个",
+        "10",
+        "8",
+        "2个小区因居民意见",
+        "未统一推迟至下年实",
+        "施",
+        "质量指标",
+        "工程验收合格率",
+        "100%",
+        "100%",
+        "10",
+        "10",
+        "项目完成及时率",
+        "≥95%",
+        "90%",
+        "10",
+        "9",
+        "部分项目受雨季影响",
+        "工期延误",
+        "设施长效管护机制",
+        "健全",
+        "基本健全",
+        "5",
+        "4",
+        "管护经费来源尚未固",
+        "定",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    got = [(i.level3, i.target.raw, i.score) for i in rec.indicators]
+    assert got == [
+        ("新建公共厕所", "≥20座", 10.0),
+        ("改造老旧小区", "12个", 8.0),
+        ("工程验收合格率", "100%", 10.0),
+        ("项目完成及时率", "≥95%", 9.0),
+        ("设施长效管护机制", "健全", 4.0),
+    ]

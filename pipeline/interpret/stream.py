@@ -114,6 +114,7 @@ def split_stream(
     widths: set[int] | None = None,
     explained: bool = True,
     marked: set[int] | None = None,
+    bound: set[int] | None = None,
 ) -> list[dict[str, Token | list[Token]]]:
     """Regroup one-cell-per-line content into indicators (level-3, value, explanation).
 
@@ -123,7 +124,8 @@ def split_stream(
     column (``explained`` False: the header names none) a value is followed by the next
     level-3, and a stray line after the last value is dropped.  ``marked`` (a separate
     指标性质 column): the ids of the cells an operator cell stood before; every value of
-    such a grid is one of them, so no other cell is taken for a value.
+    such a grid is one of them, so no other cell is taken for a value.  ``bound``: the
+    ids of the cells the short 自评表 columns (完成值, 分值, 得分) were found after: values.
     """
     if not tokens:
         return []
@@ -150,6 +152,8 @@ def split_stream(
         cut = cuts[i - 1] if i else False  # the cell before ran to its column's full width
         if role == "X":
             return 0.0 if _PAGE_ALONE.fullmatch(k) else float("-inf")
+        if bound and id(tokens[i]) in bound:  # the scores follow it: it is the value
+            return 4.0 if role == "V" else -6.0
         if role == "v":  # a worded value wrapped in its column (…任务目标要求 + 确定)
             if num:
                 return float("-inf")
@@ -641,7 +645,7 @@ def _parse_stream(
             if j > i and _heading_at(flat, j, cfg, widths):
                 break
             j += 1
-        for k, g in enumerate(split_stream(flat[i:j], widths, explained, marked)):
+        for k, g in enumerate(split_stream(flat[i:j], widths, explained, marked, set(side))):
             value = g.get("value")
             tail = value[-1] if isinstance(value, list) else value  # its last line
             if isinstance(tail, Token) and id(tail) in side:
