@@ -1390,3 +1390,26 @@ def test_the_cell_the_scores_follow_is_the_value(tmp_path, cfg):
         ("项目完成及时率", "≥95%", 9.0),
         ("设施长效管护机制", "健全", 4.0),
     ]
+
+
+def test_a_worded_value_with_an_empty_operator_cell_is_still_a_value(tmp_path, cfg):
+    """Class guard: an operator column marks values, but a worded target whose 指标性质
+    cell is empty (no line printed) is still the row's value, not part of a name."""
+    cells = [*HEAD[:6], "指标性质", "指标值", "度量单位", "指标解释", "产出指标", "数量指标"]
+    cells += ["培训农村劳动力", "≥", "1200", "人次", "按培训台账统计"]
+    cells += ["建设示范基地", "=", "3", "个", "验收通过的基地数", "质量指标"]
+    cells += ["培训合格率", "≥", "95", "%", "合格人数/培训人数"]
+    cells += ["基地建设标准", "符合省级标准", "按验收报告", "时效指标"]
+    cells += ["资金拨付时间", "≤", "30", "日", "自下达之日起计算", "效益指标", "社会效益指标"]
+    cells += ["带动农民增收", "根据实际情况确定", "问卷调查", "满意度指标", "服务对象满意度指标"]
+    cells += ["参训人员满意度", "≥", "90", "%", "抽样调查"]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level3, i.target.raw) for i in rec.indicators] == [
+        ("培训农村劳动力", "≥1200人次"),
+        ("建设示范基地", "=3个"),
+        ("培训合格率", "≥95%"),
+        ("基地建设标准", "符合省级标准"),
+        ("资金拨付时间", "≤30日"),
+        ("带动农民增收", "根据实际情况确定"),
+        ("参训人员满意度", "≥90%"),
+    ]
