@@ -73,12 +73,12 @@ class Config:
     config_hash: str
     directory: Path = DEFAULT_DIR
     budget_execution: dict[str, str] = field(default_factory=dict)  # label -> field
+    direction_words: frozenset[str] = frozenset()  # what a 指标方向 column holds
     budget_execution_total: set[str] = field(default_factory=set)
     grades_met: frozenset[str] = frozenset()
     grades_missed: frozenset[str] = frozenset()
     outside_level1_words: tuple[str, ...] = ()
     running_headers: tuple[str, ...] = ()  # endings of a running header (…年度预算公开)
-    direction_marks: frozenset[str] = frozenset()  # cells of a 指标方向 column (正向, 反向)
     outside_level1_suffixes: tuple[str, ...] = ()
     _l1_choices: list[str] = field(default_factory=list)
     _l2_choices: list[str] = field(default_factory=list)
@@ -210,6 +210,7 @@ def load_config(directory: str | Path | None = None) -> Config:
         sections={norm_key(w) for w in labels.get("sections") or []},
         grid_header=grid_header,
         grid_stop=tuple(norm_key(w) for w in labels.get("grid_stop") or []),
+        direction_words=frozenset(norm_key(w) for w in labels.get("direction_words") or []),
         grid_header_contains=tuple(
             (role, tuple(norm_key(w) for w in words))
             for role, words in labels.get("grid_header_contains") or []
@@ -222,7 +223,6 @@ def load_config(directory: str | Path | None = None) -> Config:
         grades_met=frozenset(norm_key(w) for w in grades.get("met") or []),
         grades_missed=frozenset(norm_key(w) for w in grades.get("missed") or []),
         running_headers=tuple(norm_key(w) for w in labels.get("running_headers") or []),
-        direction_marks=frozenset(norm_key(w) for w in labels.get("direction_marks") or []),
         outside_level1_words=tuple(norm_key(w) for w in outside.get("words") or []),
         outside_level1_suffixes=tuple(norm_key(w) for w in outside.get("suffixes") or []),
         _l1_choices=list(l1_keys),
@@ -234,7 +234,7 @@ _NOT_HEADING = re.compile(r"[\d%％≥≤<>=，。；;、/]")
 
 
 _ENUMERATOR = re.compile(
-    r"^(?:\(?[一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}[、.]|\d{1,2}[、.])"
+    r"^(?:\(?(?:[一二三四五六七八九十]{1,3}|\d{1,2})\)|[一二三四五六七八九十]{1,3}[、.]|\d{1,2}[、.])"
 )
 _NOTE = re.compile(r"\([^()]*\)$")
 

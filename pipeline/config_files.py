@@ -28,6 +28,7 @@ GRID_ROLES = Literal[
     "deviation",
     "seq",
     "direction",
+    "multi_year",
 ]
 # header fields of a table that labels may name (``TableRecord`` attributes)
 HEADER_FIELDS = (
@@ -104,7 +105,7 @@ class LabelsFile(_Strict):
     grid_header_contains: list[tuple[GRID_ROLES, list[str]]] = Field(default_factory=list)
     grid_stop: list[str] = Field(default_factory=list)
     running_headers: list[str] = Field(default_factory=list)
-    direction_marks: list[str] = Field(default_factory=list)
+    direction_words: list[str] = Field(default_factory=list)
     budget_execution: dict[
         Literal["planned", "adjusted", "executed", "rate", "weight", "score"], list[str]
     ] = Field(default_factory=dict)

@@ -219,6 +219,7 @@ _MONTH_DATE = re.compile(
 _ISO_DATE = re.compile(
     r"(?<![\d.])(19|20)\d\d(?:([-/])(0?[1-9]|1[0-2])(?:\2\d{1,2})?|\.(0?[1-9]|1[0-2])\.\d{1,2})(?![\d.%])"
 )
+_YEAR_REF = re.compile(r"(?<![\d.])(19|20)\d\d年度?(?:同期|水平|标准|基础上|的)?(?!\d)")
 _PAREN_UNIT = re.compile(r"[（(]\s*([^()（）]{1,6}?)\s*[)）]\s*$")
 
 
@@ -242,7 +243,8 @@ def chinese_numeral(s: str) -> float | None:
         return None
 
 
-_KEEP = {"²": "\x01", "³": "\x02"}  # m² and m³ are units, not m2 and m3
+# m², m³, ㎡, ㎥ and ㎢ are units, not m2, m3 and km2 (NFKC would make them so)
+_KEEP = {"²": "\x01", "³": "\x02", "㎡": "\x03", "㎥": "\x04", "㎢": "\x05"}
 _RESTORE = {v: k for k, v in _KEEP.items()}
 
 
@@ -267,9 +269,9 @@ def _percent_words(m: re.Match[str]) -> str:
 
 
 def _prepare(text: str) -> str:
-    s = "".join(_KEEP.get(ch, ch) for ch in text) if ("²" in text or "³" in text) else text
+    s = "".join(_KEEP.get(ch, ch) for ch in text) if any(k in text for k in _KEEP) else text
     s = unicodedata.normalize("NFKC", s)
-    if "\x01" in s or "\x02" in s:
+    if any(v in s for v in _RESTORE):
         s = "".join(_RESTORE.get(ch, ch) for ch in s)
     s = re.sub(r"\s+", "", s)
     s = s.translate(_FOLD)
@@ -415,6 +417,9 @@ def _normalize_cached(raw: str, name: str) -> Value:
         return Value(raw=None)
     if _YEAR_DATE.search(s) or _ISO_DATE.search(s) or _MONTH_DATE.match(s.lstrip("在于截至到")):
         return Value(raw=raw, kind="qualitative")
+    # a year named as the base of a comparison (较2023年增长5%, 不低于2022年度水平) or as
+    # when (2024年完成) is no quantity: the target is what else is written, if anything
+    s = _YEAR_REF.sub("", s)
     op, oplen = _find_prefix_op(s)
     qty, matches = _find_quantity(s)
     if qty is None:

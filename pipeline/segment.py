@@ -70,6 +70,26 @@ def _name_label(row: Row, cfg: Config) -> str | None:
     return None
 
 
+# a title repeated over the rest of a table on the next page: …目标表（续）, （续表）, 续表
+_CONTINUED = re.compile(r"(\(续表?\)|续表?)$")
+
+
+def _grid_goes_on(rows: list[Row], cfg: Config) -> bool:
+    """True when ``rows`` open with the indicator grid: its header, or a row led by a
+    level-1 or level-2 heading cell."""
+    from .interpret.schema import header_grid
+
+    first = next((r for r in rows if any(r.texts)), None)
+    if first is None:
+        return False
+    lead = next(t for t in first.texts if t)
+    return (
+        header_grid(first, cfg) is not None
+        or sum(1 for t in first.texts if t) >= 2
+        and (cfg.match1(lead) is not None or cfg.match2(lead) is not None)
+    )
+
+
 def year_in(text: str) -> int | None:
     m = _YEAR_PAREN.search(text) or _YEAR.search(text)
     return int(m.group(1)) if m else None
@@ -107,11 +127,26 @@ def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
     blocks: list[tuple[str | None, str | None, list[Row]]] = []
 
     def close() -> None:
-        if current:
-            blocks.append((title, kind, current))
+        if not current:
+            return
+        prev = blocks[-1] if blocks else None
+        if (
+            prev is not None
+            and title is not None
+            and norm_key(title) == norm_key(prev[0] or "")
+            and not any(_name_label(r, cfg) for r in current)
+            and _grid_goes_on(current[1:], cfg)
+        ):
+            # the same title again right above grid rows, naming nothing: the title
+            # repeated at the top of the next page, the table goes on
+            prev[2].extend(current[1:])
+            return
+        blocks.append((title, kind, current))
 
     for row in doc.rows:
         t = title_of(row, cfg)
+        if t is not None and current is not None and _CONTINUED.search(norm_key(t[0])):
+            continue  # …目标表（续）: the table goes on after a page break
         if t is not None:
             # a title followed by hardly anything before the next title was a cover or
             # document title (…年度预算绩效目标表): its lines are preamble, the later and

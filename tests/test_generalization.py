@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from pipeline.common import PAGE_NUMBER, drop_page_furniture
-from pipeline.interpret import interpret
+from pipeline.interpret import interpret, split_projects
 from pipeline.interpret.centred import blocks
 from pipeline.interpret.grid import row_groups
 from pipeline.model import Cell, Row, Table
@@ -20,7 +20,7 @@ from pipeline.segment import segment
 def _read(path: Path, cfg):
     doc = read_document(path)
     out = []
-    for t in segment(doc, cfg).tables:
+    for t in (part for whole in segment(doc, cfg).tables for part in split_projects(whole, cfg)):
         rec, findings = interpret(t, cfg)
         out.append((rec, findings))
     return out
@@ -1412,4 +1412,350 @@ def test_a_worded_value_with_an_empty_operator_cell_is_still_a_value(tmp_path, c
         ("资金拨付时间", "≤30日"),
         ("带动农民增收", "根据实际情况确定"),
         ("参训人员满意度", "≥90%"),
+    ]
+
+
+def test_several_projects_in_one_grid_are_tables_of_their_own(tmp_path, cfg):
+    """A grid with a project-name column (单位名称 | 项目名称 | 年度绩效目标 | 一级指标 …)
+    lists several projects: each is a table, named by its cell, its goal from its own
+    column, its levels starting afresh."""
+    rows = [
+        ["2024年项目支出绩效目标表"],
+        ["单位名称", "项目名称", "年度绩效目标", "一级指标", "二级指标", "三级指标", "指标值"],
+        ["某馆", "甲项目", "完成甲", "产出指标", "数量指标", "活动场次", "≥20场"],
+        [None, None, None, None, "质量指标", "完成率", "100%"],
+        [None, None, None, "满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"],
+        [None, "乙项目", "完成乙", "产出指标", "数量指标", "调查数量", "≥10项"],
+        [None, None, None, "效益指标", "社会效益指标", "影响力", "有所提升"],
+    ]
+    merges = ["A3:A7", "B3:B5", "C3:C5", "D3:D4", "B6:B7", "C6:C7"]
+    out = _read(_xlsx(tmp_path / "m.xlsx", rows, merges), cfg)
+    assert [(r.name, r.annual_goal, len(r.indicators)) for r, _ in out] == [
+        ("甲项目", "完成甲", 3),
+        ("乙项目", "完成乙", 2),
+    ]
+    second = out[1][0].indicators
+    assert [(i.level1, i.level2, i.level3) for i in second] == [
+        ("产出指标", "数量指标", "调查数量"),
+        ("效益指标", "社会效益指标", "影响力"),
+    ]
+    # the same name on every row (no merged cells) is one project
+    flat = [r[:1] + ["甲项目"] + r[2:] if i >= 2 else r for i, r in enumerate(rows[:5])]
+    [(rec, _)] = _read(_xlsx(tmp_path / "f.xlsx", flat), cfg)
+    assert (rec.name, len(rec.indicators)) == ("甲项目", 3)
+
+
+def test_direction_cell_is_no_role_where_cells_are_read_by_order(tmp_path, cfg):
+    """A 指标方向 cell (正向/反向) between the value and the explanation, in rows whose
+    empty cells collapsed: the name stays the name, the explanation is not 正向."""
+    text = (
+        "部门整体支出绩效目标表\n部门名称 | 示范局\n"
+        "一级指标 | 二级指标 | 三级指标 | 指标值 | 指标方向 | 指标解释\n"
+        "产出指标 | 数量指标 | 监测点位数量 | ≥50个 | 正向 | 全年运行的点位\n"
+        "质量指标 | 数据有效率 | ≥95% | 正向 | 有效数据占比\n"
+        "效益指标 | 生态效益指标 | 重污染天数 | ≤3天 | 反向\n"
+    )
+    path = tmp_path / "d.txt"
+    path.write_text(text, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    assert [(i.level2, i.level3, i.target.raw, i.explanation) for i in rec.indicators] == [
+        ("数量指标", "监测点位数量", "≥50个", "全年运行的点位"),
+        ("质量指标", "数据有效率", "≥95%", "有效数据占比"),
+        ("生态效益指标", "重污染天数", "≤3天", None),
+    ]
+
+
+def test_target_repeated_as_its_completion_is_two_cells(tmp_path, cfg):
+    """明显改善 | 明显改善 in a 自评表: target and completion, not a doubled name."""
+    text = (
+        "项目支出绩效自评表\n项目名称 | 示范项目\n"
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分\n"
+        "效益指标 | 社会效益指标 | 出行条件 | 明显改善 | 明显改善 | 20 | 18\n"
+        "产出指标 | 数量指标 | 调度平台 | 调度平台 | 1套 | 1套 | 10 | 10\n"
+    )
+    path = tmp_path / "s.txt"
+    path.write_text(text, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    assert [(i.level3, i.target.raw, i.actual.raw, i.weight, i.score) for i in rec.indicators] == [
+        ("出行条件", "明显改善", "明显改善", 20, 18),
+        ("调度平台", "1套", "1套", 10, 10),
+    ]
+
+
+def test_unit_of_a_budget_column_header_holds_for_the_total_below(tmp_path, cfg):
+    """预算金额（万元） over 总额 | 财政拨款, then 金额合计 | 500: 500 万元."""
+    rows = [
+        ["2024年部门整体支出绩效目标表"],
+        ["部门名称", "示范局"],
+        ["年度主要任务", "任务名称", "主要内容", "预算金额（万元）", None, None],
+        [None, None, None, "总额", "财政拨款", "其他资金"],
+        [None, "环境监测", "开展常规监测", "300", "300", "0"],
+        [None, "金额合计", None, "500", "500", "0"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "监测点位数量", "≥50个"],
+    ]
+    merges = ["A3:A6", "D3:F3"]
+    [(rec, _)] = _read(_xlsx(tmp_path / "d.xlsx", rows, merges), cfg)
+    assert rec.budget_yuan == 5_000_000
+
+
+@pytest.mark.parametrize("text", ["(1)数量指标", "（1）数量指标", "1)数量指标", "（一）数量指标"])
+def test_numbered_heading_is_the_heading(text, cfg):
+    """Headings numbered (1), 1) or （一） are the headings themselves."""
+    from pipeline.interpret.headings import classify
+
+    m1, m2 = classify(text, cfg)
+    assert (m1, m2 and m2.canonical) == (None, "数量指标")
+
+
+_SATISFACTION = [
+    ["项目名称", "示范项目"],
+    ["一级指标", "二级指标", "三级指标", "指标值"],
+    ["产出指标", "数量指标", "培训人次", "≥100人次"],
+    ["满意度指标", "社会公众满意度指标", "群众满意度", "≥90%"],
+    ["", "公众满意度指标", "游客满意度", "≥95%"],
+]
+
+
+@pytest.mark.parametrize("form", ["txt", "html"])
+def test_level2_worded_like_its_single_child_level1(tmp_path, cfg, form):
+    """社会公众满意度指标 / 公众满意度指标 under 满意度指标 (whose only child is
+    服务对象满意度指标) are that child, not a level-3 nor a second level-1; the name after
+    them stays the level-3, whether cells are read by order or by column."""
+    if form == "txt":
+        path = tmp_path / "s.txt"
+        text = "项目支出绩效目标表\n" + "\n".join(
+            " | ".join(c for c in r if c) for r in _SATISFACTION
+        )
+        path.write_text(text, encoding="utf-8")
+    else:
+        path = tmp_path / "s.html"
+        body = "".join(
+            "<tr>" + "".join(f"<td>{c.replace('>', '&gt;')}</td>" for c in r) + "</tr>"
+            for r in _SATISFACTION
+        )
+        path.write_text(f"<p>项目支出绩效目标表</p><table>{body}</table>", encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    assert [(i.level1, i.level2, i.level3, i.target.raw) for i in rec.indicators][1:] == [
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"),
+        ("满意度指标", "服务对象满意度指标", "游客满意度", "≥95%"),
+    ]
+
+
+@pytest.mark.parametrize("again", ["项目支出绩效目标表（续）", "项目支出绩效目标表"])
+def test_title_over_the_rest_of_a_table_continues_it(tmp_path, cfg, again):
+    """The title repeated at the top of the next page (or marked （续）) over grid rows that
+    name no project: one table, not a second nameless one."""
+    text = (
+        "项目支出绩效目标表\n项目名称 | 示范项目\n一级指标 | 二级指标 | 三级指标 | 指标值\n"
+        "产出指标 | 数量指标 | 培训人次 | ≥100人次\n"
+        f"{again}\n一级指标 | 二级指标 | 三级指标 | 指标值\n"
+        "效益指标 | 社会效益指标 | 就业率 | 提高\n"
+    )
+    path = tmp_path / "c.txt"
+    path.write_text(text, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    assert (rec.name, [i.level3 for i in rec.indicators]) == ("示范项目", ["培训人次", "就业率"])
+    # the same title over a table with a name of its own is the next table
+    head, tail = text.rsplit(f"{again}\n", 1)
+    two = f"{head}{again}\n项目名称 | 另一项目\n{tail}"
+    path.write_text(two, encoding="utf-8")
+    assert [r.name for r, _ in _read(path, cfg)] == ["示范项目", "另一项目"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["部门（单位）整体绩效目标表", "单位（部门）整体支出绩效自评表", "2025年部门整体绩效目标表"],
+)
+def test_department_titles_with_a_bracketed_unit(title, cfg):
+    from pipeline.segment import title_kind
+
+    assert title_kind(title, cfg) == "department"
+
+
+@pytest.mark.parametrize(
+    "prose,budget",
+    [
+        ("2019年预算金额5440万元，较上年增加1290万元", 67_300_000),
+        ("资金用于就业补贴", 6730),  # nothing says 万元: left as read (and flagged later)
+        ("补贴标准每人500元，2019年5440万元", 6730),  # amounts in both 元 and 万元
+    ],
+)
+def test_unitless_budget_takes_the_unit_the_table_writes_its_amounts_in(
+    tmp_path, cfg, prose, budget
+):
+    """项目总预算 | 6730 with no unit anywhere, too small to be 元: 万元 when the table's
+    other amounts are all written in 万元."""
+    rows = [
+        ["2020年项目申报表"],
+        ["项目名称", "示范项目"],
+        ["项目总预算", "6730", "项目当年预算", "6730"],
+        ["项目前两年预算情况", prose],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "培训人次", "≥100人次"],
+    ]
+    [(rec, _)] = _read(_xlsx(tmp_path / "b.xlsx", rows), cfg)
+    assert rec.budget_yuan == budget
+
+
+@pytest.mark.parametrize("form", ["txt", "xlsx"])
+def test_the_years_target_beside_a_multi_year_one(tmp_path, cfg, form):
+    """中期指标值 | 年度指标值: the year's target is the value (as the budget is the
+    year's money); the multi-year one alone is the only target there is."""
+    rows = [
+        ["项目支出绩效目标申报表"],
+        ["项目名称", "示范项目"],
+        ["一级指标", "二级指标", "三级指标", "中期指标值", "年度指标值"],
+        ["产出指标", "数量指标", "培训人次", "≥5000人次", "≥2000人次"],
+        ["产出指标", "质量指标", "培训合格率", "≥90%", "≥95%"],
+    ]
+    if form == "txt":
+        path = tmp_path / "m.txt"
+        path.write_text("\n".join(" | ".join(r) for r in rows), encoding="utf-8")
+    else:
+        path = _xlsx(tmp_path / "m.xlsx", rows)
+    [(rec, _)] = _read(path, cfg)
+    assert [i.target.raw for i in rec.indicators] == ["≥2000人次", "≥95%"]
+    alone = [r[:4] for r in rows]
+    [(rec, _)] = _read(_xlsx(tmp_path / "a.xlsx", alone), cfg)
+    assert [i.target.raw for i in rec.indicators] == ["≥5000人次", "≥90%"]
+
+
+def test_projects_in_one_grid_with_budget_and_goal_columns(tmp_path, cfg):
+    """项目名称 | 项目资金 | 绩效目标 | 一级指标 …, the name repeated on every row: each
+    project's budget (in the table's 万元) and goal from its own cells."""
+    rows = [
+        ["2024年项目支出绩效目标表"],
+        ["单位：万元"],
+        ["项目名称", "项目资金", "绩效目标", "一级指标", "二级指标", "三级指标", "指标值"],
+        ["甲项目", 300, "完成甲", "产出指标", "数量指标", "活动场次", "≥20场"],
+        ["甲项目", 300, "完成甲", "满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"],
+        ["乙项目", 120.5, "完成乙", "产出指标", "数量指标", "调查数量", "≥10项"],
+    ]
+    out = _read(_xlsx(tmp_path / "p.xlsx", rows), cfg)
+    assert [(r.name, r.budget_yuan, r.annual_goal, len(r.indicators)) for r, _ in out] == [
+        ("甲项目", 3_000_000, "完成甲", 2),
+        ("乙项目", 1_205_000, "完成乙", 1),
+    ]
+
+
+@pytest.mark.parametrize("gap", ["        ", " ", ""])
+def test_label_value_pairs_on_one_line_end_at_the_next_label(tmp_path, cfg, gap):
+    """项目名称：示范项目  主管部门：某局 on one line (a paragraph above the grid, spaces
+    kept, shrunk or lost): each value ends where the next label and its colon start."""
+    text = (
+        "2024年度项目支出绩效目标表\n"
+        f"项目名称：示范项目{gap}主管部门：某局\n"
+        f"项目负责人：张三{gap}联系电话：0851-1234567\n"
+        "一级指标 | 二级指标 | 三级指标 | 指标值\n产出指标 | 数量指标 | 培训人次 | ≥100人次\n"
+    )
+    path = tmp_path / "f.txt"
+    path.write_text(text, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    assert (rec.name, rec.issuer, rec.owner, rec.phone) == (
+        "示范项目",
+        "某局",
+        "张三",
+        "0851-1234567",
+    )
+
+
+def test_weights_and_scores_written_in_points(tmp_path, cfg):
+    """分值 / 得分 written 10分, 9.5分 in cells read by order: weight and score, not an
+    explanation; the deviation stays the deviation."""
+    text = (
+        "项目支出绩效自评表\n项目名称 | 示范项目\n"
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施\n"
+        "产出指标 | 数量指标 | 培训人次 | ≥100人次 | 120人次 | 10分 | 10分\n"
+        "质量指标 | 合格率 | ≥95% | 93% | 10分 | 9.5分 | 部分学员未通过考核\n"
+    )
+    path = tmp_path / "p.txt"
+    path.write_text(text, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    assert [(i.weight, i.score, i.explanation, i.deviation) for i in rec.indicators] == [
+        (10, 10, None, None),
+        (10, 9.5, None, "部分学员未通过考核"),
+    ]
+
+
+def test_headings_written_as_rows_across_a_grid_without_level_columns(tmp_path, cfg):
+    """序号 | 指标名称 | 指标值, the levels written as rows merged across the grid
+    (一、产出指标, then （一）数量指标): each row below takes them."""
+    html = (
+        "<p>项目支出绩效目标表</p><table>"
+        "<tr><td>项目名称</td><td colspan=2>示范项目</td></tr>"
+        "<tr><td>序号</td><td>指标名称</td><td>指标值</td></tr>"
+        "<tr><td colspan=3>一、产出指标</td></tr><tr><td colspan=3>（一）数量指标</td></tr>"
+        "<tr><td>1</td><td>培训人次</td><td>≥100人次</td></tr>"
+        "<tr><td colspan=3>（二）质量指标</td></tr><tr><td>2</td><td>合格率</td><td>≥95%</td></tr>"
+        "<tr><td colspan=3>二、效益指标</td></tr><tr><td colspan=3>（一）社会效益指标</td></tr>"
+        "<tr><td>3</td><td>就业率</td><td>提高</td></tr></table>"
+    )
+    path = tmp_path / "r.html"
+    path.write_text(html, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    assert [(i.level1, i.level2, i.level3) for i in rec.indicators] == [
+        ("产出指标", "数量指标", "培训人次"),
+        ("产出指标", "质量指标", "合格率"),
+        ("效益指标", "社会效益指标", "就业率"),
+    ]
+
+
+def test_more_wordings_of_owner_phone_and_the_years_budget(tmp_path, cfg):
+    """负责人姓名 / 负责人电话, and 本年度资金总额 beside 项目总投资 (the multi-year total)."""
+    rows = [
+        ["项目支出绩效目标表"],
+        ["项目名称", "示范项目", "负责人姓名", "张三", "负责人电话", "13800000000"],
+        ["项目总投资（万元）", "500", "本年度资金总额（万元）", "120"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "培训人次", "≥100人次"],
+    ]
+    [(rec, _)] = _read(_xlsx(tmp_path / "o.xlsx", rows), cfg)
+    assert (rec.owner, rec.phone, rec.budget_yuan) == ("张三", "13800000000", 1_200_000)
+
+
+def test_header_words_plan_value_and_completion_situation(tmp_path, cfg):
+    """计划值 is the target column, 实际完成情况 the completion column of a 自评表 grid."""
+    text = (
+        "项目支出绩效自评表\n项目名称 | 示范项目\n"
+        "一级指标 | 二级指标 | 三级指标 | 计划值 | 实际完成情况 | 分值 | 得分\n"
+        "产出指标 | 数量指标 | 培训人次 | ≥100人次 | 120人次 | 10 | 10\n"
+    )
+    path = tmp_path / "h.txt"
+    path.write_text(text, encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    [i] = rec.indicators
+    assert (rec.form, i.target.raw, i.actual.raw, i.weight) == (
+        "self_evaluation",
+        "≥100人次",
+        "120人次",
+        10,
+    )
+
+
+def test_merged_level2_cut_by_a_page_break_with_its_text_below_the_break(cfg):
+    """The last row of a page has an empty level-2 cell; the first row of the next page
+    goes on under the same level-1 and writes 服务对象满意度指标: the cell was one merged
+    cell cut by the break, its text printed in the part on the next page."""
+
+    def row(line: int, page: int, texts: list[str], covered: list[str | None]) -> Row:
+        cells = [Cell(t, covered=c) for t, c in zip(texts, covered, strict=True)]
+        return Row(cells, line, page, table_id=0, spans=True)
+
+    rows = [
+        row(1, 1, ["项目支出绩效目标表", "", "", ""], ["", "left", "left", "left"]),
+        row(2, 1, ["项目名称", "示范项目", "", ""], [None, None, "left", "left"]),
+        row(3, 1, ["一级指标", "二级指标", "三级指标", "指标值"], [None] * 4),
+        row(4, 1, ["效益指标", "社会效益指标", "就业率", "提高"], [None] * 4),
+        row(5, 1, ["满意度指标", "", "群众满意度", "≥75%"], [None] * 4),
+        row(6, 2, ["", "服务对象满意度指标", "学员满意度", "≥95%"], [None] * 4),
+        row(7, 2, ["", "", "企业满意度", "≥90%"], ["up", "up", None, None]),
+    ]
+    rows[0] = Row([Cell("项目支出绩效目标表")], 1, 1)
+    rec, _ = interpret(Table(1, "project", "target", "项目支出绩效目标表", None, None, rows), cfg)
+    assert [(i.level1, i.level2, i.level3) for i in rec.indicators] == [
+        ("效益指标", "社会效益指标", "就业率"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度"),
+        ("满意度指标", "服务对象满意度指标", "学员满意度"),
+        ("满意度指标", "服务对象满意度指标", "企业满意度"),
     ]

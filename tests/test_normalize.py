@@ -252,3 +252,30 @@ def test_forms_seen_in_other_regions(raw, op, value, unit, per):
 def test_overflow_is_flagged_not_infinite():
     v = normalize_value("9" * 320 + "次")
     assert v.value is None and "value_overflow" in v.flags
+
+
+@pytest.mark.parametrize(
+    "raw,unit", [("≥3000㎡", "㎡"), ("5㎥", "㎥"), ("2.5㎢", "㎢"), ("≥20m²", "m²"), ("10m³", "m³")]
+)
+def test_area_and_volume_signs_are_units_not_a_second_number(raw, unit):
+    """NFKC turns ㎡ into m2: the 2 is part of the unit, not a number of its own."""
+    v = normalize_value(raw)
+    assert (v.unit, v.flags) == (unit, [])
+
+
+@pytest.mark.parametrize(
+    "raw,op,value,unit,kind",
+    [
+        ("较2023年增长5%", "=", 5, "%", "numeric"),
+        ("比2023年提高2个百分点", "=", 2, "个百分点", "numeric"),
+        ("不低于2023年水平", None, None, None, "qualitative"),
+        ("≥2022年度水平", None, None, None, "qualitative"),
+        ("2024年完成", None, None, None, "qualitative"),
+        ("2024年完成5项", "=", 5, "项", "numeric"),
+    ],
+)
+def test_a_year_named_as_base_or_time_is_no_quantity(raw, op, value, unit, kind):
+    """较2023年增长5%: the base year of a comparison is not the target; a year alone with
+    a word operator (不低于2023年水平) is qualitative, like 不低于上年度水平 (SPEC §3)."""
+    v = normalize_value(raw)
+    assert (v.op, v.value, v.unit, v.kind) == (op, value, unit, kind)

@@ -52,6 +52,10 @@ def table_rows(doc: SourceDoc, tid: int) -> list[Row]:
         (0.1 + 0.2, "General", "0.3"),
         (8261896.0, "@", "8261896"),
         (-5.0, "0.00_);[Red](0.00)", "-5.00"),
+        # a format that rounds digits away does not lose them (amounts to the fen)
+        (72807.384975, "0.00", "72807.384975"),
+        (72807.384975, "#,##0.00", "72,807.384975"),
+        (0.1 + 0.2, "0.00", "0.30"),
     ],
 )
 def test_format_number(value: float, fmt: str, expected: str) -> None:

@@ -32,6 +32,7 @@ from .cells import Token
 from .fields import FieldState, _fill_fields, _stated_total, read_fields
 from .grid import _indicators_follow, _is_stop, parse_grid
 from .headings import classify
+from .projects import split_projects
 from .schema import Grid, _tokens, header_grid
 from .stream import _single_cell_table, regroup, split_run, split_stream
 
@@ -133,4 +134,4 @@ def _table_bbox(table: Table) -> tuple[float, float, float, float] | None:
     )
 
 
-__all__ = ["Token", "interpret", "split_run", "split_stream"]
+__all__ = ["Token", "interpret", "split_projects", "split_run", "split_stream"]

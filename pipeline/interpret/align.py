@@ -24,11 +24,17 @@ from .cells import (
 from .headings import Level, TreeState
 from .schema import CONTENT_ROLES, Grid
 
+
+def _is_points(text: str) -> bool:
+    """A weight or score: a number, written bare or in points (10分, 9.5分)."""
+    return _is_number(text) or bool(re.fullmatch(r"\d+(\.\d+)?分", norm_key(text)))
+
+
 _ACCEPT = {
     "op": _is_op,
     "unit": _is_unit,
-    "weight": _is_number,
-    "score": _is_number,
+    "weight": _is_points,
+    "score": _is_points,
 }
 
 
@@ -45,8 +51,8 @@ def assign_roles(content: list[Token], roles: tuple[str, ...]) -> dict[str, Toke
     n_extra = len(toks) - len(roles)
     if n_extra > 0:
         p = next((i for i, t in enumerate(toks) if i >= 1 and is_value_like(t.text)), None)
-        if p is not None and 0 < p - 1 <= n_extra:
-            toks = toks[p - 1 :]
+        if p is not None and p - 1 <= n_extra:
+            toks = toks[p - 1 :]  # the name is the cell before the value; extras follow
         else:
             toks = toks[n_extra:]
     out: dict[str, Token] = {}
@@ -74,10 +80,11 @@ def assign_positional(content: list[Token], grid: Grid) -> dict[str, Token]:
 def _dedupe(content: list[Token]) -> list[Token]:
     """Drop a doubled name cell (调度平台系统 | 调度平台系统 | 1套).  A repeat followed by a
     value is a doubled cell; one followed by an explanation is the value itself
-    (严格控制会期 | 严格控制会期 | 严守获批会议方案会期…)."""
+    (严格控制会期 | 严格控制会期 | 严守获批会议方案会期…).  Only the name doubles: a value
+    repeated as its completion (明显改善 | 明显改善) is two cells."""
     out: list[Token] = []
     for i, t in enumerate(content):
-        if out and norm_key(out[-1].text) == norm_key(t.text) and not _is_number(t.text):
+        if i == 1 and norm_key(out[0].text) == norm_key(t.text) and not _is_number(t.text):
             nxt = content[i + 1].text if i + 1 < len(content) else None
             if nxt is None or is_value_like(nxt) or is_qualitative_value(nxt):
                 continue

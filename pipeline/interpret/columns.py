@@ -18,7 +18,16 @@ from ..config import Config, HeadingMatch
 from ..model import Indicator, Row
 from .align import _indicator
 from .cells import _PAGE_NO, Token
-from .headings import Headings, Level, TreeState, classify, heading_like, update_tree
+from .headings import (
+    Headings,
+    Level,
+    TreeState,
+    classify,
+    heading_like,
+    only_child_worded_like,
+    take_headings,
+    update_tree,
+)
 from .schema import CONTENT_ROLES, HEADING_ROLES, Grid, header_grid
 
 Notes = list[tuple[int, str, str, int | None]]
@@ -69,8 +78,42 @@ def _explicitly_empty(row: Row, c: int | None, merged: set[int]) -> bool:
     return not cell.text.strip() and cell.covered != "up"
 
 
-def _read_headings(row: Row, cols: dict[str, int], cfg: Config) -> Headings:
-    """The headings written in the row's level columns."""
+def _heading_row(row: Row, cols: dict[str, int], cfg: Config) -> Headings | None:
+    """In a grid with no level columns (序号 | 指标名称 | 指标值), a row holding nothing
+    but a heading (一、产出指标 / （一）数量指标, merged across the grid or alone) sets
+    that level for the rows below; None for any other row."""
+    if any(r in cols for r in HEADING_ROLES):
+        return None
+    texts = {c.text.strip() for c in row.cells if c.text.strip()}
+    if len(texts) != 1:
+        return None
+    text = texts.pop()
+    h = take_headings([Token(text, 0, row)], cfg)
+    return h if h.used == 1 else None
+
+
+def _label_after_break(
+    row: Row, nxt: Row | None, cols: dict[str, int], h: Headings, state: TreeState, cfg: Config
+) -> HeadingMatch | None:
+    """The level-2 of the last row on a page whose level-2 cell is empty, when the first
+    row of the next page goes on with the same level-1 (its cell empty) and writes a level-2
+    of that level-1: a merged cell cut by the page break, its text printed below the
+    break."""
+    if nxt is None or nxt.page == row.page or _cell(nxt, cols.get("level1")):
+        return None
+    parent = h.l1.canonical if h.l1 is not None else state.l1.canonical if state.l1 else None
+    m2 = (
+        classify(_cell(nxt, cols.get("level2")), cfg)[1] if cols.get("level2") is not None else None
+    )
+    if parent is None or m2 is None or cfg.parent_of(m2.canonical) != parent:
+        return None
+    return m2
+
+
+def _read_headings(
+    row: Row, cols: dict[str, int], cfg: Config, carried: str | None = None
+) -> Headings:
+    """The headings written in the row's level columns (``carried``: the level-1 above)."""
     h = Headings()
     for role in ("level1", "level12", "level2"):
         text = _cell(row, cols.get(role))
@@ -87,6 +130,11 @@ def _read_headings(row: Row, cols: dict[str, int], cfg: Config) -> Headings:
         elif role == "level2":
             if m2 is not None:
                 h.l2 = m2
+            elif only_child_worded_like(h.l1.canonical if h.l1 else carried, m1, text, cfg):
+                # 公众满意度指标 under 满意度指标: that level-1's only child
+                parent = h.l1.canonical if h.l1 else carried
+                child = cfg.level1_children[parent][0]  # type: ignore[index]
+                h.l2 = HeadingMatch(child, 2, m1.score if m1 else 0.0, text)
             elif m1 is not None and h.l1 is None and h.l1_unknown is None:
                 h.l1 = m1
             else:
@@ -125,17 +173,27 @@ def parse_columns(rows: list[Row], grid: Grid, cfg: Config) -> tuple[list[Indica
         )
     prev_page = header.page
     merged = _merged_columns(rows[1:])
-    for row in rows[1:]:
+    body = rows[1:]
+    for k, row in enumerate(body):
         # a merged cell cut by a page break leaves an empty cell atop the next page
         continued, prev_page = row.page != prev_page, row.page
         if header_grid(row, cfg) is not None:
             continue  # the header repeated after a page break
-        h = _read_headings(row, cols, cfg)
+        lone = _heading_row(row, cols, cfg)
+        if lone is not None:
+            _, tree_notes = update_tree(state, lone, cfg)
+            notes.extend((row.line, code, msg, None) for code, msg in tree_notes)
+            continue
+        h = _read_headings(row, cols, cfg, state.l1.canonical if state.l1 else None)
         no_l1 = h.l1 is None and h.l1_unknown is None
         if not continued and no_l1 and _explicitly_empty(row, cols.get("level1"), merged):
             state.l1 = None
         if h.l2 is None and not continued and _explicitly_empty(row, cols.get("level2"), merged):
-            state.l2 = None
+            # or one whose text was printed in its part on the next page
+            nxt = body[k + 1] if k + 1 < len(body) else None
+            h.l2 = _label_after_break(row, nxt, cols, h, state, cfg)
+            if h.l2 is None:
+                state.l2 = None
         flags, tree_notes = update_tree(state, h, cfg)
         if state.l1 is None and state.l2 is not None and state.l2.canonical:
             parent = cfg.parent_of(state.l2.canonical)

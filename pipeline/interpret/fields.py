@@ -13,6 +13,7 @@ from ..config import Config, norm_key
 from ..config_files import HEADER_FIELDS
 from ..model import Row, Table, TableRecord
 from ..segment import clean_issuer
+from ..validate import BUDGET_MIN_YUAN
 from .cells import _AMOUNT, _num
 
 _COLON_SPLIT = re.compile(r"^([^:：]{2,16})[:：]\s*(.*)$")
@@ -69,6 +70,7 @@ class FieldState:
     # field labels whose value is not beside them but in the row below (年度总体目标 |
     # 预期目标 | 实际完成情况, then the texts), by column
     below: dict[int, str] = field(default_factory=dict)
+    unitless: set[str] = field(default_factory=set)  # budget kinds read with no unit at all
 
 
 def _take_below(row: Row, cfg: Config, st: FieldState) -> bool:
@@ -195,8 +197,30 @@ def _store_budget(st: FieldState, kind: str, key: str, value: str, unit: str | N
         return
     if kind == "department_lines":
         st.dept_lines.setdefault(key, amt)
-    else:
-        st.budget.setdefault(kind, amt)
+    elif kind not in st.budget:
+        st.budget[kind] = amt
+        if not (unit or st.unit_hint or _WRITTEN_UNIT.search(norm_key(value))):
+            st.unitless.add(kind)
+
+
+_WRITTEN_UNIT = re.compile(r"\d\s*(万|亿|千)?元")
+
+
+def _unit_from_text(rec: TableRecord, fs: FieldState, kind: str | None, table: Table) -> None:
+    """A budget read with no unit anywhere (项目总预算 | 6730), too small to be 元, in a
+    table whose other amounts are written in 万元 (…2019年预算金额5440万元…): 万元."""
+    b = rec.budget_yuan
+    if b is None or kind not in fs.unitless or not 0 < b < BUDGET_MIN_YUAN:
+        return
+    units = {
+        m.group(1) or ""
+        for r in table.rows
+        for t in r.texts
+        if t and "元" in t
+        for m in _WRITTEN_UNIT.finditer(norm_key(t))
+    }
+    if units == {"万"}:
+        rec.budget_yuan = round(b * 1e4, 2)
 
 
 def _take_pending(row: Row, cfg: Config, st: FieldState) -> bool:
@@ -206,7 +230,8 @@ def _take_pending(row: Row, cfg: Config, st: FieldState) -> bool:
     texts = row.texts
     own = any(t and (f := cfg.field_of(t)) and f[0].startswith("budget:") for t in texts)
     if not st.pending or own or not any(_AMOUNT.search(t) for t in texts if t):
-        if own and st.pending:  # the headers' unit holds for the amounts beside the labels
+        if st.pending:  # the headers' unit holds for the amounts below them (预算金额（万元）
+            # over 总额 | 财政拨款, then 金额合计 | 500) or beside the labels
             st.unit_hint = next((u for _, _, u in st.pending.values() if u), st.unit_hint)
         st.pending = {}
         return False
@@ -243,9 +268,38 @@ def _unit_hint(texts: list[str], cfg: Config, st: FieldState) -> None:
             st.unit_hint = "万元" if "万元" in t else "元"
 
 
+def split_pairs(text: str, cfg: Config) -> list[str]:
+    """A line of several ``label：value`` pairs (``项目名称：示范项目  主管部门：某局``, spaces
+    kept or lost) → one text per pair; a value ends where the next known label and its
+    colon start.  Text that does not open with a label and a colon is left whole."""
+    head = _COLON_SPLIT.match(text.strip())
+    if head is None or cfg.field_of(head.group(1).strip()) is None:
+        return [text]
+    cuts: list[int] = []
+    first = text.index(head.group(1)) + len(head.group(1))
+    for m in re.finditer(r"[:：]", text):
+        if m.start() <= first:
+            continue
+        before = text[: m.start()].rstrip()
+        for n in range(min(16, len(before) - 1), 1, -1):
+            label = before[-n:]
+            if cfg.field_of(label) is not None:
+                cuts.append(len(before) - n)
+                break
+    if not cuts:
+        return [text]
+    bounds = [0, *cuts, len(text)]
+    return [
+        text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()
+    ]
+
+
 def read_fields(row: Row, cfg: Config, st: FieldState) -> bool:
     """Take label/value pairs from a header row; True when the row held a field."""
     texts = [t for t in row.texts]
+    filled = [t for t in texts if t]
+    if len(filled) == 1 and len(filled[0]) <= 120:
+        texts = split_pairs(filled[0], cfg)
     if _take_pending(row, cfg, st) or _take_below(row, cfg, st):
         return True
     _unit_hint(texts, cfg, st)
@@ -374,6 +428,8 @@ def _fill_fields(rec: TableRecord, fs: FieldState, table: Table) -> None:
             rec.budget_yuan = round(sum(fs.dept_lines.values()), 2)
     else:
         rec.budget_yuan = fs.budget.get("year") or fs.budget.get("project")
+    chosen = next((k for k in ("year", "project") if fs.budget.get(k) == rec.budget_yuan), None)
+    _unit_from_text(rec, fs, chosen, table)
     rec.budget_lines = dict(fs.dept_lines)
     ex = fs.execution
     rec.budget_planned = ex.get("planned")

@@ -109,6 +109,11 @@ def parse_grid(
             for code, msg in tree_notes:
                 notes.append((row.line, code, msg, None))
             continue
+        if not (clean and grid):
+            # a 指标方向 cell (正向/反向) is none of the roles read by order
+            content = content[:1] + [
+                t for t in content[1:] if norm_key(t.text) not in cfg.direction_words
+            ]
         parts = assign_positional(content, grid) if clean and grid else assign_roles(content, roles)
         if "level3" not in parts or (
             "value" not in parts and "explanation" not in parts and "actual" not in parts

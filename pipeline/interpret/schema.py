@@ -22,6 +22,7 @@ CONTENT_ROLES = (
     "weight",
     "score",
     "deviation",
+    "multi_year",  # 中期指标值 beside 年度指标值: read to keep the columns in step, not kept
 )
 
 
@@ -78,5 +79,7 @@ def header_grid(row: Row, cfg: Config) -> Grid | None:
                 r = cfg.header_role(c.text, loose=True)
                 if r:
                     roles[col] = r
+        if "value" not in roles.values():  # 中期指标值 alone is the target there is
+            roles = {c: "value" if r == "multi_year" else r for c, r in roles.items()}
         return Grid(roles, len(row.cells), row.line)
     return None

@@ -606,7 +606,7 @@ def _parse_stream(
 
     flat = [t for k, t in enumerate(flat) if not furniture(k)]
     if "direction" in columns:  # 正向 / 反向 cells of a 指标方向 column
-        flat = [t for t in flat if norm_key(t.text) not in cfg.direction_marks]
+        flat = [t for t in flat if norm_key(t.text) not in cfg.direction_words]
     if "seq" in columns:
         flat = _drop_row_numbers(flat, cfg)
     marked: set[int] | None = None

@@ -92,6 +92,10 @@ def format_number(v: float, fmt: str | None) -> str:
     d = _decimals(section)
     if "%" in core:
         v = v * 100
+    elif abs(round(v, d) - v) > 1e-9 * max(1.0, abs(v)):
+        # the format rounds digits away (72807.384975 under 0.00): the number typed is
+        # the data, its rounding only how the sheet prints it
+        d = len(f"{v:.15g}".partition(".")[2])
     s = f"{v:,.{d}f}" if "," in core.split(".", 1)[0] else f"{v:.{d}f}"
     if "%" in core:
         s += "%"
