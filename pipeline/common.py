@@ -57,16 +57,20 @@ PAGE_NUMBER = re.compile(
 )
 
 
+_WORDY = re.compile(r"[A-Za-z\u4e00-\u9fff]")
+
+
 def drop_page_furniture(lines: list[str]) -> list[bool]:
     """Which lines of a text (in order) are page furniture: page numbers, and running
     headers or footers, i.e. a line written right beside at least half of the page
     numbers (and twice at least): a heading or a table title that happens to open two
-    pages is not furniture.  Returns one flag per line (True: furniture)."""
+    pages is not furniture, nor is a value (10, 95%) that ends two pages.  Returns one flag per line (True: furniture)."""
     is_no = [len(t) <= 24 and bool(PAGE_NUMBER.fullmatch(t)) for t in lines]
     beside: dict[str, int] = {}
     for i, t in enumerate(lines):
         key = t.strip()
-        if key and not is_no[i] and len(key) <= 30:
+        # a running header is words: a number beside two page numbers is a cell's value
+        if key and not is_no[i] and len(key) <= 30 and _WORDY.search(key):
             near = (i > 0 and is_no[i - 1]) or (i + 1 < len(lines) and is_no[i + 1])
             if near:
                 beside[key] = beside.get(key, 0) + 1

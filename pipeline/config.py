@@ -78,6 +78,7 @@ class Config:
     grades_met: frozenset[str] = frozenset()
     grades_missed: frozenset[str] = frozenset()
     outside_level1_words: tuple[str, ...] = ()
+    running_headers: tuple[str, ...] = ()  # endings of a running header (…年度预算公开)
     outside_level1_suffixes: tuple[str, ...] = ()
     _l1_choices: list[str] = field(default_factory=list)
     _l2_choices: list[str] = field(default_factory=list)
@@ -221,6 +222,7 @@ def load_config(directory: str | Path | None = None) -> Config:
         budget_execution_total={norm_key(w) for w in labels.get("budget_execution_total") or []},
         grades_met=frozenset(norm_key(w) for w in grades.get("met") or []),
         grades_missed=frozenset(norm_key(w) for w in grades.get("missed") or []),
+        running_headers=tuple(norm_key(w) for w in labels.get("running_headers") or []),
         outside_level1_words=tuple(norm_key(w) for w in outside.get("words") or []),
         outside_level1_suffixes=tuple(norm_key(w) for w in outside.get("suffixes") or []),
         _l1_choices=list(l1_keys),

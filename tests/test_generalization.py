@@ -946,6 +946,475 @@ def test_a_header_of_two_rows_names_the_columns_its_upper_cell_spans(tmp_path, c
     assert (ind.target.raw, ind.actual.raw, ind.weight) == ("≥100人次", "120人次", 10)
 
 
+def test_a_value_that_ends_two_pages_is_not_a_running_header():
+    """Class: a 自评表 whose last score on two pages is the same number (10 before 第 1 页
+    and before 第 2 页) lost both scores as a running footer; a running header is words."""
+    lines = ["甲", "≥95%", "10", "第 1 页", "乙", "≥90%", "10", "第 2 页"]
+    flags = drop_page_furniture(lines)
+    assert [t for t, f in zip(lines, flags, strict=True) if not f] == [
+        "甲",
+        "≥95%",
+        "10",
+        "乙",
+        "≥90%",
+        "10",
+    ]
+
+
+def test_a_running_header_printed_once_and_its_bare_page_number(tmp_path, cfg):
+    """Class: a table over two pages, so its running header (2024年度预算公开) is printed
+    once, beside a bare page number (3): neither is a cell (they made an indicator)."""
+    cells = [
+        *HEAD,
+        "产出指标",
+        "数量指标",
+        "培训人次",
+        "≥100人次",
+        "质量指标",
+        "合格率",
+        "≥95%",
+        "3",
+        "某区2024年度预算公开",
+        "时效指标",
+        "完成及时率",
+        "100%",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level2, i.level3, i.target.raw) for i in rec.indicators] == [
+        ("数量指标", "培训人次", "≥100人次"),
+        ("质量指标", "合格率", "≥95%"),
+        ("时效指标", "完成及时率", "100%"),
+    ]
+
+
+def test_an_operator_column_marks_every_value(tmp_path, cfg):
+    """Class: one cell per line with a separate 指标性质 column: the value is the cell
+    after the operator, so a name wrapped at its own width (…高校毕 + 业生就业率) after a
+    wrapped explanation is a name, not a worded value, and a short explanation
+    (合格人数/培训人数) is not a name."""
+    cells = [
+        "项目支出绩效目标表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标性质",
+        "指标值",
+        "计量单位",
+        "评分标准",
+        "产出指标",
+        "数量指标",
+        "新增基地数量",
+        "≥",
+        "2",
+        "个",
+        "达到目标得满分，未达",
+        "到按完成比例得分或不",
+        "得分",
+        "年末应届离校未就业高校毕",
+        "业生就业率",
+        "≥",
+        "92",
+        "%",
+        "达到目标得满分，未达",
+        "到按完成比例得分或不",
+        "得分",
+        "培训合格率",
+        "≥",
+        "95",
+        "%",
+        "合格人数/培训人数",
+        "基地建设标准",
+        "定性",
+        "符合省级标准",
+        "按验收报告",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    rule = "达到目标得满分，未达到按完成比例得分或不得分"
+    assert [(i.level3, i.target.raw, i.explanation) for i in rec.indicators] == [
+        ("新增基地数量", "≥2个", rule),
+        ("年末应届离校未就业高校毕业生就业率", "≥92%", rule),
+        ("培训合格率", "≥95%", "合格人数/培训人数"),
+        ("基地建设标准", "符合省级标准", "按验收报告"),
+    ]
+
+
+def test_cells_that_end_before_a_heading_give_no_wrap_width():
+    """Class: short explanations of about one length (验收通过的基地数, 培训支出/培训人数),
+    each the last cell before a heading, were taken for lines cut at a column's width, so
+    the cell after one was glued to it; a cell followed by a heading ended there."""
+    from pipeline.interpret.cells import full_widths
+
+    texts = [
+        "建设示范基地",
+        "=3个",
+        "验收通过的基地数",
+        "质量指标",
+        "培训合格率",
+        "≥95%",
+        "合格人数/培训人数",
+        "基地建设标准",
+        "符合省级标准",
+        "按验收报告",
+        "时效指标",
+        "资金拨付时间",
+        "≤30日",
+        "自下达之日起计算",
+        "成本指标",
+        "人均培训成本",
+        "≤1500元/人",
+        "培训支出/培训人数",
+        "效益指标",
+    ]
+    assert full_widths(texts) == set()
+
+
+def test_one_cell_per_line_row_numbers_and_direction_column(tmp_path, cfg):
+    """Class: a grid with a 序号 column (1, 2, 3 … before each row) and a 指标方向 column
+    (正向 / 反向 between the name and the value), the level-1 left out: the header starts
+    at 序号, the numbers are no values and the direction is neither name nor value."""
+    cells = [
+        "项目支出绩效目标申报表",
+        "项目名称",
+        "示范项目",
+        "序号",
+        "二级指标",
+        "三级指标",
+        "指标方向",
+        "指标值",
+        "备注",
+        "1",
+        "数量指标",
+        "义诊服务人次",
+        "正向",
+        "≥5000人次",
+        "全年累计",
+        "2",
+        "培训乡村医生",
+        "正向",
+        "≥200人",
+        "3",
+        "成本指标",
+        "次均诊疗费用",
+        "反向",
+        "≤120元/人次",
+        "不含药品",
+        "4",
+        "社会效益指标",
+        "群众就医负担",
+        "反向",
+        "有所减轻",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level1, i.level3, i.target.raw, i.explanation) for i in rec.indicators] == [
+        ("产出指标", "义诊服务人次", "≥5000人次", "全年累计"),
+        ("产出指标", "培训乡村医生", "≥200人", None),
+        ("产出指标", "次均诊疗费用", "≤120元/人次", "不含药品"),
+        ("效益指标", "群众就医负担", "有所减轻", None),
+    ]
+
+
+def test_self_evaluation_deviation_column_one_cell_per_line(tmp_path, cfg):
+    """Class: a 自评表 whose last column is 偏差原因分析及改进措施 (no explanation column):
+    the text after the scores is the deviation, not an explanation; and the score that
+    ends a page (10 | 第 1 页 | running header) is a cell, not that page's number."""
+    cells = [
+        "2024年度项目支出绩效自评表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+        "产出指标",
+        "数量指标",
+        "改造老旧小区",
+        "12个",
+        "10个",
+        "10",
+        "8",
+        "2个小区因居民意见未统一推迟至下年实施",
+        "成本指标",
+        "成本控制率",
+        "≤100%",
+        "98%",
+        "10",
+        "10",
+        "第 1 页",
+        "某区2024年度部门决算",
+        "满意度指标",
+        "服务对象满意度指标",
+        "居民满意度",
+        "≥90%",
+        "93%",
+        "10",
+        "10",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    got = [
+        (i.level3, i.actual.raw, i.weight, i.score, i.explanation, i.deviation)
+        for i in rec.indicators
+    ]
+    assert got == [
+        ("改造老旧小区", "10个", 10.0, 8.0, None, "2个小区因居民意见未统一推迟至下年实施"),
+        ("成本控制率", "98%", 10.0, 10.0, None, None),
+        ("居民满意度", "93%", 10.0, 10.0, None, None),
+    ]
+
+
+def test_wrapped_cells_beside_headings_deadlines_and_the_last_page_number(tmp_path, cfg):
+    """Class: an explanation cut at its column's width whose tail is a heading word
+    (…通过验收的危桥 + 数量); a deadline target (2025年12月31日前) that is a value, not the
+    tail of a name; and the last page's bare number (4, after page 3 beside its running
+    header) that ends the text."""
+    cells = [
+        *HEAD,
+        "指标解释",
+        "产出指标",
+        "数量指标",
+        "农村公路养护里程",
+        "≥1350公里",
+        "按养护台账统计实际养护里",
+        "程",
+        "危桥改造数量",
+        "≥8座",
+        "完成改造并通过验收的危桥",
+        "数量",
+        "质量指标",
+        "养护工程质量一次性验收合",
+        "格率",
+        "≥98%",
+        "验收合格工程数/验收工程",
+        "总数×100%",
+        "时效指标",
+        "养护任务完成时间",
+        "2025年12月31日前",
+        "按合同约定工期完成",
+        "3",
+        "2025年度部门预算",
+        "效益指标",
+        "社会效益指标",
+        "农村群众出行条件",
+        "得到有效改善",
+        "通过问卷调查了解群众出行",
+        "便利程度",
+        "满意度指标",
+        "服务对象满意度指标",
+        "沿线群众满意度",
+        "≥90%",
+        "抽样调查不少于200户",
+        "4",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level3, i.target.raw, i.explanation) for i in rec.indicators] == [
+        ("农村公路养护里程", "≥1350公里", "按养护台账统计实际养护里程"),
+        ("危桥改造数量", "≥8座", "完成改造并通过验收的危桥数量"),
+        ("养护工程质量一次性验收合格率", "≥98%", "验收合格工程数/验收工程总数×100%"),
+        ("养护任务完成时间", "2025年12月31日前", "按合同约定工期完成"),
+        ("农村群众出行条件", "得到有效改善", "通过问卷调查了解群众出行便利程度"),
+        ("沿线群众满意度", "≥90%", "抽样调查不少于200户"),
+    ]
+
+
+def test_one_heading_column_with_centred_labels_of_both_levels(tmp_path, cfg):
+    """Class: a 自评表 whose one heading column (指标类型) holds a level-2 cell (数量指标)
+    and level-1 cells (产出类指标, 效益类指标), each over three rows and printed at their
+    middle: each label is a merged cell of its own, so the rows under a level-1 cell have
+    no level-2, and the row before 效益类指标 is already under it."""
+    rows = [
+        ("新增孵化基地数量", "≥1个"),
+        ("数量指标", None),
+        ("培训人次", "≥300人次"),
+        ("见习人数", "≥50人"),
+        ("补贴发放准确率", "≥95%"),
+        ("产出类指标", None),
+        ("见习补贴发放准确率", "≥95%"),
+        ("补贴发放及时率", "≥95%"),
+        ("城镇新增就业人数", "≥39500人"),
+        ("效益类指标", None),
+        ("零就业家庭帮扶率", "=100%"),
+        ("高校毕业生就业率", "≥90%"),
+    ]
+    cells = ["2021年度项目支出绩效自评表", "项目名称", "示范项目"]
+    cells += ["指标类型", "指标名称", "指标值", "分值", "全年完成值"]
+    for name, value in rows:
+        cells += [name] if value is None else [name, value, "5", "100"]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level1, i.level2) for i in rec.indicators] == [
+        *[("产出指标", "数量指标")] * 3,
+        *[("产出指标", None)] * 3,
+        *[("效益指标", None)] * 3,
+    ]
+
+
+def test_a_formula_wrapped_before_a_short_tail_is_an_explanation(tmp_path, cfg):
+    """Class: an explanation holding a ratio between words, wrapped once before a short
+    tail (验收合格项目数/项目 + 总数) in a table too small to show its column's width: a
+    formula is no name, so the tail is no worded value."""
+    cells = [
+        *HEAD,
+        "指标解释及计算公式",
+        "产出指标",
+        "数量指标",
+        "维修校舍面积",
+        "≥12000平方米",
+        "以竣工验收面积为准",
+        "质量指标",
+        "工程验收合格率",
+        "100%",
+        "验收合格项目数/项目",
+        "总数",
+        "时效指标",
+        "工程完工时间",
+        "8月31日前",
+        "暑期内完成施工",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level3, i.target.raw, i.explanation) for i in rec.indicators] == [
+        ("维修校舍面积", "≥12000平方米", "以竣工验收面积为准"),
+        ("工程验收合格率", "100%", "验收合格项目数/项目总数"),
+        ("工程完工时间", "8月31日前", "暑期内完成施工"),
+    ]
+
+
+def test_a_budget_execution_label_starts_a_row_of_its_own(tmp_path, cfg):
+    """Class: one cell per line, a 自评表 whose 项目负责人 is followed by 全年预算数（万元）:
+    the execution label is no part of the owner's value (the owner was lost)."""
+    cells = [
+        "2023年度项目支出绩效自评表",
+        "项目名称",
+        "示范项目",
+        "项目负责人",
+        "孙敏",
+        "全年预算数（万元）",
+        "260",
+        "全年执行数（万元）",
+        "255.4",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "全年完成值",
+        "分值",
+        "得分",
+        "产出指标",
+        "数量指标",
+        "发放助学金人数",
+        "≥800人",
+        "856人",
+        "10",
+        "10",
+        "质量指标",
+        "认定准确率",
+        "≥98%",
+        "97.5%",
+        "10",
+        "9.5",
+        "满意度指标",
+        "服务对象满意度指标",
+        "受助学生满意度",
+        "≥90%",
+        "95%",
+        "10",
+        "10",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert (rec.owner, rec.budget_yuan, rec.budget_executed) == ("孙敏", 2600000.0, 2554000.0)
+    assert [i.score for i in rec.indicators] == [10.0, 9.5, 10.0]
+
+
+def test_the_cell_the_scores_follow_is_the_value(tmp_path, cfg):
+    """Class: a 自评表 row whose deviation, wrapped at its column's width, opens with a
+    number (2个小区因居民意见 + …): the value is the cell the completion and scores were
+    found after (12个), not the numbered line after them.  (The deviation's first line
+    still reads as a value, so its tail is cut off: not pinned here.)"""
+    cells = [
+        "2024年度项目支出绩效自评表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+        "产出指标",
+        "数量指标",
+        "新建公共厕所",
+        "≥20座",
+        "22座",
+        "10",
+        "10",
+        "改造老旧小区",
+        "12个",
+        "10个",
+        "10",
+        "8",
+        "2个小区因居民意见",
+        "未统一推迟至下年实",
+        "施",
+        "质量指标",
+        "工程验收合格率",
+        "100%",
+        "100%",
+        "10",
+        "10",
+        "项目完成及时率",
+        "≥95%",
+        "90%",
+        "10",
+        "9",
+        "部分项目受雨季影响",
+        "工期延误",
+        "设施长效管护机制",
+        "健全",
+        "基本健全",
+        "5",
+        "4",
+        "管护经费来源尚未固",
+        "定",
+    ]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    got = [(i.level3, i.target.raw, i.score) for i in rec.indicators]
+    assert got == [
+        ("新建公共厕所", "≥20座", 10.0),
+        ("改造老旧小区", "12个", 8.0),
+        ("工程验收合格率", "100%", 10.0),
+        ("项目完成及时率", "≥95%", 9.0),
+        ("设施长效管护机制", "健全", 4.0),
+    ]
+
+
+def test_a_worded_value_with_an_empty_operator_cell_is_still_a_value(tmp_path, cfg):
+    """Class guard: an operator column marks values, but a worded target whose 指标性质
+    cell is empty (no line printed) is still the row's value, not part of a name."""
+    cells = [*HEAD[:6], "指标性质", "指标值", "度量单位", "指标解释", "产出指标", "数量指标"]
+    cells += ["培训农村劳动力", "≥", "1200", "人次", "按培训台账统计"]
+    cells += ["建设示范基地", "=", "3", "个", "验收通过的基地数", "质量指标"]
+    cells += ["培训合格率", "≥", "95", "%", "合格人数/培训人数"]
+    cells += ["基地建设标准", "符合省级标准", "按验收报告", "时效指标"]
+    cells += ["资金拨付时间", "≤", "30", "日", "自下达之日起计算", "效益指标", "社会效益指标"]
+    cells += ["带动农民增收", "根据实际情况确定", "问卷调查", "满意度指标", "服务对象满意度指标"]
+    cells += ["参训人员满意度", "≥", "90", "%", "抽样调查"]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level3, i.target.raw) for i in rec.indicators] == [
+        ("培训农村劳动力", "≥1200人次"),
+        ("建设示范基地", "=3个"),
+        ("培训合格率", "≥95%"),
+        ("基地建设标准", "符合省级标准"),
+        ("资金拨付时间", "≤30日"),
+        ("带动农民增收", "根据实际情况确定"),
+        ("参训人员满意度", "≥90%"),
+    ]
+
+
 def test_several_projects_in_one_grid_are_tables_of_their_own(tmp_path, cfg):
     """A grid with a project-name column (单位名称 | 项目名称 | 年度绩效目标 | 一级指标 …)
     lists several projects: each is a table, named by its cell, its goal from its own

@@ -41,6 +41,7 @@ _QUAL_WORDS = (
     "下降",
     "降低",
     "减少",
+    "减轻",
     "扩大",
     "加强",
     "优化",
@@ -185,7 +186,7 @@ _RANGE_TAIL = re.compile(r"\s*(?:-|~|～|—|–|至|到)\s*\d+(?:\.\d+)?")
 
 _QUAL_RUN = re.compile(
     r"(?:有所|有效|持续|不断|明显|显著|逐步|稳步|进一步|大幅|全面|切实|得到有效|较上年)"
-    r"(?:提升|提高|促进|改善|增强|下降|降低|减少|扩大|加强|加深|优化|保障|推进|增长|完善|建立"
+    r"(?:提升|提高|促进|改善|增强|下降|降低|减少|减轻|扩大|加强|加深|优化|保障|推进|增长|完善|建立"
     r"|健全|规范)"
     r"|得到(?:有效)?(?:维护|保障|提升|落实|改善)|(?:总体|基本|保持|维持)稳定|稳中有升"
     r"|(?:按时|按期|及时|如期|顺利)(?:完成|发放|拨付|到位)|保障到位|有效保障|有效可控"
@@ -322,6 +323,8 @@ def full_widths(texts: list[str]) -> set[int]:
     for i, t in enumerate(texts):
         if _value_alone(t) or norm_key(t).endswith("指标"):
             continue  # values never wrap; headings are whole words
+        if i + 1 < len(texts) and norm_key(texts[i + 1]).endswith("指标"):
+            continue  # a heading comes next: the cell ended here, whatever its width
         n = display_width(t)
         counts[n] = counts.get(n, 0) + 1
         # the next line goes on with this cell when neither it nor the one after it is
@@ -353,10 +356,28 @@ def full_widths(texts: list[str]) -> set[int]:
     return out
 
 
+# a calendar deadline written as the whole cell (2025年12月31日前, 11月底前, 2023年底): a
+# worded target, but a value all the same (it does not wrap, and a name comes before it)
+_DEADLINE = re.compile(
+    r"(?:(?:19|20)\d\d年)?(?:(?:1[0-2]|0?[1-9])月(?:份)?(?:\d{1,2}[日号])?)?"
+    r"(?:底|末|中旬|上旬|下旬)?(?:前|之前|以前)?"
+)
+
+
+def is_deadline(text: str) -> bool:
+    """A cell that is a calendar date or deadline and nothing else."""
+    k = norm_key(text)
+    return (
+        len(k) >= 3
+        and bool(_DEADLINE.fullmatch(k))
+        and ("月" in k or k.endswith(("底", "末", "前")))
+    )
+
+
 def _value_alone(text: str) -> bool:
     """A cell that is a value and nothing else (one cell per line), not a run of cells."""
     k = norm_key(text)
-    if _QUAL_RUN.fullmatch(k):
+    if _QUAL_RUN.fullmatch(k) or is_deadline(k):
         return True
     return (
         len(k) <= 14

@@ -176,3 +176,18 @@ def assign(
                 if b2 <= i < e2:
                     h.l2 = rows[p][0].l2
     return out
+
+
+def assign_one_column(rows: list[tuple[Headings, bool]]) -> list[Headings]:
+    """The headings for each row of a grid whose one heading column (指标类型) holds
+    level-1 and level-2 cells alike, centred: each label is a merged cell of its own, so
+    the rows are cut into one block per label, whatever its level.  A row in a level-2
+    block has that level-2 (its level-1 follows from the tree); a row in a level-1 block
+    has that level-1 and no level-2."""
+    labels = [i for i, (h, _) in enumerate(rows) if _l1(h) or h.l2 is not None]
+    out = [Headings() for _ in rows]
+    for (b, e), p in zip(blocks(len(rows), labels), labels, strict=True):
+        label = rows[p][0]
+        for i in range(b, e):
+            out[i].l1, out[i].l1_unknown, out[i].l2 = label.l1, label.l1_unknown, label.l2
+    return out

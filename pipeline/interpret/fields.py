@@ -158,10 +158,11 @@ def read_execution(row: Row, cfg: Config, st: FieldState) -> bool:
     全年执行数 | 分值 | 执行率 | 得分), then the amounts of 年度资金总额 by column; or
     amounts right after their labels in one row."""
     texts = row.texts
-    if not st.execution:
+    if not st.execution_cols:  # each label beside its amount, one row or one row each
         inline, whole = _inline_execution(texts, cfg, st.unit_hint)
-        st.execution.update(inline)
-        if inline and whole:
+        new = {k: v for k, v in inline.items() if k not in st.execution}
+        st.execution.update(new)
+        if new and whole:
             return True
     cols = {c: n for c, t in enumerate(texts) if t and (n := _execution_label(t, cfg))}
     if len({v for v in cols.values()} & {"planned", "adjusted", "executed", "rate"}) >= 2:

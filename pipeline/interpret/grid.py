@@ -72,7 +72,7 @@ def parse_grid(
         toks = [t for t in _tokens(row, cfg, not single) if not _PAGE_NO.fullmatch(t.text)]
         if first is not None and grid is not None and row.bbox and len(row.cells) == grid.width:
             toks = [t for t in toks if t.col >= first or t.col in grid.roles]
-        if numbered and toks and _SEQ.fullmatch(toks[0].text):
+        if numbered and not single and toks and _SEQ.fullmatch(toks[0].text):
             toks = toks[1:]  # the 序号 cell
         if header_grid(row, cfg) is not None:  # a header row may carry the first level-1
             toks = [
@@ -87,7 +87,8 @@ def parse_grid(
         # one cell per line (values stand alone on their lines) or cells run together
         alone = sum(1 for t in singles if _value_alone(t) or is_qualitative_value(t))
         if alone >= max(3, 0.1 * len(singles)):
-            return _parse_stream(row_tokens, cfg, state, notes, roles)
+            columns = tuple(r for _, r in sorted(grid.roles.items())) if grid else ()
+            return _parse_stream(row_tokens, cfg, state, notes, roles, columns)
         row_tokens = [_split_row(t, cfg, roles) for t in row_tokens]
     row_tokens = [t for t in row_tokens if not _header_word(t, cfg)]
     entries = [(take_headings(t, cfg, grid if clean else None), t) for t in row_tokens if t]

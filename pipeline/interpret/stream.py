@@ -20,6 +20,7 @@ from .cells import (
     _is_unit_cell,
     _value_alone,
     continues,
+    display_width,
     full_widths,
     goes_on,
     is_cut,
@@ -28,8 +29,8 @@ from .cells import (
     value_span,
     worded_tail,
 )
-from .centred import assign, is_centred
-from .fields import _is_label
+from .centred import assign, assign_one_column, is_centred
+from .fields import _AMOUNT_FIELDS, _execution_label, _is_label
 from .headings import Headings, TreeState, _heading_prefix, classify, take_headings, update_tree
 from .runs import (
     clause_start,
@@ -105,10 +106,15 @@ def split_run(text: str, cfg: Config, roles: tuple[str, ...] = ()) -> list[str]:
 
 
 _PAGE_ALONE = re.compile(r"\d{1,3}")  # a bare page number
+_FORMULA = re.compile(r"[\u4e00-\u9fff]{2}[/÷×=＝][\u4e00-\u9fff]{2}")
 
 
 def split_stream(
-    tokens: list[Token], widths: set[int] | None = None, explained: bool = True
+    tokens: list[Token],
+    widths: set[int] | None = None,
+    explained: bool = True,
+    marked: set[int] | None = None,
+    bound: set[int] | None = None,
 ) -> list[dict[str, Token | list[Token]]]:
     """Regroup one-cell-per-line content into indicators (level-3, value, explanation).
 
@@ -116,7 +122,10 @@ def split_stream(
     continuation), E (explanation), e (its continuation), X (a page number), scored by cell type and by whether the cell
     before a continuation was cut at its column's full width.  Without an explanation
     column (``explained`` False: the header names none) a value is followed by the next
-    level-3, and a stray line after the last value is dropped.
+    level-3, and a stray line after the last value is dropped.  ``marked`` (a separate
+    指标性质 column): the ids of the cells an operator cell stood before; every value of
+    such a grid is one of them, so no other cell is taken for a value.  ``bound``: the
+    ids of the cells the short 自评表 columns (完成值, 分值, 得分) were found after: values.
     """
     if not tokens:
         return []
@@ -125,6 +134,12 @@ def split_stream(
     cuts = [not _value_alone(t.text) and goes_on(t.text, full) for t in tokens]
     for i in range(1, len(tokens)):
         cuts[i - 1] = cuts[i - 1] or continues(tokens[i].text)
+    # the line before ended a wrapped cell: it is shorter than the cut line it goes on
+    w = [display_width(t.text) for t in tokens]
+    ended = [
+        i >= 2 and cuts[i - 2] and not cuts[i - 1] and w[i - 1] < w[i - 2] - 2
+        for i in range(len(tokens))
+    ]
 
     def s_role(i: int, role: str) -> float:
         t = tokens[i].text
@@ -132,10 +147,13 @@ def split_stream(
         num = _value_alone(t)
         loose = not num and is_value_like(t)
         qual = is_qualitative_value(t)
-        long_ = len(k) > 14 or bool(_SENTENCE.search(k))
+        # a sentence, or a formula between words (项目数/项目总数): explanation, not a name
+        long_ = len(k) > 14 or bool(_SENTENCE.search(k) or _FORMULA.search(k))
         cut = cuts[i - 1] if i else False  # the cell before ran to its column's full width
         if role == "X":
             return 0.0 if _PAGE_ALONE.fullmatch(k) else float("-inf")
+        if bound and id(tokens[i]) in bound:  # the scores follow it: it is the value
+            return 4.0 if role == "V" else -6.0
         if role == "v":  # a worded value wrapped in its column (…任务目标要求 + 确定)
             if num:
                 return float("-inf")
@@ -143,10 +161,15 @@ def split_stream(
         if role == "l" and num:
             return -4.0  # a name that fills its column by chance: a value does not go on it
         if role in ("l", "e"):
-            # a cell of one or two characters is the tail of a wrapped cell, not a name
-            return 2.0 if cut else (-1.0 if len(k) <= 2 else -5.0)
+            # a cell of one or two characters is the tail of a wrapped cell, not a name;
+            # a line after the short last line of a wrapped cell starts a cell of its own
+            if cut:
+                return 2.0
+            return -1.0 if len(k) <= 2 else (-7.0 if ended[i] else -5.0)
         # a cell cut at full width goes on in the next line, whatever that looks like
         if role == "V":
+            if marked is not None:  # the operator column marks every value
+                return 4.0 if id(tokens[i]) in marked else -6.0
             base = 4.0 if num else (2.0 if qual else (-3.0 if long_ else (0.5 if loose else -0.5)))
             return base - (6.0 if cut else 0.0)
         if role == "L":
@@ -212,6 +235,49 @@ def split_stream(
     return groups
 
 
+_YEAR = re.compile(r"(?:19|20)\d{2}年")
+
+
+def is_running_header(text: str, cfg: Config) -> bool:
+    """A running header or footer of a page (2024年度预算公开, 某区2024年度部门决算): a
+    short line holding a year that ends in a word of ``running_headers``, and no title."""
+    k = norm_key(text)
+    return (
+        len(k) <= 30
+        and bool(_YEAR.search(k))
+        and k.endswith(cfg.running_headers)
+        and not any(p.search(k) for p in cfg.titles.values())
+    )
+
+
+def drop_running_headers(rows: list[Row], cfg: Config) -> list[Row]:
+    """Rows of one cell per line without the page furniture the reader cannot tell from a
+    cell: a running header printed at one page break only, and the bare page number on
+    the line beside it (``5`` | ``2022年度预算公开``); where the reader dropped a page
+    number between them (``10`` | ``第 1 页`` | header), the number is a cell.  The
+    number after such a page number that ends the text is the last page's."""
+    texts = [next((t for t in r.texts if t), "") for r in rows]
+    header = [is_running_header(t, cfg) for t in texts]
+    drop = list(header)
+
+    def beside(i: int, j: int) -> bool:  # the very next line of the text (none dropped)
+        return 0 <= j < len(rows) and header[j] and abs(rows[i].line - rows[j].line) == 1
+
+    for i, t in enumerate(texts):
+        if _PAGE_ALONE.fullmatch(norm_key(t)) and (beside(i, i - 1) or beside(i, i + 1)):
+            drop[i] = True
+    pages = [int(norm_key(t)) for t, d, h in zip(texts, drop, header, strict=True) if d and not h]
+    if pages and texts and norm_key(texts[-1]) == str(pages[-1] + 1):
+        drop[-1] = True  # the next page's number ends the text
+    return [r for r, d in zip(rows, drop, strict=True) if not d]
+
+
+def _starts_row(text: str, cfg: Config) -> bool:
+    """A label that starts a row of its own: a header field's, or a 自评表's budget
+    execution amount (全年预算数（万元）), which is no value of the field before it."""
+    return _is_label(text, cfg) or _execution_label(text, cfg) in _AMOUNT_FIELDS
+
+
 def regroup(rows: list[Row], cfg: Config) -> list[Row]:
     """Rebuild table rows from text with one cell per line or cells run together.
 
@@ -220,6 +286,7 @@ def regroup(rows: list[Row], cfg: Config) -> list[Row]:
     together are split at known labels.  Consecutive header words make the grid header;
     grid rows are left to ``parse_grid``.
     """
+    rows = drop_running_headers(rows, cfg)
     texts = [next(t for t in r.texts if t) for r in rows]
     full = full_widths(texts)
     out: list[Row] = []
@@ -257,7 +324,11 @@ def regroup(rows: list[Row], cfg: Config) -> list[Row]:
         if (
             roles[0]
             and header is None
-            and cfg.header_role(pieces[0]) in ("level1", "level2", "level12")
+            and (
+                cfg.header_role(pieces[0]) in ("level1", "level2", "level12")
+                # any header word that the next line's header word follows (序号 | 二级指标)
+                or (i + 1 < len(rows) and cfg.header_role(texts[i + 1]) is not None)
+            )
         ):
             header = Row([Cell(pieces[0])], row.line, row.page)
             if cur is not None:
@@ -266,7 +337,7 @@ def regroup(rows: list[Row], cfg: Config) -> list[Row]:
             out.append(header)
             i += 1
             continue
-        if len(pieces) > 1 or _is_label(text, cfg) or cfg.is_section(text):
+        if len(pieces) > 1 or _starts_row(text, cfg) or cfg.is_section(text):
             if cur is not None:
                 out.append(cur)
             cur = Row([Cell(p) for p in pieces], row.line, row.page, row.table_id, row.bbox)
@@ -275,7 +346,7 @@ def regroup(rows: list[Row], cfg: Config) -> list[Row]:
                 cur = None
         elif cur is None:
             out.append(row)
-        elif len(cur.cells) == 1 and _is_label(cur.cells[0].text, cfg):
+        elif len(cur.cells) == 1 and _starts_row(cur.cells[0].text, cfg):
             cur.cells.append(Cell(text))
         elif is_cut(cur.cells[-1].text, full):
             cur.cells[-1] = Cell(cur.cells[-1].text + text)
@@ -401,23 +472,31 @@ def _bind_short_columns(
     return out, side
 
 
-def _join_value_columns(tokens: list[Token], unit_column: bool = False) -> list[Token]:
+def _join_value_columns(
+    tokens: list[Token], unit_column: bool = False
+) -> tuple[list[Token], set[int]]:
     """Operator, number and unit cells on lines of their own (separate 指标性质 and 计量单位
     columns) → one value cell, as ``normalize_value`` joins them: ≥ | 12 | 万人 → ≥12万人.
-    With a unit column, a 无 or - after a worded value is that column's empty mark."""
+    With a unit column, a 无 or - after a worded value is that column's empty mark.
+    Also returns the ids of the value cells the operator column marks (the cell after
+    an operator, 定性 or 无): those are values whatever their words."""
     out: list[Token] = []
+    marked: set[int] = set()
     i = 0
     while i < len(tokens):
         t = tokens[i]
         k = norm_key(t.text)
+        after_op = False
         if _is_op(k) and i + 1 < len(tokens):
             nxt = tokens[i + 1]
+            after_op = True
             if k in ("无", "定性", "/", "-"):
                 i += 1  # no operator: the value follows as written
-                continue
-            sym = {">=": "≥", "<=": "≤", "大于等于": "≥", "小于等于": "≤"}.get(k, t.text)
-            t = Token(sym + nxt.text, t.col, t.row)
-            i += 1
+                t = nxt
+            else:
+                sym = {">=": "≥", "<=": "≤", "大于等于": "≥", "小于等于": "≤"}.get(k, t.text)
+                t = Token(sym + nxt.text, t.col, t.row)
+                i += 1
         if _is_number(t.text.lstrip("≥≤<>=＞＜＝")) and i + 1 < len(tokens):
             if _is_unit_cell(tokens[i + 1].text):
                 t = Token(t.text + tokens[i + 1].text, t.col, t.row)
@@ -427,10 +506,39 @@ def _join_value_columns(tokens: list[Token], unit_column: bool = False) -> list[
         ):
             if is_qualitative_value(t.text) or len(norm_key(t.text)) <= 6:
                 out.append(t)
+                marked.add(id(t))
                 i += 2
                 continue
+        if after_op:
+            marked.add(id(t))
         out.append(t)
         i += 1
+    return out, marked
+
+
+_ROW_NO = re.compile(r"(\d{1,3})[.、．]?")
+
+
+def _drop_row_numbers(tokens: list[Token], cfg: Config) -> list[Token]:
+    """A 序号 column, one cell per line: the numbers 1, 2, 3 … in order, each where a row
+    starts (a heading follows it, or a name and then an operator or a value).  A score
+    or a weight that happens to be the next number stands elsewhere."""
+    out: list[Token] = []
+    expected = 1
+    for i, t in enumerate(tokens):
+        m = _ROW_NO.fullmatch(norm_key(t.text))
+        if m and int(m.group(1)) == expected and i + 1 < len(tokens):
+            nxt = tokens[i + 1].text
+            after = tokens[i + 2].text if i + 2 < len(tokens) else ""
+            starts = bool(take_headings(tokens[i + 1 : i + 2], cfg).used) or (
+                not _value_alone(nxt)
+                and not _is_op(nxt)
+                and (_is_op(after) or _value_alone(after) or is_qualitative_value(after))
+            )
+            if starts:
+                expected += 1
+                continue
+        out.append(t)
     return out
 
 
@@ -450,15 +558,20 @@ def _coming_parent(
     return None
 
 
-def _heading_at(flat: list[Token], j: int, cfg: Config) -> bool:
+def _heading_at(flat: list[Token], j: int, cfg: Config, widths: set[int] | None = None) -> bool:
     """Headings start at ``j``, unless a short heading word (满意度, not …指标) comes
     between a name still waiting for its value and that value: then it is the name's
-    tail (服务单位对“三支一扶”人员 + 满意度 + ≥90%), since a heading is followed by a name."""
+    tail (服务单位对“三支一扶”人员 + 满意度 + ≥90%), since a heading is followed by a name.
+    Nor after a line cut at its column's full width (``widths``): the word ends that
+    cell (…通过验收的危桥 + 数量)."""
     used = take_headings(flat[j:], cfg).used
     if not used:
         return False
     if used > 1 or norm_key(flat[j].text).endswith("指标"):
         return True  # written out as a heading
+    prev = flat[j - 1].text if j > 0 else ""
+    if widths and prev and not _value_alone(prev) and goes_on(prev, widths):
+        return False
     after = flat[j + used] if j + used < len(flat) else None
     waiting = j > 0 and not (
         _value_alone(flat[j - 1].text) or is_qualitative_value(flat[j - 1].text)
@@ -472,7 +585,10 @@ def _parse_stream(
     state: TreeState,
     notes: list[tuple[int, str, str, int | None]],
     roles: tuple[str, ...] = DEFAULT_ROLES,
+    columns: tuple[str, ...] = (),
 ) -> tuple[list[Indicator], list[tuple[int, str, str, int | None]]]:
+    """Indicators of a one-cell-per-line grid; ``columns`` are all the header's roles
+    (序号 and 指标方向 columns among them, which hold no content)."""
     flat = _merge_fragments([t for toks in row_tokens for t in toks], cfg)
     # section lines and repeated headers (header words in a run) are not content, unless
     # the line before goes on in them (…按完成比例得分或不 + 得分: a wrapped cell's tail);
@@ -489,8 +605,15 @@ def _parse_stream(
         return section[k] or (word[k] and run)
 
     flat = [t for k, t in enumerate(flat) if not furniture(k)]
+    if "direction" in columns:  # 正向 / 反向 cells of a 指标方向 column
+        flat = [t for t in flat if norm_key(t.text) not in cfg.direction_words]
+    if "seq" in columns:
+        flat = _drop_row_numbers(flat, cfg)
+    marked: set[int] | None = None
     if "op" in roles or "unit" in roles:
-        flat = _join_value_columns(flat, "unit" in roles)
+        flat, marked = _join_value_columns(flat, "unit" in roles)
+        if "op" not in roles:
+            marked = None  # a unit column alone marks no value
     flat, side = _bind_short_columns(flat, roles)
     widths = full_widths([t.text for t in flat])
     explained = "explanation" in roles or "deviation" in roles
@@ -519,14 +642,16 @@ def _parse_stream(
         force_content = False
         j = i
         while j < len(flat):
-            if j > i and _heading_at(flat, j, cfg):
+            if j > i and _heading_at(flat, j, cfg, widths):
                 break
             j += 1
-        for k, g in enumerate(split_stream(flat[i:j], widths, explained)):
+        for k, g in enumerate(split_stream(flat[i:j], widths, explained, marked, set(side))):
             value = g.get("value")
             tail = value[-1] if isinstance(value, list) else value  # its last line
             if isinstance(tail, Token) and id(tail) in side:
                 g.update(side[id(tail)])
+            if "explanation" in g and "explanation" not in roles and "deviation" in roles:
+                g["deviation"] = g.pop("explanation")  # the text after is 偏差原因分析
             if k == 0 and rows and rows[-1][2] is None and rows[-1][0].used:
                 rows[-1] = (rows[-1][0], rows[-1][1], g)  # the headings' own row
             else:
@@ -535,6 +660,8 @@ def _parse_stream(
     # second pass: levels, top-down, or by blocks where labels sit at their middles
     entries = [(h, g is not None) for h, _, g in rows]
     held = assign(entries, cfg) if is_centred(entries, cfg) else None
+    if held is not None and "level12" in columns and not {"level1", "level2"} & set(columns):
+        held = assign_one_column(entries)  # one heading column: each label its own cell
     out: list[Indicator] = []
     for k, (h, at, g) in enumerate(rows):
         row_flags: list[str] = []
