@@ -1872,3 +1872,38 @@ def test_unit_column_saying_none_for_a_worded_target(tmp_path, cfg):
         10,
         "违规一例扣2分",
     )
+
+
+def _one_column(tmp_path: Path, cfg, body: list[str]):
+    text = "项目支出绩效目标表\n项目名称 | 示范项目\n指标类型 | 指标名称 | 指标值\n" + "\n".join(
+        body
+    )
+    path = tmp_path / "one.txt"
+    path.write_text(text + "\n【打印】 【关闭】\n", encoding="utf-8")
+    [(rec, _)] = _read(path, cfg)
+    return [(i.level1, i.level2) for i in rec.indicators]
+
+
+def test_one_heading_column_labels_at_the_top_of_their_cells(tmp_path, cfg):
+    """指标类型 holding both levels, each label written where its merged cell starts
+    (text from a workbook): no cut puts every label at its block's middle, so each label
+    holds for the rows after it; a level-1 label's rows have no level-2."""
+    body = ["数量指标 | A | ≥1个", "产出指标 | B | ≥95%", " | C | ≥95%", " | D | ≥95%"]
+    body += ["效益指标 | E | ≥1人", *[f" | {x} | =100%" for x in "FGHIJ"]]
+    assert _one_column(tmp_path, cfg, body) == [
+        ("产出指标", "数量指标"),
+        *[("产出指标", None)] * 3,
+        *[("效益指标", None)] * 6,
+    ]
+
+
+def test_one_heading_column_labels_at_the_middle_of_their_cells(tmp_path, cfg):
+    """The same column with every label at the middle of its block (text from a rendered
+    page): the rows are cut into blocks around the labels."""
+    body = [" | A | ≥1个", "数量指标 | B | ≥95%", " | C | ≥95%", " | D | ≥95%"]
+    body += ["产出指标 | E | ≥1人", " | F | =100%", "效益指标 | G | =100%"]
+    assert _one_column(tmp_path, cfg, body) == [
+        *[("产出指标", "数量指标")] * 3,
+        *[("产出指标", None)] * 3,
+        ("效益指标", None),
+    ]

@@ -131,6 +131,15 @@ def blocks(
     return list(zip(starts, ends, strict=True))
 
 
+def off_middle(n: int, labels: list[int]) -> int:
+    """How many rows the labels sit off the middles of their blocks in the best cut of
+    rows ``0..n-1`` (0: every label can be at its block's middle)."""
+    total = 0
+    for (b, e), p in zip(blocks(n, labels), labels, strict=True):
+        total += abs(p - (b + (e - b - 1) // 2))
+    return total
+
+
 NO_LEVEL2 = 0.3  # cost of a row left without a level-2 (a label off its middle costs 1)
 
 

@@ -12,7 +12,7 @@ from ..config import Config, norm_key
 from ..model import Cell, Indicator, Row
 from .align import _indicator, assign_positional, assign_roles
 from .cells import _PAGE_NO, _SEQ, Token, _value_alone, is_qualitative_value
-from .centred import Place, assign, is_centred
+from .centred import Place, assign, assign_one_column, is_centred, off_middle
 from .columns import is_columnar, parse_columns
 from .headings import Headings, TreeState, classify, take_headings, update_tree
 from .schema import DEFAULT_ROLES, Grid, _tokens, header_grid
@@ -96,6 +96,16 @@ def parse_grid(
     place = label_places(entries)
     centred = is_centred(heads, cfg) and not (place is not None and top_aligned(entries))
     held = assign(heads, cfg, place) if centred else []
+    roles_written = set(grid.roles.values()) if grid else set()
+    if centred and "level12" in roles_written and not {"level1", "level2"} & roles_written:
+        # one heading column (指标类型) holding both levels: each label is a merged cell of
+        # its own, at the middle of its rows where a cut puts every label there, else at
+        # the top (labels written where their merged cells start: rows follow them)
+        labels = [i for i, (h, _) in enumerate(heads) if h.used]
+        if labels and labels[0] == 0 and off_middle(len(heads), labels) > 0:
+            centred, held = False, []
+        else:
+            held = assign_one_column(heads)
     for k, (h, toks) in enumerate(entries):
         content = toks[h.used :]
         if centred:  # the row's levels are those of the blocks it lies in
