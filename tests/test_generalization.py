@@ -1907,3 +1907,47 @@ def test_one_heading_column_labels_at_the_middle_of_their_cells(tmp_path, cfg):
         *[("产出指标", None)] * 3,
         ("效益指标", None),
     ]
+
+
+def test_leading_bar_without_a_closing_one_is_an_empty_first_cell():
+    """` |  | 质量指标 | …` (converter text, empty cells kept): the leading bar separates
+    an empty first cell; `| a | b |` is bordered on both sides."""
+    from pipeline.readers.text import split_line
+
+    assert split_line(" |  | 质量指标 | 完成率 | 100%", None) == [
+        "",
+        "",
+        "质量指标",
+        "完成率",
+        "100%",
+    ]
+    assert split_line("| 一级指标 | 二级指标 |", None) == ["一级指标", "二级指标"]
+    assert split_line("||| 名称 | ≥190元 |", None) == ["", "", "名称", "≥190元"]
+
+
+def test_several_projects_in_one_grid_in_pipe_text(tmp_path, cfg):
+    """The project-name column in `|`-separated text, merged cells left empty."""
+    text = "\n".join(
+        [
+            "2024年项目支出绩效目标表",
+            "单位名称 | 项目名称 | 一级指标 | 二级指标 | 三级指标 | 指标值",
+            "某馆 | 甲项目 | 产出指标 | 数量指标 | 活动场次 | ≥20场",
+            " |  |  | 质量指标 | 完成率 | 100%",
+            " |  | 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90%",
+            " | 乙项目 | 产出指标 | 数量指标 | 调查数量 | ≥10项",
+        ]
+    )
+    path = tmp_path / "m.txt"
+    path.write_text(text, encoding="utf-8")
+    out = _read(path, cfg)
+    assert [(r.name, [(i.level1, i.level2) for i in r.indicators]) for r, _ in out] == [
+        (
+            "甲项目",
+            [
+                ("产出指标", "数量指标"),
+                ("产出指标", "质量指标"),
+                ("满意度指标", "服务对象满意度指标"),
+            ],
+        ),
+        ("乙项目", [("产出指标", "数量指标")]),
+    ]

@@ -172,7 +172,9 @@ def split_line(line: str, delimiter: str | None, markup: bool = True) -> list[st
         return [clean_cell(c, markup) for c in line.split("\t")]
     s = line.strip()
     if "|" in s and (s.startswith("|") or " | " in s or s.count("|") >= 2):
-        if s.startswith("|"):
+        # a leading bar is a border where the row is bordered on both sides (| a | b |);
+        # without a closing one it separates an empty first cell ( |  | 质量指标 | …)
+        if s.startswith("|") and s.endswith("|"):
             s = s[1:]
         if s.endswith("|"):
             s = s[:-1]
