@@ -1951,3 +1951,13 @@ def test_several_projects_in_one_grid_in_pipe_text(tmp_path, cfg):
         ),
         ("乙项目", [("产出指标", "数量指标")]),
     ]
+
+
+def test_header_value_wrapped_in_a_narrow_column(tmp_path, cfg):
+    """One cell per line, a field value wrapped in a narrow column (项目性质 | 阶段 | 性项 |
+    目): the short lines up to the next label are the value's lines."""
+    cells = ["项目支出绩效目标申报表", "项目名称", "示范项目", "项目性质", "阶段", "性项", "目"]
+    cells += ["项目类别", "特定目标类", "一级指标", "二级指标", "三级指标", "指标值"]
+    cells += ["产出指标", "数量指标", "培训人次", "≥100人次"]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert (rec.attribute, rec.category) == ("阶段性项目", "特定目标类")

@@ -278,6 +278,20 @@ def _starts_row(text: str, cfg: Config) -> bool:
     return _is_label(text, cfg) or _execution_label(text, cfg) in _AMOUNT_FIELDS
 
 
+def _narrow_tail(cur: Row, text: str, cfg: Config) -> bool:
+    """A header field's value wrapped in a narrow column (项目性质 | 阶段 | 性项 | 目): a
+    line after a short value (at most 12 columns wide) that is no wider than the value so
+    far, holds no digit and is no label goes on the value, for a text field (not a budget,
+    phone or prose field)."""
+    if len(cur.cells) != 2 or not text or _is_label(text, cfg):
+        return False
+    f = cfg.field_of(cur.cells[0].text)
+    if f is None or f[0].startswith("budget") or f[0] in ("phone", "annual_goal", "plan"):
+        return False
+    width = display_width(cur.cells[1].text)  # the value so far, a short one
+    return display_width(text) <= width <= 12 and not any(ch.isdigit() for ch in text)
+
+
 def regroup(rows: list[Row], cfg: Config) -> list[Row]:
     """Rebuild table rows from text with one cell per line or cells run together.
 
@@ -348,7 +362,7 @@ def regroup(rows: list[Row], cfg: Config) -> list[Row]:
             out.append(row)
         elif len(cur.cells) == 1 and _starts_row(cur.cells[0].text, cfg):
             cur.cells.append(Cell(text))
-        elif is_cut(cur.cells[-1].text, full):
+        elif is_cut(cur.cells[-1].text, full) or _narrow_tail(cur, text, cfg):
             cur.cells[-1] = Cell(cur.cells[-1].text + text)
         else:
             cur.cells.append(Cell(text))
