@@ -1961,3 +1961,18 @@ def test_header_value_wrapped_in_a_narrow_column(tmp_path, cfg):
     cells += ["产出指标", "数量指标", "培训人次", "≥100人次"]
     [(rec, _)] = _cells(tmp_path, cells, cfg)
     assert (rec.attribute, rec.category) == ("阶段性项目", "特定目标类")
+
+
+def test_a_whole_label_does_not_run_on_into_the_amount_below_it(tmp_path, cfg):
+    """One cell per line: 项目资金总额 / 10,308,000.00 年度资金申请总额 / 3,498,000.00 — the
+    amount on the line after a whole label is its value (the year's money), however wide
+    the label is."""
+    cells = ["财政项目支出绩效目标申报表", "项目名称", "示范项目", "项目资金", "（元）"]
+    cells += ["项目资金总额", "10,308,000.00 年度资金申请总额", "3,498,000.00", "其中：财政资金"]
+    cells += ["10,308,000.00", "一级指标", "二级指标", "三级指标", "指标值", "指标解释"]
+    cells += ["产出指标", "数量指标", "培训人次", "≥100人次"]
+    # explanations wrapped at eight characters: the width of 年度资金申请总额
+    for name in ("培训人次", "培训班次", "培训天数"):
+        cells += [name + "数", "≥10次", "全年组织开展培训", "工作并按时完成任", "务"]
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert rec.budget_yuan == 3_498_000

@@ -362,7 +362,10 @@ def regroup(rows: list[Row], cfg: Config) -> list[Row]:
             out.append(row)
         elif len(cur.cells) == 1 and _starts_row(cur.cells[0].text, cfg):
             cur.cells.append(Cell(text))
-        elif is_cut(cur.cells[-1].text, full) or _narrow_tail(cur, text, cfg):
+        elif (
+            is_cut(cur.cells[-1].text, full) and not _is_label(cur.cells[-1].text, cfg)
+        ) or _narrow_tail(cur, text, cfg):
+            # a whole label never goes on in the next line: that line is its value
             cur.cells[-1] = Cell(cur.cells[-1].text + text)
         else:
             cur.cells.append(Cell(text))
