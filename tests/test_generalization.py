@@ -39,6 +39,16 @@ def _xlsx(path: Path, rows: list[list[object]], merges: list[str] = ()) -> Path:
 
 # title, name field and grid header of a one-cell-per-line project table
 HEAD = ["项目支出绩效目标表", "项目名称", "示范项目", "一级指标", "二级指标", "三级指标", "指标值"]
+# the same for a 自评表 whose last column is the deviation
+SELF_EVAL_HEAD = [
+    "2024年度项目支出绩效自评表",
+    *HEAD[1:6],
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+]
 
 
 SELF_EVAL = [
@@ -1120,17 +1130,7 @@ def test_self_evaluation_deviation_column_one_cell_per_line(tmp_path, cfg):
     the text after the scores is the deviation, not an explanation; and the score that
     ends a page (10 | 第 1 页 | running header) is a cell, not that page's number."""
     cells = [
-        "2024年度项目支出绩效自评表",
-        "项目名称",
-        "示范项目",
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "年度指标值",
-        "实际完成值",
-        "分值",
-        "得分",
-        "偏差原因分析及改进措施",
+        *SELF_EVAL_HEAD,
         "产出指标",
         "数量指标",
         "改造老旧小区",
@@ -1334,17 +1334,7 @@ def test_the_cell_the_scores_follow_is_the_value(tmp_path, cfg):
     found after (12个), not the numbered line after them.  (The deviation's first line
     still reads as a value, so its tail is cut off: not pinned here.)"""
     cells = [
-        "2024年度项目支出绩效自评表",
-        "项目名称",
-        "示范项目",
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "年度指标值",
-        "实际完成值",
-        "分值",
-        "得分",
-        "偏差原因分析及改进措施",
+        *SELF_EVAL_HEAD,
         "产出指标",
         "数量指标",
         "新建公共厕所",

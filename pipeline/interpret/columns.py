@@ -130,11 +130,10 @@ def _read_headings(
         elif role == "level2":
             if m2 is not None:
                 h.l2 = m2
-            elif only_child_worded_like(h.l1.canonical if h.l1 else carried, m1, text, cfg):
-                # 公众满意度指标 under 满意度指标: that level-1's only child
-                parent = h.l1.canonical if h.l1 else carried
-                child = cfg.level1_children[parent][0]  # type: ignore[index]
-                h.l2 = HeadingMatch(child, 2, m1.score if m1 else 0.0, text)
+            elif child := only_child_worded_like(
+                h.l1.canonical if h.l1 else carried, m1, text, cfg
+            ):
+                h.l2 = child  # 公众满意度指标 under 满意度指标: that level-1's only child
             elif m1 is not None and h.l1 is None and h.l1_unknown is None:
                 h.l1 = m1
             else:

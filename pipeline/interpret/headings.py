@@ -52,16 +52,21 @@ class Headings:
     used: int = 0
 
 
-def only_child_worded_like(l1: str | None, m1: HeadingMatch | None, text: str, cfg: Config) -> bool:
-    """True when a cell after a level-1 that has a single child is worded like that
-    level-1 without being it: it matches it again only fuzzily, or it is the level-1's
-    name with words before it (社会公众满意度指标 after 满意度指标)."""
-    if l1 is None or len(cfg.level1_children.get(l1, [])) != 1:
-        return False
+def only_child_worded_like(
+    l1: str | None, m1: HeadingMatch | None, text: str, cfg: Config
+) -> HeadingMatch | None:
+    """The level-2 a cell after a level-1 with a single child is, when the cell is worded
+    like that level-1 without being it: it matches it again only fuzzily, or it is the
+    level-1's name with words before it (社会公众满意度指标 after 满意度指标); else None."""
+    children = cfg.level1_children.get(l1, []) if l1 is not None else []
+    if len(children) != 1:
+        return None
     if m1 is not None:
-        return m1.canonical == l1 and m1.score < 100
-    key = heading_key(text)
-    return key.endswith(l1) and len(key) <= len(l1) + 6
+        like = m1.canonical == l1 and m1.score < 100
+    else:
+        key = heading_key(text)
+        like = key.endswith(l1) and len(key) <= len(l1) + 6  # type: ignore[arg-type]
+    return HeadingMatch(children[0], 2, m1.score if m1 else 0.0, text) if like else None
 
 
 def take_headings(tokens: list[Token], cfg: Config, positional: Grid | None = None) -> Headings:
@@ -87,11 +92,11 @@ def take_headings(tokens: list[Token], cfg: Config, positional: Grid | None = No
             h.l2 = m2
             i += 1
             break
-        if h.l1 is not None and only_child_worded_like(h.l1.canonical, m1, t, cfg) and nxt:
+        child = only_child_worded_like(h.l1.canonical, m1, t, cfg) if h.l1 and nxt else None
+        if child is not None:
             # 满意度指标 | 公众满意度指标 | …: a level-2 worded like its level-1, whose
             # only child it then is
-            child = cfg.level1_children[h.l1.canonical][0]
-            h.l2 = HeadingMatch(child, 2, m1.score if m1 else 0.0, t)
+            h.l2 = child
             i += 1
             break
         if h.l1 is None and h.l1_unknown is None and heading_like(t) and nxt:

@@ -22,15 +22,16 @@ from ..model import Cell, Row, Table
 from .schema import header_grid
 
 
-def _field_columns(header: Row, cfg: Config) -> dict[int, str]:
-    """Column → label for the header cells that are field labels (项目名称, 年度目标 …)."""
-    out: dict[int, str] = {}
+def _field_columns(header: Row, cfg: Config) -> dict[int, tuple[str, str]]:
+    """Column → (label, field) for the header cells that are field labels (项目名称,
+    年度目标 …)."""
+    out: dict[int, tuple[str, str]] = {}
     for col, c in enumerate(header.cells):
         t = c.text.strip()
         if t and len(t) <= 20 and not cfg.header_role(t):
             f = cfg.field_of(t)
             if f and not f[0].startswith("_"):
-                out[col] = t
+                out[col] = (t, f[0])
     return out
 
 
@@ -57,13 +58,12 @@ def _text(row: Row, col: int) -> str:
 def split_projects(table: Table, cfg: Config) -> list[Table]:
     """The table, or one table per project where its grid has a project-name column."""
     rows = table.rows
-    h = next((k for k, r in enumerate(rows) if header_grid(r, cfg) is not None), None)
-    if h is None:
+    found = next(((k, g) for k, r in enumerate(rows) if (g := header_grid(r, cfg))), None)
+    if found is None:
         return [table]
-    grid = header_grid(rows[h], cfg)
-    assert grid is not None
+    h, grid = found
     fields = _field_columns(rows[h], cfg)
-    names = [c for c, t in fields.items() if cfg.field_of(t)[0] == "name"]  # type: ignore[index]
+    names = [c for c, (_, f) in fields.items() if f == "name"]
     if not names:
         return [table]
     name_col = max(names)  # 单位名称 | 项目名称: the project is the innermost name
@@ -97,7 +97,7 @@ def split_projects(table: Table, cfg: Config) -> list[Table]:
         first = group[0]
         labels = [
             Row([Cell(_label(label, cfg)), Cell(_text(first, col))], first.line, first.page)
-            for col, label in sorted(fields.items())
+            for col, (label, _) in sorted(fields.items())
             if _text(first, col) and (col == name_col or col not in names)
         ]
         out.append(
