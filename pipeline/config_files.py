@@ -29,6 +29,9 @@ GRID_ROLES = Literal[
     "seq",
     "direction",
     "multi_year",
+    "nature",
+    "standard",
+    "remark",
 ]
 # header fields of a table that labels may name (``TableRecord`` attributes)
 HEADER_FIELDS = (

@@ -52,6 +52,16 @@ class Row:
     # True when the reader knows this row's merged cells (xlsx ranges, docx vMerge and
     # gridSpan, HTML rowspan/colspan): an empty cell not ``covered`` is then truly empty
     spans: bool = False
+    # What separated this row's cells in a text source (boundary evidence): "tab", "bar"
+    # (`` | ``), "space" (each space a boundary: two spaces hold an empty cell), "spaces"
+    # (runs of two or more spaces; single spaces stay inside cells), "cell" (one cell per
+    # line: where the grid's rows end is not written), None (one cell, or a reader that
+    # kept the columns: sheets, HTML tables, PDF and scans)
+    sep: str | None = None
+    gap: int = 0  # blank lines right before this line in a text source
+    # a "cell" line closed by a bar (``text |``): the cell ends here, whatever comes next
+    closed: bool = False
+    end: bool = False  # the source marks the end of a grid row after this row (``|||``)
 
     @property
     def texts(self) -> list[str]:
@@ -83,6 +93,34 @@ class Table:
     year: int | None
     issuer: str | None
     rows: list[Row]
+    # where the indicator grid stands in ``rows``: its header rows start at
+    # ``header_start`` and take ``header_len`` rows, its body ends before ``grid_end``;
+    # the rows before the header are the table's head (title, fields), those after the
+    # grid its foot (totals, notes, signatures).  None: a table with no grid found
+    header_start: int | None = None
+    header_len: int = 0
+    grid_end: int | None = None
+    intro: str | None = None  # the line introducing the table (关于“X”…的公示), if any
+
+    @property
+    def head(self) -> list[Row]:
+        return self.rows[: self.header_start] if self.header_start is not None else self.rows
+
+    @property
+    def header_rows(self) -> list[Row]:
+        if self.header_start is None:
+            return []
+        return self.rows[self.header_start : self.header_start + self.header_len]
+
+    @property
+    def body(self) -> list[Row]:
+        if self.header_start is None:
+            return []
+        return self.rows[self.header_start + self.header_len : self.grid_end]
+
+    @property
+    def foot(self) -> list[Row]:
+        return self.rows[self.grid_end :] if self.grid_end is not None else []
 
     @property
     def line_start(self) -> int:

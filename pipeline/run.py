@@ -78,7 +78,7 @@ from . import __version__
 from .common import doc_id_of
 from .config import Config, load_config
 from .direction import assign_directions, load_directions
-from .interpret import interpret, split_projects
+from .interpret import interpret
 from .keys import assign_keys
 from .model import DocResult, Finding, ReadError, TableRecord
 from .readers import SUPPORTED_SUFFIXES, Unsupported, read_document
@@ -361,8 +361,7 @@ def _process(path: str | Path, cfg: Config) -> DocResult:
             n_pages=doc.n_pages,
         )
         res.findings.extend(doc.findings)
-        for table in (part for t in seg.tables for part in split_projects(t, cfg)):
-            rec, notes = interpret(table, cfg)
+        for rec, notes in (r for t in seg.tables for r in interpret(t, cfg)):
             if not _has_content(rec):
                 continue
             rec.table_no = len(res.tables) + 1

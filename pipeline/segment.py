@@ -26,6 +26,10 @@ _ISSUER_IN_TITLE = re.compile(
 )
 
 
+# a note after a title: its year (（2024年度）), a unit or an attachment mark
+_TRAILING_NOTE = re.compile(r"(\([^()]{1,16}\))+$")
+
+
 @dataclass(slots=True)
 class Segmentation:
     year: int | None
@@ -36,7 +40,7 @@ class Segmentation:
 
 def title_kind(text: str, cfg: Config) -> str | None:
     """``department`` / ``project`` when ``text`` is a table title, else None."""
-    s = norm_key(text)
+    s = _TRAILING_NOTE.sub("", norm_key(text))
     if not (4 <= len(s) <= 80) or "表" not in s[-6:]:
         return None
     if cfg.titles["department"].search(s):
@@ -141,77 +145,268 @@ def clean_issuer(value: str) -> str | None:
     return value.strip() or None
 
 
+# --- tables by their grid -------------------------------------------------------------
+
+
+_ATTACHMENT_LINE = re.compile(r"^(附件|附表|表)\s*[\d一二三四五六七八九十]+(?:[-－.]\d+)?\s*[:：、.]?\s*$")
+_UNIT_LINE = re.compile(r"^(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)$")
+_YEAR_LINE = re.compile(r"^[(（]?\s*(19|20)\d\d\s*年度?\s*[)）]?$")
+# a project named in the line that introduces a grid: 关于“X”…的公示, “X”项目绩效目标
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
+
+
+def _text1(row: Row) -> str | None:
+    """The text of a row holding one cell, else None."""
+    texts = [t for t in row.texts if t.strip()]
+    return texts[0].strip() if len(texts) == 1 else None
+
+
+def _is_stop_row(row: Row, cfg: Config) -> bool:
+    first = next((t for t in row.texts if t.strip()), "")
+    return bool(first) and norm_key(first).startswith(cfg.grid_stop)
+
+
+def _starts_table(row: Row, cfg: Config) -> bool:
+    """A row that opens a table's head: its title, a name field, an attachment heading
+    (附表2), a unit line (单位：元) or a year line (（2024年度）)."""
+    if title_of(row, cfg) is not None or _name_label(row, cfg) is not None:
+        return True
+    t = _text1(row)
+    if t is None:
+        return False
+    k = norm_key(t)
+    return bool(_ATTACHMENT_LINE.match(k) or _UNIT_LINE.match(k) or _YEAR_LINE.match(k))
+
+
+def _header_cell(text: str, cfg: Config, inside: bool) -> bool:
+    """A one-cell line that can belong to a grid header written one cell per line: a
+    header word (any word of the header vocabulary once the header has begun), a field
+    label (a wide header holding the project's fields) or a section word beside it."""
+    if not text or len(norm_key(text)) > 16:
+        return False
+    if cfg.header_role(text, loose=inside):
+        return True
+    f = cfg.field_of(text)
+    return (f is not None and not f[0].startswith("_")) or cfg.is_section(text)
+
+
+def header_at(rows: list[Row], i: int, cfg: Config) -> int:
+    """The number of rows the grid header starting at row ``i`` takes (0: none there).
+    A header is a row of header words, or a run of one-cell lines that are."""
+    from .grid.header import header_score
+
+    row = rows[i]
+    if row.sep != "cell" or sum(1 for t in row.texts if t.strip()) > 1:
+        if header_score(row.texts, cfg) == 0:
+            return 0
+        n = 1
+        if i + 1 < len(rows) and _lower_header(rows[i + 1], cfg):
+            n = 2
+        return n
+    texts: list[str] = []
+    j = i
+    while j < len(rows) and rows[j].sep == "cell":
+        t = _text1(rows[j]) or ""
+        inside = bool(texts) and header_score(texts, cfg) > 0
+        if not _header_cell(t, cfg, inside):
+            # a header cell the vocabulary does not know (绩效指标描述) is one where more
+            # header words follow it, or where the text closes the header row (|||)
+            k = _unknown_header_cells(rows, j, cfg)
+            if not inside or k == 0:
+                break
+            texts.extend(_text1(r) or "" for r in rows[j : j + k])
+            j += k
+            continue
+        texts.append(t)
+        j += 1
+        if rows[j - 1].end and header_score(texts, cfg) > 0:
+            break  # the text marks the end of the header row
+    return j - i if header_score(texts, cfg) > 0 else 0
+
+
+def _label_like(text: str | None) -> bool:
+    """Short words with no digit, sign or sentence mark: what a header cell looks like."""
+    k = norm_key(text or "")
+    return 2 <= len(k) <= 16 and not re.search(r"[\d%≥≤<>=＞＜，。；;,:：、]", k)
+
+
+def _unknown_header_cells(rows: list[Row], j: int, cfg: Config) -> int:
+    """How many label-like one-cell lines from ``j`` on belong to the header: those before
+    the next header word (at most three), or those before a row end the text marks."""
+    k = j
+    while k < len(rows) and k - j < 3 and rows[k].sep == "cell" and _label_like(_text1(rows[k])):
+        if rows[k].end:
+            return k - j + 1
+        k += 1
+        if k < len(rows) and _header_cell(_text1(rows[k]) or "", cfg, True):
+            return k - j
+    return 0
+
+
+def _lower_header(row: Row, cfg: Config) -> bool:
+    """The lower row of a two-row header (目标值 | 实际完成值 under 年度指标值): header
+    words and empty cells only."""
+    texts = [t for t in row.texts if t.strip()]
+    return (
+        len(texts) >= 2
+        and row.sep != "cell"
+        and all(cfg.header_role(t, loose=True) for t in texts)
+        and not any(cfg.match1(t) or cfg.match2(t) for t in texts)
+    )
+
+
+def _grid_end(rows: list[Row], start: int, stream: bool, cfg: Config) -> int:
+    """Where the grid whose body starts at ``start`` ends: at a stop line (notes, totals,
+    signatures, page chrome), the next table's head or header, or, in a grid whose rows
+    are lines of several cells, at a line of one cell that no grid row follows.  A line
+    such as 附表2 between rows of one grid (more projects' rows under the same header)
+    does not end it."""
+    from .grid.kinds import is_heading, kind_of
+
+    k = start
+    while k < len(rows):
+        r = rows[k]
+        if header_at(rows, k, cfg):
+            return k
+        if _is_stop_row(r, cfg) or _starts_table(r, cfg):
+            if stream or not _goes_on(rows, k, cfg):
+                return k
+        one = _text1(r)
+        if not stream and one is not None and r.sep == "cell":
+            # one cell in a grid of rows: a heading row (一、产出指标) or a wrapped line
+            # inside the grid; other text after the last grid row ends it
+            nxt = rows[k + 1 : k + 3]
+            if not is_heading(kind_of(one, cfg)) and not any(x.sep != "cell" for x in nxt):
+                return k
+        k += 1
+    return k
+
+
+def _goes_on(rows: list[Row], k: int, cfg: Config) -> bool:
+    """True when the grid goes on after the line at ``k`` (an attachment, unit or year
+    line between rows of one grid): the next line of several cells is a grid row, not a
+    header, a title or a field."""
+    if title_of(rows[k], cfg) is not None or _name_label(rows[k], cfg) is not None:
+        return False
+    if _is_stop_row(rows[k], cfg) or _text1(rows[k]) is None:
+        return False
+    for r in rows[k + 1 : k + 3]:
+        if _text1(r) is not None and r.sep == "cell":
+            if _starts_table(r, cfg) and title_of(r, cfg) is None and _name_label(r, cfg) is None:
+                continue
+            return False
+        return not (
+            header_at(rows, rows.index(r), cfg)
+            or _field_row(r, cfg)
+            or _is_stop_row(r, cfg)
+            or title_of(r, cfg) is not None
+        ) and sum(1 for t in r.texts if t.strip()) >= 3
+    return False
+
+
+def find_grids(rows: list[Row], cfg: Config) -> list[tuple[int, int, int]]:
+    """Every indicator grid in the rows: (header start, header rows, end)."""
+    out: list[tuple[int, int, int]] = []
+    i = 0
+    while i < len(rows):
+        n = header_at(rows, i, cfg)
+        if n == 0:
+            i += 1
+            continue
+        stream = rows[i].sep == "cell" and _text1(rows[i]) is not None
+        end = _grid_end(rows, i + n, stream, cfg)
+        out.append((i, n, end))
+        i = max(end, i + n)
+    return out
+
+
+def _head_start(block: list[Row], cfg: Config) -> int | None:
+    """Where the head of the table whose grid follows ``block`` starts in it: at the last
+    title before its first field, else at its first field (name first), else at a title,
+    else at a line that opens a table (附表2, 单位：万元, （2024年度）); with the lines of
+    that kind right above it.  None when the block holds none of these (the rows before a
+    grid that goes on, its header repeated)."""
+    names = [i for i, r in enumerate(block) if _name_label(r, cfg) is not None]
+    fields = [i for i, r in enumerate(block) if _field_row(r, cfg)]
+    titles = [i for i, r in enumerate(block) if title_of(r, cfg) is not None]
+    anchor = names[0] if names else (fields[0] if fields else None)
+    if anchor is not None:
+        before = [t for t in titles if t < anchor]
+        start = before[-1] if before else anchor
+    elif titles:
+        start = titles[-1]
+    else:
+        opening = [i for i, r in enumerate(block) if _starts_table(r, cfg)]
+        if not opening:
+            return None
+        start = opening[-1]
+    while start > 0 and _starts_table(block[start - 1], cfg):
+        start -= 1
+    return start
+
+
+def _field_row(row: Row, cfg: Config) -> bool:
+    for t in row.texts:
+        t = t.strip()
+        if t and len(t) <= 24:
+            f = cfg.field_of(t) or cfg.field_of(re.split(r"[:：]", t, maxsplit=1)[0])
+            if f is not None and not f[0].startswith("_"):
+                return True
+    return False
+
+
+def intro_name(rows: list[Row]) -> str | None:
+    """The project that the line introducing a grid names in quotes (关于“X”项目…的公示)."""
+    for r in reversed(rows[-6:]):
+        t = _text1(r)
+        if t and len(t) <= 120:
+            m = _QUOTED.search(t)
+            if m:
+                return m.group(1).strip()
+    return None
+
+
 def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
+    """A document's rows → its tables, each found by its grid (see the module docstring)."""
     seg = Segmentation(year=None, issuer=None)
-    current: list[Row] | None = None
-    title: str | None = None
-    kind: str | None = None
-    seen_name: set[str] = set()
-    blocks: list[tuple[str | None, str | None, list[Row]]] = []
-
-    def close() -> None:
-        if not current:
-            return
-        prev = blocks[-1] if blocks else None
-        if (
-            prev is not None
-            and title is not None
-            and norm_key(title) == norm_key(prev[0] or "")
-            and not any(_name_label(r, cfg) for r in current)
-            and _grid_goes_on(current[1:], cfg)
-        ):
-            # the same title again right above grid rows, naming nothing: the title
-            # repeated at the top of the next page, the table goes on
-            prev[2].extend(current[1:])
-            return
-        blocks.append((title, kind, current))
-
-    for row in doc.rows:
-        t = title_of(row, cfg)
-        if t is not None and current is not None and _CONTINUED.search(norm_key(t[0])):
-            continue  # …目标表（续）: the table goes on after a page break
-        if t is not None:
-            # a title followed by hardly anything before the next title was a cover or
-            # document title (…年度预算绩效目标表): its lines are preamble, the later and
-            # more specific title names the table
-            if (
-                current is not None
-                and title is not None
-                and len(current) <= 8
-                and not any(_name_label(r, cfg) for r in current[1:])
-            ):
-                seg.preamble.extend(current)
-                current = None
-            close()
-            title, kind = t
-            current, seen_name = [row], set()
+    rows = doc.rows
+    blocks: list[tuple[str | None, str | None, list[Row], int | None, int, int | None, str | None]] = []
+    prev = 0
+    for start, n, end in find_grids(rows, cfg):
+        block = rows[prev:start]
+        hs = _head_start(block, cfg)
+        if hs is None and blocks:
+            # no title, no field: the grid goes on (its header repeated after a break)
+            title, kind, trows, h0, hn, _, intro = blocks[-1]
+            trows.extend(block + rows[start + n : end])
+            blocks[-1] = (title, kind, trows, h0, hn, len(trows), intro)
+            prev = end
             continue
-        label = _name_label(row, cfg)
-        if label is not None:
-            # a name field seen again, or a project name after a department's, starts the
-            # next (untitled) table
-            project_after_department = "项目" in label and any(
-                "项目" not in seen for seen in seen_name
-            )
-            if current is None or label in seen_name or project_after_department:
-                close()
-                title, kind = None, None
-                current, seen_name = [], set()
-            seen_name.add(label)
-        if current is None:
-            seg.preamble.append(row)
-            continue
-        current.append(row)
-    close()
+        hs = len(block) if hs is None else hs
+        if blocks:
+            blocks[-1][2].extend(block[:hs])  # the previous table's foot
+        else:
+            seg.preamble.extend(block[:hs])
+        head = block[hs:]
+        titles = [t for r in head if (t := title_of(r, cfg)) is not None]
+        title, kind = titles[-1] if titles else (None, None)
+        trows = head + rows[start:end]
+        intro = intro_name(block)
+        blocks.append((title, kind, trows, len(head), n, len(trows), intro))
+        prev = end
+    if blocks:
+        blocks[-1][2].extend(rows[prev:])
+    else:
+        seg.preamble.extend(rows)
 
     pre_text = [t for r in seg.preamble for t in r.texts if t]
     for t in pre_text:
         seg.year = seg.year or year_in(t)
         seg.issuer = seg.issuer or _issuer_line(t)
-    for n, (ttl, knd, rows) in enumerate(blocks, start=1):
+    for n_, (ttl, knd, trows, h0, hn, gend, intro) in enumerate(blocks, start=1):
         year = year_in(ttl) if ttl else None
         issuer = issuer_in_title(ttl) if ttl else None
-        for r in rows[:6]:
+        for r in trows[: h0 or 0][:12]:
             for t in r.texts:
                 if t and t != ttl:
                     if year is None and len(t) <= 20:
@@ -219,13 +414,14 @@ def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
                     issuer = _issuer_line(t) or issuer
         if knd is None:
             knd = "project"
-            for r in rows[:8]:
+            for r in trows[: h0 or 0][:12]:
                 lab = _name_label(r, cfg)
                 if lab and ("部门" in lab or "单位" in lab):
                     knd = "department"
                     break
         form = "self_evaluation" if ttl and cfg.titles["self_evaluation"].search(ttl) else "target"
-        seg.tables.append(Table(n, knd, form, ttl, year, issuer, rows))
+        t = Table(n_, knd, form, ttl, year, issuer, trows, h0, hn, gend, intro)
+        seg.tables.append(t)
         seg.year = seg.year or year
         seg.issuer = seg.issuer or issuer
     if seg.year is None:  # last resort: a year in the file name (…_2025.html)

@@ -1,43 +1,82 @@
-"""Interpret stage: one ``Table`` (rows of cells) → a ``TableRecord`` with header fields
-and the indicator tree.
+"""Interpret stage: one ``Table`` (its head, grid header, body and foot) → ``TableRecord``s
+with header fields and the indicator tree.
 
 In:  ``Table`` from the segmenter, ``Config``.
-Out: ``TableRecord`` (header fields, budget in 元, indicators with level1/2/3, raw and
-canonical headings with match scores, target and actual values normalized) and the
-``Finding``s met on the way.
+Out: one ``TableRecord`` per project the table holds (one, or several where the grid's
+rows name several projects), each with its ``Finding``s.
 
-Levels are recognised by vocabulary and by the tree, never by column position alone:
+The chain, one module a step:
 
-* ``tokens``: a row's non-empty cells (header words and section labels dropped);
-* ``take_headings``: leading tokens that match a level-1 then a level-2 heading (fuzzy,
-  score kept); an unknown ``…指标`` cell before a known level-2 is a garbled level-1,
-  resolved from that child;
-* ``update_tree``: merged cells carry down; a new level-1 empties level-2; a level-2
-  with no level-1 takes its canonical parent;
-* ``assign_roles``: the remaining cells become level-3 / value / explanation (and
-  operator, unit, actual, weight, score, deviation where the header has those columns),
-  by position when the table's columns are clean, else by order and cell type;
-* rows of one cell each (plain text, one cell per line) are regrouped into indicators
-  by ``split_stream``; cells run together (``产出指标数量指标覆盖率100%``) are split by
-  ``split_run``, which hands the short 自评表 columns glued after the value (分值, 完成值,
-  得分: ``≥2个10210…``) and worded targets no number marks to ``runs``.
+* ``fields``: the head's label → value pairs (项目名称, 预算资金 …; one-cell-per-line
+  heads regrouped first);
+* ``grid.header`` / ``grid.align``: the header's columns, and the body's cells placed in
+  them (the evidence of separators and what each cell holds; see ``grid``);
+* ``roles``: each column's role from its header word and its cells together;
+* ``levels``: each row's level-1 and level-2 (recorded merges, then where labels sit in
+  their spans, then carry-down with the canonical tree);
+* ``records``: rows with a name and a value become ``Indicator``s (values normalized).
+
+Fields written in the grid's own columns (a wide header: 项目名称 | 预算数 | 一级指标 …)
+are read from the rows; a grid whose name column names several projects is one record per
+project.
 """
 
 from __future__ import annotations
 
-from ..config import Config
+from ..config import Config, norm_key
+from ..grid.align import GridRow
+from ..grid.align import align as align_grid
+from ..grid.header import Header, make_header, merge_lower
 from ..model import Finding, Row, Table, TableRecord
 from ..selfeval import assess
 from .cells import Token
-from .fields import FieldState, _fill_fields, _stated_total, read_fields
-from .grid import _indicators_follow, _is_stop, parse_grid
-from .headings import classify
-from .projects import split_projects
-from .schema import Grid, _tokens, header_grid
+from .fields import FieldState, _fill_fields, _stated_total, _store_budget, read_fields
+from .levels import assign_levels
+from .records import build, is_indicator, parts_of
+from .roles import settle
 from .stream import _single_cell_table, regroup, split_run, split_stream
 
+Result = tuple[TableRecord, list[Finding]]
 
-def interpret(table: Table, cfg: Config) -> tuple[TableRecord, list[Finding]]:
+
+def interpret(table: Table, cfg: Config) -> list[Result]:
+    """The records a table holds (see the module docstring)."""
+    fs = FieldState()
+    head = [r for r in table.head if any(t.strip() for t in r.texts)]
+    if _single_cell_table(head):
+        head = regroup(head, cfg)
+    for row in head:
+        read_fields(row, cfg, fs)
+    if table.header_start is None:
+        return [_record(table, fs, [], [], [], cfg)]
+    header = _header(table.header_rows, cfg)
+    rows = align_grid(header, table.body, cfg)
+    roles, role_notes = settle(header, rows, cfg)
+    notes = [Finding("info", code, msg, table.table_no, None, line) for line, code, msg in role_notes]
+    out = []
+    for group in _projects(header, rows, roles):
+        gfs = FieldState(**{k: _copy(v) for k, v in _state(fs).items()})
+        _field_columns(header, group, roles, gfs)
+        out.append(_record(table, gfs, group, roles, list(notes), cfg))
+    return out
+
+
+def _state(fs: FieldState) -> dict:
+    return {k: getattr(fs, k) for k in FieldState.__slots__}
+
+
+def _copy(v: object) -> object:
+    return v.copy() if isinstance(v, dict | set | list) else v
+
+
+def _record(
+    table: Table,
+    fs: FieldState,
+    rows: list[GridRow],
+    roles: list[str],
+    findings: list[Finding],
+    cfg: Config,
+) -> Result:
     rec = TableRecord(
         table_no=table.table_no,
         kind=table.kind,
@@ -48,75 +87,72 @@ def interpret(table: Table, cfg: Config) -> tuple[TableRecord, list[Finding]]:
         line_end=table.line_end,
         page=table.rows[0].page,
     )
-    findings: list[Finding] = []
-    fs = FieldState()
-    grid: Grid | None = None
-    grid_rows: list[Row] = []
-    in_grid = False
-    body = table.rows[1:] if table.title else table.rows
-    if _single_cell_table(body):
-        body = regroup(body, cfg)
-    grid_table: int | None = None
-    # the physical table each row's next table row belongs to: a page number or running
-    # header between two parts of one table does not end its grid
-    next_tid: list[int | None] = [None] * len(body)
-    nxt: int | None = None
-    for k in range(len(body) - 1, -1, -1):
-        next_tid[k] = nxt
-        if body[k].table_id is not None:
-            nxt = body[k].table_id
-    for k, row in enumerate(body):
-        if in_grid:
-            if row.table_id is None and grid_table is not None and next_tid[k] == grid_table:
-                continue
-            stop = _is_stop(row, cfg) and not _indicators_follow(body, k, cfg)
-            if stop or (grid_table is not None and row.table_id is None):
-                in_grid = False  # signatures and notes, or text after the grid's table
-                rec.stated_total = rec.stated_total or _stated_total(row, cfg)
-                continue
-            g = header_grid(row, cfg)
-            if g is not None and not grid_rows:
-                grid = g
-            elif (
-                g is not None
-                and grid is not None
-                and len(grid_rows) == 1
-                and grid_rows[0].line == grid.line
-            ):
-                # a header of two rows (年度指标值 over 目标值 | 实际完成值): the lower row
-                # names the columns the upper one spans
-                grid = Grid({**grid.roles, **g.roles}, max(grid.width, g.width), grid.line)
-                continue
-            if g is None:
-                grid_rows.append(row)
-            elif grid_rows:
-                # a repeated header (page break): keep any heading it carries
-                grid_rows.append(row)
-            continue
-        g = header_grid(row, cfg)
-        if g is not None:
-            grid, in_grid, grid_table = g, True, row.table_id
-            grid_rows.append(row)  # the header may carry the first level-1
-            continue
-        if read_fields(row, cfg, fs):
-            continue
-        toks = _tokens(row, cfg)
-        if (
-            toks
-            and classify(toks[0].text, cfg) != (None, None)
-            and (len(toks) >= 2 or split_run(toks[0].text, cfg)[:1] != [toks[0].text])
-        ):
-            in_grid, grid_table = True, row.table_id
-            grid_rows.append(row)
+    if rows:
+        content = [is_indicator(parts_of(g, roles)) for g in rows]
+        levels = assign_levels(rows, roles, content, cfg)
+        rec.indicators, notes = build(rows, roles, levels)
+        for line, code, msg, row_no in notes:
+            findings.append(Finding("warning", code, msg, table.table_no, row_no, line))
+        if "actual" in roles:
+            rec.form = "self_evaluation"
+    for row in table.foot:
+        rec.stated_total = rec.stated_total or _stated_total(row, cfg)
     _fill_fields(rec, fs, table)
-    if grid is not None and "actual" in grid.roles.values():
-        rec.form = "self_evaluation"
-    rec.indicators, notes = parse_grid(grid_rows, grid, cfg)
-    for line, code, msg, row_no in notes:
-        findings.append(Finding("warning", code, msg, table.table_no, row_no, line))
+    if rec.name is None and table.intro:
+        rec.name = table.intro
     findings.extend(assess(rec, cfg))
     rec.bbox = _table_bbox(table)
     return rec, findings
+
+
+def _header(rows: list[Row], cfg: Config) -> Header:
+    """The grid's columns from its header row(s) or its one-cell-per-line header."""
+    if all(r.sep == "cell" for r in rows):
+        texts = [next((t for t in r.texts if t.strip()), "") for r in rows]
+        return make_header(texts, rows, cfg)
+    header = make_header(list(rows[0].texts), rows[:1], cfg)
+    for lower in rows[1:]:
+        header = merge_lower(header, list(lower.texts), cfg) or header
+    return header
+
+
+def _projects(header: Header, rows: list[GridRow], roles: list[str]) -> list[list[GridRow]]:
+    """The grid's rows by project: where a name column (项目名称) names several projects,
+    a project starts at a row whose name cell holds a name other than the current one (a
+    cell covered by a merged name cell, an empty one or the same name repeated go on with
+    the project above)."""
+    names = [
+        j for j, c in enumerate(header.columns) if roles[j] == "field" and c.field == "name"
+    ]
+    if not names or not rows:
+        return [rows]
+    col = max(names)  # 单位名称 | 项目名称: the project is the innermost name
+    groups: list[list[GridRow]] = []
+    current: str | None = None
+    for g in rows:
+        name = g.text(col)
+        cell = g.cells[col]
+        if (name and name != current and (cell is None or cell.covered is None)) or not groups:
+            groups.append([])
+            current = name or current
+        groups[-1].append(g)
+    return groups
+
+
+def _field_columns(header: Header, rows: list[GridRow], roles: list[str], fs: FieldState) -> None:
+    """Fields written in the grid's own columns (a wide header: 项目名称 | 预算数 | 年度目标 |
+    一级指标 …): the first value under each.  Of two name columns (单位名称 | 项目名称) a
+    project's name is the inner one."""
+    for j, col in reversed(list(enumerate(header.columns))):
+        if roles[j] != "field" or col.field is None:
+            continue
+        value = next((g.text(j) for g in rows if g.text(j)), "")
+        if not value:
+            continue
+        if col.field.startswith("budget:"):
+            _store_budget(fs, col.field.split(":", 1)[1], norm_key(col.text), value, col.unit)
+        else:
+            fs.values.setdefault(col.field, value)
 
 
 def _table_bbox(table: Table) -> tuple[float, float, float, float] | None:
@@ -134,4 +170,4 @@ def _table_bbox(table: Table) -> tuple[float, float, float, float] | None:
     )
 
 
-__all__ = ["Token", "interpret", "split_projects", "split_run", "split_stream"]
+__all__ = ["Token", "interpret", "split_run", "split_stream"]

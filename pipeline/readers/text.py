@@ -27,7 +27,7 @@ import io
 import re
 from pathlib import Path
 
-from ..common import doc_id_of, drop_page_furniture
+from ..common import doc_id_of, drop_page_furniture, join_lines
 from ..model import Cell, Finding, ReadError, Row, SourceDoc
 from .base import Reader
 
@@ -166,10 +166,82 @@ def clean_cell(text: str, markup: bool = True) -> str:
     return text
 
 
-def split_line(line: str, delimiter: str | None, markup: bool = True) -> list[str]:
-    """Split one text line into cell texts (``markup``: see ``clean_cell``)."""
+_SPACE_RUN = re.compile(r"[ \u3000]+")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+_OPENS_NOTE = ("(", "（")
+
+
+def space_mode(lines: list[str]) -> str | None:
+    """How a document's text separates cells with spaces, from the evidence of its lines:
+
+    * ``"space"``: every space is a boundary (converter text that writes a row's cells with
+      one space between them, and an empty cell as a second space): at least three lines
+      hold two or more single spaces between words;
+    * ``"spaces"``: runs of two or more spaces are boundaries and a single space stays
+      inside a cell (fixed-width text);
+    * None: spaces separate no cells (tab, bar or one-cell-per-line text)."""
+    single = multi = 0
+    for line in lines:
+        if "\t" in line or "|" in line:
+            continue
+        runs = [len(m.group(0)) for m in _SPACE_RUN.finditer(line.strip())]
+        if len(runs) >= 2 and sum(1 for n in runs if n == 1) >= 2:
+            single += 1
+        elif sum(1 for n in runs if n >= 2) >= 2:
+            multi += 1
+    if single >= MIN_SPACED_LINES:
+        return "space"
+    if multi >= MIN_SPACED_LINES:
+        return "spaces"
+    return None
+
+
+MIN_SPACED_LINES = 3  # lines that show a spacing convention before the document has one
+
+
+def _join_spaced_out(tokens: list[str]) -> list[str]:
+    """Words printed with a space between their characters (绩 效 指 标, 单 位) are one
+    cell: consecutive one-character CJK tokens are joined; a bracketed note after a space
+    (数量指标 (必填)) stays with the word before it."""
+    out: list[str] = []
+    run = False
+    for t in tokens:
+        single = len(t) == 1 and bool(_CJK_CHAR.match(t))
+        if out and t.startswith(_OPENS_NOTE) and out[-1]:
+            out[-1] += " " + t
+            run = False
+            continue
+        if single and run and out:
+            out[-1] += t
+            continue
+        out.append(t)
+        run = single
+    return out
+
+
+def _space_cells(line: str, mode: str, markup: bool) -> list[str]:
+    s = line.rstrip("\r\n")
+    if mode == "space":
+        # every space a boundary: leading spaces are empty cells before the first (a
+        # merged cell left of it), a trailing one an empty last cell
+        lead = len(s) - len(s.lstrip(" \u3000"))
+        parts = [""] * lead + re.split(r"[ \u3000]", s.strip(" \u3000"))
+        if s.endswith((" ", "\u3000")) and s.strip():
+            parts.append("")
+        cells = _join_spaced_out(parts)
+    else:
+        cells = _join_spaced_out(re.split(r"[ \u3000]{2,}", s.strip(" \u3000")))
+    return [clean_cell(c, markup) for c in cells]
+
+
+def split_line(
+    line: str, delimiter: str | None, markup: bool = True, spaces: str | None = None
+) -> tuple[list[str], str | None]:
+    """Split one text line into cell texts (``markup``: see ``clean_cell``), and name the
+    separator that showed the boundaries (``Row.sep``): ``"tab"``, ``"bar"``, ``"space"``
+    or ``"spaces"`` (``spaces``: the document's ``space_mode``), None for a single cell."""
     if delimiter == "\t" or (delimiter is None and "\t" in line):
-        return [clean_cell(c, markup) for c in line.split("\t")]
+        return [clean_cell(c, markup) for c in line.split("\t")], "tab"
     s = line.strip()
     if "|" in s and (s.startswith("|") or " | " in s or s.count("|") >= 2):
         # a leading bar is a border where the row is bordered on both sides (| a | b |);
@@ -178,8 +250,13 @@ def split_line(line: str, delimiter: str | None, markup: bool = True) -> list[st
             s = s[1:]
         if s.endswith("|"):
             s = s[:-1]
-        return [clean_cell(c, markup) for c in s.split("|")]
-    return [clean_cell(line, markup)]
+        return [clean_cell(c, markup) for c in s.split("|")], "bar"
+    if spaces and _SPACE_RUN.search(s):
+        cells = _space_cells(line, spaces, markup)
+        if len(cells) > 1:
+            return cells, spaces
+        return cells, None
+    return [clean_cell(line, markup)], None
 
 
 def _heading(line: str) -> str:
@@ -189,11 +266,33 @@ def _heading(line: str) -> str:
     return line
 
 
+def _closed_cell(line: str) -> str | None:
+    """The text of a one-cell line closed by a bar (``text |``), "" for a lone bar (an
+    empty cell), None for any other line."""
+    s = line.strip()
+    if s.endswith("|") and s.count("|") == 1:
+        return s[:-1].strip()
+    return None
+
+
+def _row_end(line: str) -> bool:
+    """A line of bars only (``||||``): the end of a grid row in one-cell-per-line text."""
+    s = line.replace(" ", "")
+    return len(s) >= 2 and not s.strip("|")
+
+
 def text_rows(
     text: str, first_line: int = 1, delimiter: str | None = None, markup: bool = True
 ) -> list[Row]:
     """Rows of a plain text block (no HTML tables inside).  ``markup=False`` for text an
     HTML parser produced (tags gone, entities decoded).
+
+    Each row records the evidence of its boundaries (``Row.sep``, ``gap``, ``closed``,
+    ``end``): the separator between its cells, the blank lines before it, a bar closing a
+    one-cell line and a line of bars ending a grid row.  No separator the text shows is
+    thrown away, and no line is joined to another here: where a line goes on in the next
+    (``满意度`` / ``指标 |``, an unclosed line where the text closes cells with bars) the
+    grid aligner decides from this evidence and what the cells hold.
 
     A Markdown pipe table (a header row, a ``|---|`` separator, body rows) is a physical
     table: its rows share a ``table_id`` (an id made of the separator's line number), so
@@ -204,21 +303,42 @@ def text_rows(
     prev_line = -2
     lines = text.splitlines()
     furniture = drop_page_furniture(lines)
+    spaces = None if delimiter else space_mode(lines)
+    gap = 0
     for i, line in enumerate(lines):
-        if not line.strip() or furniture[i]:
+        if not line.strip():
+            gap += 1
             md_table = None
+            continue
+        if furniture[i]:
             continue
         if _md_sep(line):
             if rows and prev_line == i - 1 and len(rows[-1].cells) >= 2:
                 md_table = 100_000 + first_line + i
                 rows[-1].table_id = md_table
             continue
-        cells = split_line(_heading(line), delimiter, markup)
+        if _row_end(line) and delimiter is None:
+            if rows and rows[-1].sep == "cell":
+                rows[-1].end = True
+            gap = 0
+            continue
+        closed = _closed_cell(line) if delimiter is None else None
+        if closed is not None:
+            row = Row([Cell(clean_cell(closed, markup))], first_line + i, sep="cell", gap=gap)
+            row.closed = True
+            rows.append(row)
+            gap = 0
+            prev_line = i
+            continue
+        cells, sep = split_line(_heading(line), delimiter, markup, spaces)
         if not any(cells):
             continue
         if md_table is not None and (len(cells) < 2 or "|" not in line):
             md_table = None
-        rows.append(Row([Cell(c) for c in cells], line=first_line + i, table_id=md_table))
+        row = Row([Cell(c) for c in cells], line=first_line + i, table_id=md_table, gap=gap)
+        row.sep = sep or "cell"
+        rows.append(row)
+        gap = 0
         prev_line = i
     return rows
 

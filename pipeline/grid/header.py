@@ -1,0 +1,136 @@
+"""Grid header: the header cells of an indicator grid → its columns and the roles each may
+hold.
+
+In:  header cell texts (a row, or consecutive one-cell lines) and ``Config`` (header
+words, field labels and section words in ``configs/labels.yaml``).
+Out: ``Column``s: the header text and, for each role the column may hold, a prior (0 for
+the role its header word names, less for the roles such a column is known to hold
+instead: a 指标性质 column holds operators or 定量/定性, a 指标方向 column 正向/反向 and
+sometimes operators).  The aligner places cells by these priors and the cells' fits; the
+interpreter settles each column's role from the header and its cells together
+(``interpret.roles``).
+
+A header is a row (or a run of one-cell lines) with at least two grid header words, one
+of them naming the level-3 name or the value, or both heading levels.  Field labels in
+it (项目名称 | 预算数 | 年度目标 | 一级指标 …: a wide row holding a project's fields
+and its indicators) are field columns; a section word leading it (绩效指标, 年度绩效指标,
+printed beside the whole grid) is a side column, empty below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..config import Config, norm_key
+from ..model import Row
+
+# roles a header word names, and the other roles such a column is known to hold, with
+# their priors (how much less likely than the named role)
+_ALSO: dict[str, dict[str, float]] = {
+    "op": {"nature": -1.0, "direction": -2.0},
+    "direction": {"op": -1.5},
+    "nature": {"op": -1.5},
+    "explanation": {"standard": -1.0, "remark": -1.0, "deviation": -2.0},
+    "remark": {"explanation": -1.5, "standard": -1.5},
+    "standard": {"explanation": -1.5, "remark": -1.5},
+    "value": {"actual": -2.0, "multi_year": -3.0},
+    "level1": {"level12": -1.0},
+    "level2": {"level12": -1.5},
+    "level12": {"level1": -1.0, "level2": -1.0},
+    "unit": {"remark": -3.0},
+}
+UNKNOWN_PRIOR = {"other": 0.0, "explanation": -1.0, "remark": -1.0, "standard": -1.0}
+UNKNOWN_PRIOR |= {"direction": -1.0, "nature": -1.0, "op": -2.0, "unit": -2.0}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    text: str  # the header cell as written
+    named: str | None  # the role its header word names (None: an unknown column)
+    priors: dict[str, float] = field(default_factory=dict)  # role -> prior (0 best)
+    field: str | None = None  # for a field column: the field (name, budget:year …)
+    unit: str | None = None  # a unit written in the header (预算数（万元）)
+
+
+def column_of(text: str, cfg: Config, first: bool = False) -> Column:
+    """The column a header cell makes (``first``: it leads the header, where a section
+    word is the grid's side label)."""
+    t = text.strip()
+    if not t:
+        return Column(t, None, {"other": 0.0, "side": -0.5})
+    role = cfg.header_role(t) or cfg.header_role(t, loose=True)
+    if role is None and first and cfg.is_section(t):
+        return Column(t, "side", {"side": 0.0})
+    if role is None:
+        f = cfg.field_of(t)
+        if f is not None and not f[0].startswith("_"):
+            return Column(t, "field", {"field": 0.0}, field=f[0], unit=f[1])
+        if cfg.is_section(t):
+            return Column(t, "side", {"side": 0.0, "other": -1.0})
+        return Column(t, None, dict(UNKNOWN_PRIOR))
+    priors = {role: 0.0, **_ALSO.get(role, {})}
+    return Column(t, role, priors)
+
+
+def header_score(texts: list[str], cfg: Config) -> int:
+    """How many of ``texts`` are grid header words (0 unless they make a grid header:
+    two or more, naming the level-3 name or the value, or both heading levels)."""
+    roles = [cfg.header_role(t) for t in texts if t and t.strip()]
+    named = {r for r in roles if r}
+    if len([r for r in roles if r]) < 2:
+        return 0
+    if "level3" in named or "value" in named or {"level1", "level2"} <= named:
+        return len([r for r in roles if r])
+    return 0
+
+
+def is_header_row(row: Row, cfg: Config) -> bool:
+    return header_score(row.texts, cfg) > 0
+
+
+@dataclass(slots=True)
+class Header:
+    """The columns of a grid, from its header (one row, or the cells of a one-cell-per-line
+    header), and the rows it was read from."""
+
+    columns: list[Column]
+    rows: list[Row]
+
+    @property
+    def line(self) -> int:
+        return self.rows[0].line
+
+    def role_cols(self, role: str) -> list[int]:
+        return [i for i, c in enumerate(self.columns) if c.named == role]
+
+
+def make_header(texts: list[str], rows: list[Row], cfg: Config) -> Header:
+    """Columns from header cell texts.  Trailing empty cells (padding) are no columns."""
+    while texts and not texts[-1].strip():
+        texts = texts[:-1]
+    cols = [column_of(t, cfg, first=i == 0) for i, t in enumerate(texts)]
+    return Header(cols, rows)
+
+
+def merge_lower(upper: Header, lower_texts: list[str], cfg: Config) -> Header | None:
+    """A header of two rows (年度指标值 over 目标值 | 实际完成值): the lower row names the
+    columns the upper one spans.  None when ``lower_texts`` is no such row."""
+    if header_score(lower_texts, cfg) == 0 and not any(
+        cfg.header_role(t) for t in lower_texts if t
+    ):
+        return None
+    cols = list(upper.columns)
+    for i, t in enumerate(lower_texts):
+        if not t.strip():
+            continue
+        c = column_of(t, cfg)
+        if i < len(cols):
+            if c.named is not None:
+                cols[i] = c
+        else:
+            cols.append(c)
+    return Header(cols, upper.rows)
+
+
+def norm(text: str) -> str:
+    return norm_key(text)
