@@ -328,7 +328,7 @@ def process_file(path: str | Path, cfg: Config) -> DocResult:
 def _process(path: str | Path, cfg: Config) -> DocResult:
     p = Path(path)
     try:
-        doc = read_document(p)
+        doc = read_document(p, cfg)
         doc.source = source_of(p)
     except Unsupported as e:
         return _failed(p, str(e), "unsupported", status="skipped", severity="info")

@@ -203,6 +203,8 @@ def header_at(rows: list[Row], i: int, cfg: Config) -> int:
         if i + 1 < len(rows) and _lower_header(rows[i + 1], cfg):
             n = 2
         return n
+    if not _leads_header(rows, i, cfg):
+        return 0
     texts: list[str] = []
     j = i
     while j < len(rows) and rows[j].sep == "cell":
@@ -222,6 +224,26 @@ def header_at(rows: list[Row], i: int, cfg: Config) -> int:
         if rows[j - 1].end and header_score(texts, cfg) > 0:
             break  # the text marks the end of the header row
     return j - i if header_score(texts, cfg) > 0 else 0
+
+
+def _field_label(text: str, cfg: Config) -> bool:
+    f = cfg.field_of(text) if text else None
+    return f is not None and not f[0].startswith("_") and not cfg.header_role(text)
+
+
+def _leads_header(rows: list[Row], i: int, cfg: Config) -> bool:
+    """Whether a one-cell-per-line header may start at line ``i``: at a header word or a
+    side label, or at a field label that opens a wide header (two or more field labels in
+    a row, right before the header words: 项目名称 | 预算数 | 一级指标 …).  A single label
+    whose value is empty, before the grid's side label, is the head's."""
+    t = _text1(rows[i]) or ""
+    if not _field_label(t, cfg):
+        return True
+    j = i
+    while j < len(rows) and rows[j].sep == "cell" and _field_label(_text1(rows[j]) or "", cfg):
+        j += 1
+    nxt = _text1(rows[j]) or "" if j < len(rows) else ""
+    return j - i >= 2 and not cfg.is_section(nxt)
 
 
 def _label_like(text: str | None) -> bool:

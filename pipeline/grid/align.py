@@ -28,6 +28,7 @@ only headings.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from ..common import join_lines
@@ -48,9 +49,13 @@ SKIP_LEADING |= {"seq": 0.05, "level3": 2.5, "value": 1.5}
 SKIP_INSIDE = {"level1": 0.1, "level2": 0.1, "level12": 0.1, "side": 0.0, "level3": 1.5}
 SKIP_INSIDE |= {"value": 1.0, "actual": 0.4, "weight": 0.4, "score": 0.4, "field": 0.3}
 SKIP_OTHER = 0.2
+# a column left empty after a row's last cell: the columns a header names for what every
+# row holds (an explanation, a completion) are seldom empty
+SKIP_TRAILING = {"explanation": 0.7, "actual": 0.7, "weight": 0.5, "score": 0.5, "value": 0.7}
+SKIP_TRAILING |= {"level1": 0.0, "level2": 0.0, "level12": 0.0, "side": 0.0, "field": 0.0}
 # a row's end: whole (name and value), a placeholder (headings only), or less
 ROW_WHOLE = 0.0
-ROW_NO_VALUE = 1.5
+ROW_NO_VALUE = 2.0
 ROW_NO_NAME = 2.5
 ROW_HEADINGS_ONLY = 0.3
 ROW_EMPTY = 0.5
@@ -59,9 +64,14 @@ NEW_ROW = 0.1  # any row break (fewer, longer rows where the cells allow)
 # joining a line to the cell of the line before: one-cell-per-line text with blank lines
 # between cells writes a wrapped cell's lines together (splitting them costs), plain
 # one-cell-per-line text writes each cell on its own line (joining costs)
+# plain text: a wrapped cell's first lines fill the column and its last is no longer, so a
+# line that goes on a line at least as wide is a likely wrap, one that goes on a narrower
+# line an unlikely one
 JOIN_PLAIN = 1.2
+JOIN_WIDER = 3.0
 SPLIT_GROUP = 1.5
-MAX_JOIN = 4  # lines one cell may span
+SPLIT_CUT = 0.8  # a line that filled its column's width and the next: weaker evidence
+MAX_JOIN = 8  # lines one cell may span (a long explanation wrapped in a narrow column)
 
 _HAS_NAME, _HAS_VALUE, _HAS_HEADING, _HAS_CELL = 1, 2, 4, 8
 
@@ -108,7 +118,7 @@ def _field_fit(kind: Kind, name: str) -> float:
     amount under a budget label, words under the others."""
     if name.startswith("budget"):
         return 0.0 if kind.kind in ("number", "value") else -2.0
-    if kind.kind in ("name", "prose", "worded", "item"):
+    if kind.kind in ("name", "short", "prose", "worded", "item"):
         return -0.5
     if kind.kind in ("heading1", "heading2", "op"):
         return -5.0
@@ -176,7 +186,10 @@ def align_row(cells: list[Cell], header: Header, cfg: Config, kept: bool) -> lis
                     cost[i][j + 1] = c + skip
                     back[i][j + 1] = (i, j, False)
             if i < n:  # cell i in no column
-                d = (SKIP_KEPT if kept else DROP_EMPTY) if kinds[i].kind == EMPTY else DROP_CELL
+                if kinds[i].kind == EMPTY:
+                    d = SKIP_KEPT if kept else DROP_EMPTY
+                else:
+                    d = DROP_EMPTY if kinds[i].kind == "section" else DROP_CELL
                 if c + d < cost[i + 1][j]:
                     cost[i + 1][j] = c + d
                     back[i + 1][j] = (i, j, False)
@@ -199,44 +212,155 @@ def align_row(cells: list[Cell], header: Header, cfg: Config, kept: bool) -> lis
 
 # --- one cell per line ---------------------------------------------------------------------
 
+# what showed the boundary before a line of one-cell-per-line text
+START = "start"  # the first line
+ROW_END = "row_end"  # a line of bars: a row ends here for certain
+CELL = "cell"  # a cell ends here for certain (a blank line in plain text, a closing bar)
+GROUP = "group"  # the line goes on the cell before (same blank-delimited group, or the
+# line before was not closed where the text closes its cells with bars)
+LINE = "line"  # a plain line break: a new cell, or a wrapped one
+
+# a cell whose kind is one of these stands alone: no wrap tail, nothing goes on it
+STANDALONE = frozenset({"op", "none", "direction", "nature", "standard"})
+
 
 @dataclass(slots=True)
 class _Token:
     text: str
     row: Row
-    empty: bool = False
-    certain: bool = True  # a cell boundary before it for certain (blank line, bar)
-    group: bool = False  # a line of the same blank-delimited group as the line before
-    row_end: bool = False  # a row ends before it for certain (a line of bars)
+    before: str
+    kind: Kind
+    width: int = 0  # display width of the line
+
+    @property
+    def empty(self) -> bool:
+        return not self.text
 
 
-def _tokens(rows: list[Row], blank_mode: bool) -> list[_Token]:
+def _tokens(rows: list[Row], blank_mode: bool, cfg: Config) -> list[_Token]:
     """The lines of one-cell-per-line text as tokens with the evidence before each.  In
     text that puts blank lines between cells (``blank_mode``) a line right after a line
     goes on its cell and extra blank lines are empty cells; in plain text a blank line is
     an empty cell."""
+    from ..interpret.cells import display_width
+
     out: list[_Token] = []
     prev: Row | None = None
     closing = sum(r.closed for r in rows) > 0.5 * len(rows)
+    empty = kind_of("", cfg)
     for r in rows:
-        empties = max(0, r.gap - 1) if blank_mode else r.gap
         if prev is None:
-            empties = 0
-        row_end = prev is not None and prev.end
-        for _ in range(min(empties, 3)):
-            out.append(_Token("", r, empty=True, row_end=row_end))
-            row_end = False
-        text = next((t for t in r.texts if t.strip()), "")
-        if not text:  # a lone bar: an empty cell
-            out.append(_Token("", r, empty=True, row_end=row_end))
+            before = START
+        elif prev.end:
+            before = ROW_END
+        elif prev.closed or r.gap > 0:
+            before = CELL
+        elif blank_mode or closing:
+            before = GROUP
         else:
-            # a line right after a line of its blank-delimited group, or after an unclosed
-            # line where the text closes its cells with bars, likely goes on that cell
-            same_group = prev is not None and r.gap == 0 and (blank_mode or closing and not prev.closed)
-            certain = prev is None or prev.closed or r.gap > 0 or row_end
-            out.append(_Token(text, r, certain=certain, group=same_group, row_end=row_end))
+            before = LINE
+        empties = 0 if prev is None else (max(0, r.gap - 1) if blank_mode else r.gap)
+        for _ in range(min(empties, 3)):
+            out.append(_Token("", r, before, empty))
+            before = CELL
+        text = next((t for t in r.texts if t.strip()), "")
+        out.append(_Token(text, r, before, kind_of(text, cfg) if text else empty))
+        out[-1].width = display_width(text)
         prev = r
     return out
+
+
+MIN_WRAP_WIDTH = 18  # narrower "wrap widths" are the lengths of common short names
+MIN_WRAPPED = 3  # distinct lines at a width before it counts as a wrap width
+
+
+def wrap_widths(texts: list[str]) -> set[int]:
+    """Display widths at which one-cell-per-line text wraps its cells: the widest line's
+    width where at least three different lines reach it (no line is wider than its
+    column, and a wrapped column fills its width again and again), and any other width
+    ``full_widths`` finds as a peak of wide lines."""
+    from ..interpret.cells import display_width, full_widths
+
+    distinct = {t for t in texts if t}
+    if not distinct:
+        return set()
+    sizes = [display_width(t) for t in distinct]
+    top = max(sizes)
+    out = {w for w in full_widths(texts) if w >= MIN_WRAP_WIDTH}
+    if top >= MIN_WRAP_WIDTH and sum(1 for w in sizes if w >= top - 1) >= MIN_WRAPPED:
+        out.add(top)
+    return out
+
+
+_CLAUSE_OPEN = "，、；：,;:（(“‘《"
+_SENTENCE_END = "。！？!?"
+MIN_CUT_CHARS = 6  # a line this short is a whole cell, whatever its width
+# costs of reading a plain line break as a wrap inside a cell (join) or as a cell boundary
+# (split): a line that filled its column (or leaves a clause open) goes on; a line that
+# goes on a narrower one rarely does (a wrapped cell's last line is its shortest)
+JOIN_CUT = 0.2
+SPLIT_CUT = 0.8
+JOIN_PLAIN = 1.2
+JOIN_WIDER = 3.0
+SPLIT_GROUP = 1.5  # lines the text writes as one cell (a blank-delimited group), read as two
+
+
+_QUANTITY = frozenset({"number", "value", "points"})
+
+
+def _quantity(t: _Token) -> bool:
+    """A short cell that is a quantity (95%, ≥10次, 14): whole as it stands."""
+    return t.kind.kind in _QUANTITY and t.kind.chars <= SHORT_QUANTITY
+
+
+SHORT_QUANTITY = 10
+
+
+def _filled(a: _Token, width: int | None, widths: set[int]) -> bool:
+    """True when line ``a`` ends where its column wraps: it leaves a clause open, or it
+    reaches its column's wrap width (``width``, else one of the text's ``widths``)
+    without ending a sentence."""
+    t = a.text.rstrip()
+    if len(t) < MIN_CUT_CHARS or t[-1] in _SENTENCE_END:
+        return False
+    if t[-1] in _CLAUSE_OPEN:
+        return True
+    if width is not None:
+        return a.width >= width - 1
+    return any(0 <= w - a.width <= 1 for w in widths)
+
+
+def _whole(t: _Token) -> bool:
+    """A line that is a cell of its own kind: nothing wraps onto it or off it."""
+    k = t.kind
+    return k.kind in STANDALONE or (k.kind in ("heading1", "heading2") and k.heading_score >= 100)
+
+
+def _join_cost(a: _Token, b: _Token, width: int | None, widths: set[int]) -> float:
+    """The cost of reading line ``b`` as going on the cell of line ``a`` (in a column
+    whose wrap width is ``width`` where known)."""
+    if b.before == GROUP:
+        return 0.0
+    if b.before != LINE or _whole(a) or _whole(b):
+        return math.inf
+    if _quantity(a) and _quantity(b):
+        return math.inf  # two quantities are two cells (a target, a page number)
+    if _filled(a, width, widths):
+        return JOIN_CUT
+    if width is not None:
+        return JOIN_WIDER
+    return JOIN_PLAIN if a.width >= b.width else JOIN_WIDER
+
+
+def _split_cost(a: _Token, b: _Token | None, width: int | None, widths: set[int]) -> float:
+    """The cost of ending a cell at line ``a`` when line ``b`` follows."""
+    if b is None or b.empty:
+        return 0.0
+    if b.before == GROUP:
+        return SPLIT_GROUP
+    if b.before == LINE and not _whole(a) and not _whole(b) and _filled(a, width, widths):
+        return SPLIT_CUT
+    return 0.0
 
 
 def blank_mode(rows: list[Row]) -> bool:
@@ -247,34 +371,132 @@ def blank_mode(rows: list[Row]) -> bool:
 
 
 def align_stream(rows: list[Row], header: Header, cfg: Config) -> list[GridRow]:
-    """One-cell-per-line grid rows → table rows (see the module docstring)."""
+    """One-cell-per-line grid rows → table rows (see the module docstring).  Read twice:
+    the first reading shows how often each column is filled and the width at which each
+    column wraps its cells (the lines of its cells that went on in the next); the second
+    reading uses both (a column most rows fill is rarely left out, one most rows leave
+    empty rarely filled)."""
     if not rows:
         return []
-    mode = blank_mode(rows)
-    toks = _tokens(rows, mode)
+    toks = _tokens(rows, blank_mode(rows), cfg)
+    widths = wrap_widths([t.text for t in toks if t.text])
+    kept = sum(r.closed for r in rows) > 0.5 * len(rows)  # cells closed by bars: empties written
+    costs = _Costs.by_role(header.columns, kept)
+    segs = _decode(toks, header, costs, widths, {}, cfg)
+    first = _rows(toks, segs, len(header.columns))
+    col_widths = _column_widths(toks, segs)
+    costs = _Costs.by_fill(header.columns, first, costs)
+    segs = _decode(toks, header, costs, widths, col_widths, cfg)
+    return _rows(toks, segs, len(header.columns))
+
+
+@dataclass(slots=True)
+class _Costs:
+    """Costs of leaving a column out of a row (at its start, inside it, after its last
+    cell) and of filling it."""
+
+    lead: list[float]  # leaving out columns [0, j) at a row's start (cumulative)
+    inside: list[float]  # leaving out column j between two cells of a row
+    trail: list[float]  # leaving out columns (j, m) after a row's last cell (cumulative)
+    fill: list[float]  # filling column j
+
+    @classmethod
+    def by_role(cls, cols: list[Column], kept: bool) -> _Costs:
+        m = len(cols)
+        lead = [0.0] * (m + 1)
+        for j in range(m):
+            lead[j + 1] = lead[j] + _skip_leading(cols[j], kept)
+        trail = [0.0] * (m + 1)
+        for j in range(m - 1, -1, -1):
+            after = cols[j + 1].named if j + 1 < m else None
+            trail[j] = trail[j + 1] + (SKIP_TRAILING.get(after or "other", SKIP_OTHER) if j + 1 < m else 0.0)
+        return cls(lead, [_skip_inside(c, kept) for c in cols], trail, [0.0] * m)
+
+    @classmethod
+    def by_fill(cls, cols: list[Column], rows: list[GridRow], base: _Costs) -> _Costs:
+        """Costs from how often a first reading filled each column (rows holding a name or
+        a value counted; smoothed), for the columns a row's content decides (headings and
+        fields are written once for many rows and keep their costs)."""
+        m = len(cols)
+        body = [g for g in rows if any(g.cells[j] for j, c in enumerate(cols) if c.named in ("level3", "value"))]
+        if len(body) < MIN_ROWS_FOR_FILL:
+            return base
+        inside = list(base.inside)
+        fill = [0.0] * m
+        skip_after = [0.0] * m
+        for j, c in enumerate(cols):
+            if c.named in _WRITTEN_ONCE:
+                continue
+            p = (sum(1 for g in body if g.cells[j] is not None) + 1) / (len(body) + 2)
+            fill[j] = -math.log(p)
+            inside[j] = skip_after[j] = -math.log(1 - p)
+        lead = [0.0] * (m + 1)
+        for j in range(m):
+            lead[j + 1] = lead[j] + (base.lead[j + 1] - base.lead[j]) + fill[j] * 0 + (
+                inside[j] if cols[j].named not in _WRITTEN_ONCE else 0.0
+            )
+        trail = [0.0] * (m + 1)
+        for j in range(m - 1, -1, -1):
+            trail[j] = trail[j + 1] + (skip_after[j + 1] if j + 1 < m else 0.0)
+        return cls(lead, inside, trail, fill)
+
+
+MIN_ROWS_FOR_FILL = 4  # rows a first reading needs before its fill rates say anything
+_WRITTEN_ONCE = frozenset({"level1", "level2", "level12", "side", "field", "seq"})
+
+
+def _drop_cost(t: _Token, last: bool) -> float:
+    """The cost of a line placed in no column: an empty line or a grid's side label cost
+    little, a bare page number ending the text (the last page's number) little more,
+    other text much."""
+    if t.empty or t.kind.kind == "section":
+        return DROP_EMPTY
+    if last and t.kind.kind == "number" and _PAGE_NUMBER.fullmatch(t.text.strip()):
+        return DROP_PAGE_NUMBER
+    return DROP_CELL
+
+
+_PAGE_NUMBER = re.compile(r"\d{1,3}")
+DROP_PAGE_NUMBER = 1.5
+
+
+def _column_widths(toks: list[_Token], segs: list[tuple[int, int, int]]) -> dict[int, int]:
+    """The wrap width of each column whose cells wrap: the width most of the lines that
+    went on in the next reach (seen at least twice)."""
+    seen: dict[int, dict[int, int]] = {}
+    for start, n, col in segs:
+        if col < 0 or n < 2:
+            continue
+        for t in toks[start : start + n - 1]:
+            if t.text.rstrip()[-1:] not in _CLAUSE_OPEN:
+                seen.setdefault(col, {})
+                seen[col][t.width] = seen[col].get(t.width, 0) + 1
+    out = {}
+    for col, counts in seen.items():
+        w, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        if n >= 2 and w >= MIN_WRAP_WIDTH // 2:
+            out[col] = w
+    return out
+
+
+def _decode(
+    toks: list[_Token],
+    header: Header,
+    costs: _Costs,
+    widths: set[int],
+    col_widths: dict[int, int],
+    cfg: Config,
+) -> list[tuple[int, int, int]]:
+    """The best reading of the tokens: (first token, tokens joined, column or -2 for a
+    cell in no column) in order."""
     cols = header.columns
     m = len(cols)
-    kept = sum(r.closed for r in rows) > 0.5 * len(rows)  # cells closed by bars: empties written
     T = len(toks)
     inf = math.inf
-    # best[t]: state (last column, flags) -> (cost, back pointer)
     best: list[dict[tuple[int, int], tuple[float, tuple | None]]] = [{} for _ in range(T + 1)]
     best[0][(-1, 0)] = (0.0, None)
-    lead = [0.0] * (m + 1)  # cost of leaving out columns [0, j) at a row's start
-    for j in range(m):
-        lead[j + 1] = lead[j] + _skip_leading(cols[j], kept)
-    trail = [0.0] * (m + 1)  # cost of leaving out columns (j, m) at a row's end
-    for j in range(m - 1, -1, -1):
-        trail[j] = trail[j + 1] + (SKIP_OTHER if j + 1 < m else 0.0) * 0
-    inside = [_skip_inside(c, kept) for c in cols]
-    kinds_cache: dict[str, Kind] = {}
-
-    def kind(text: str) -> Kind:
-        k = kinds_cache.get(text)
-        if k is None:
-            k = kinds_cache[text] = kind_of(text, cfg)
-        return k
-
+    lead, inside, trail, fill = costs.lead, costs.inside, costs.trail, costs.fill
+    fits: dict[str, list[float]] = {}
     for t in range(T):
         states = best[t]
         if not states:
@@ -283,30 +505,36 @@ def align_stream(rows: list[Row], header: Header, cfg: Config) -> list[GridRow]:
             if t + L > T:
                 break
             seg = toks[t : t + L]
-            if L > 1 and (seg[-1].empty or seg[-1].certain and not seg[-1].group):
+            if L > 1 and (seg[-1].empty or seg[0].empty):
                 break
-            if seg[0].empty and L > 1:
+            if L > 1 and seg[-1].before not in (GROUP, LINE):
                 break
-            join_cost = 0.0
-            if L > 1:
-                join_cost = sum(0.0 if s.group else JOIN_PLAIN for s in seg[1:])
-            # a group the segment leaves unjoined costs
-            nxt = toks[t + L] if t + L < T else None
-            split_cost = SPLIT_GROUP if nxt is not None and nxt.group and not nxt.empty else 0.0
             text = join_lines(s.text for s in seg) if L > 1 else seg[0].text
-            k = kind(text)
-            forced = seg[0].row_end
+            f = fits.get(text)
+            if f is None:
+                k = seg[0].kind if L == 1 else kind_of(text, cfg)
+                f = fits[text] = [column_fit(k, c) for c in cols]
+            nxt = toks[t + L] if t + L < T else None
+            forced = seg[0].before == ROW_END
+            per_col = []
+            for jj in range(m):
+                if f[jj] == -inf or f[jj] < -8.5:
+                    per_col.append(inf)
+                    continue
+                w = col_widths.get(jj)
+                join = sum(_join_cost(a, b, w, widths) for a, b in zip(seg, seg[1:], strict=False))
+                per_col.append(-f[jj] + fill[jj] + join + _split_cost(seg[-1], nxt, w, widths))
             for (j, fl), (c0, _) in states.items():
                 if L == 1:  # a cell in no column (an empty one, or one the header lacks)
                     key = (j, fl)
-                    c = c0 + (DROP_EMPTY if seg[0].empty else DROP_CELL)
+                    c = c0 + _drop_cost(seg[0], t == T - 1)
                     if c < best[t + 1].get(key, (inf,))[0]:
                         best[t + 1][key] = (c, (t, j, fl, -2, 1))
                 for jj in range(m):
-                    f = column_fit(k, cols[jj])
-                    if f == -inf or f < -8.5:
+                    emit = per_col[jj]
+                    if emit == inf:
                         continue
-                    emit = -f + join_cost + split_cost
+                    k = seg[0].kind
                     if jj > j and not forced and j >= 0:  # same row
                         c = c0 + sum(inside[j + 1 : jj]) + emit
                         nf = fl | _flags(cols[jj], k)
@@ -314,7 +542,7 @@ def align_stream(rows: list[Row], header: Header, cfg: Config) -> list[GridRow]:
                         c = c0 + lead[jj] + emit
                         nf = _flags(cols[jj], k)
                     else:  # a new row
-                        c = c0 + _close(fl) + NEW_ROW + lead[jj] + emit
+                        c = c0 + trail[j] + _close(fl) + NEW_ROW + lead[jj] + emit
                         nf = _flags(cols[jj], k)
                     key = (jj, nf)
                     if c < best[t + L].get(key, (inf,))[0]:
@@ -322,11 +550,9 @@ def align_stream(rows: list[Row], header: Header, cfg: Config) -> list[GridRow]:
     end = best[T]
     if not end:
         return []
-    (j, fl), (c, _) = min(end.items(), key=lambda kv: kv[1][0] + _close(kv[0][1]))
-    # walk back: segments with their columns
-    segs: list[tuple[int, int, int]] = []  # (start token, length, column or -2 dropped)
+    state = min(end, key=lambda s: end[s][0] + trail[max(s[0], 0)] + _close(s[1]))
+    segs: list[tuple[int, int, int]] = []
     t = T
-    state = (j, fl)
     while t > 0:
         _, bp = best[t][state]
         assert bp is not None
@@ -334,6 +560,10 @@ def align_stream(rows: list[Row], header: Header, cfg: Config) -> list[GridRow]:
         segs.append((pt, L, jj))
         t, state = pt, (pj, pfl)
     segs.reverse()
+    return segs
+
+
+def _rows(toks: list[_Token], segs: list[tuple[int, int, int]], m: int) -> list[GridRow]:
     out: list[GridRow] = []
     cur: GridRow | None = None
     last = -1
@@ -341,7 +571,7 @@ def align_stream(rows: list[Row], header: Header, cfg: Config) -> list[GridRow]:
         if jj == -2:
             continue
         seg = toks[start : start + L]
-        if cur is None or jj <= last or seg[0].row_end:
+        if cur is None or jj <= last or seg[0].before == ROW_END:
             cur = GridRow([None] * m)
             out.append(cur)
         text = join_lines(s.text for s in seg)

@@ -32,9 +32,12 @@ ROLES = (*INDICATOR_ROLES, "explanation", *SELF_EVAL_ROLES, *AUX_ROLES, "side", 
 
 # the kinds of cell text
 EMPTY = "empty"
+NONE = "none"  # a mark for nothing (无, /, -, —): what an operator or unit column holds
+# beside a worded target
 HEADING1 = "heading1"  # a level-1 heading (产出指标, 效益类指标)
 HEADING2 = "heading2"  # a level-2 heading (数量指标)
 HEADER = "header"  # a grid header word (指标值, 一级指标)
+SECTION = "section"  # a section label (绩效指标, printed beside a grid: its side label)
 OP = "op"  # an operator alone (≥, =, 不低于)
 UNIT = "unit"  # a unit alone (%, 人次, 元/人/月)
 NUMBER = "number"  # a bare number (95, 100%, 0.5)
@@ -44,7 +47,9 @@ WORDED = "worded"  # a short worded target (合规, 有所提升, 春节前)
 DIRECTION = "direction"  # 正向 / 反向
 NATURE = "nature"  # 定量 / 定性
 STANDARD = "standard"  # 计划标准 / 历史标准 / 行业标准
-NAME = "name"  # a short phrase: an indicator's name, often (指标1：培训人次)
+FRAGMENT = "fragment"  # one or two characters that are no word of their own (势, 方向)
+SHORT = "short"  # a few words: a name, or a worded target no known word marks
+NAME = "name"  # a phrase: an indicator's name, often, or a short explanation
 ITEM = "item"  # a name with an item number (指标1：…, 1、…): a level-3 name
 PROSE = "prose"  # a sentence: an explanation, a deviation, a remark
 
@@ -62,6 +67,7 @@ _OPS = frozenset(
     """≥ ≤ > < = >= <= ＝ ＞ ＜ ≧ ≦ ⩾ ⩽ 大于 小于 等于 大于等于 小于等于 不低于 不少于 不高于
     不超过 不大于 不小于 至少 以上 以下 以内""".split()
 )
+NONE_MARKS = frozenset({"无", "/", "-", "—", "——", "－", "/"})
 _NATURE = re.compile(r"(定量|定性)(指标)?")
 _STANDARD = re.compile(r"[\u4e00-\u9fff]{1,4}标准")
 _POINTS = re.compile(r"\d+(\.\d+)?分")
@@ -71,15 +77,19 @@ ITEM_PREFIX = re.compile(
     r"^(?:指标\s*\d{1,3}\s*[：:.、．]?|\d{1,2}\s*[：:、．]|\d{1,2}\.(?!\d)|[(（]\d{1,2}[)）])\s*(?=\D)"
 )
 _SENTENCE = re.compile(r"[，。；;,：:！？!?]")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
 NAME_MAX = 30  # longer text is prose, whatever its punctuation
+FRAGMENT_MAX = 2  # so few characters that are no unit, number or known word: a wrap's tail
+SHORT_MAX = 10  # worded targets are short (按会议方案、调研方案); explanations are longer
+LONG_VALUE = 8  # a target with a number longer than this may as well be an explanation
+VALUE_MAX = 16  # a target with a number is short: longer text holding one is a phrase
 OUTSIDE_HEADING_SCORE = 70.0  # a heading outside the schema fits a level column less well
 
 
 @lru_cache(maxsize=200_000)
 def kind_of(text: str, cfg: Config) -> Kind:
     """What ``text`` holds (see the module docstring)."""
-    from ..interpret.cells import _value_alone, is_qualitative_value
+    from ..interpret.cells import _value_alone
     from ..interpret.headings import heading_like
 
     k = norm_key(text)
@@ -88,6 +98,8 @@ def kind_of(text: str, cfg: Config) -> Kind:
         return Kind(EMPTY)
     if k in _OPS:
         return Kind(OP, chars=n)
+    if k in NONE_MARKS:
+        return Kind(NONE, chars=n)
     if k in cfg.direction_words:
         return Kind(DIRECTION, chars=n)
     if _NATURE.fullmatch(k):
@@ -105,6 +117,8 @@ def kind_of(text: str, cfg: Config) -> Kind:
         return Kind(HEADING1 if s1 >= s2 else HEADING2, max(s1, s2), n, s1, s2)
     if cfg.header_role(text):
         return Kind(HEADER, chars=n)
+    if cfg.is_section(text):
+        return Kind(SECTION, chars=n)
     if (heading_like(k) and k.endswith("指标")) or k.startswith(cfg.outside_level1_words):
         # a heading outside the schema (管理类指标): a level cell, kept as written
         return Kind(HEADING1, OUTSIDE_HEADING_SCORE, n, OUTSIDE_HEADING_SCORE)
@@ -114,13 +128,29 @@ def kind_of(text: str, cfg: Config) -> Kind:
         return Kind(ITEM, chars=n)
     if _value_alone(k) and any(ch.isdigit() for ch in k):
         return Kind(VALUE, chars=n)
-    if _value_alone(k) or is_qualitative_value(k):
+    if _value_alone(k) or _worded(k):
         return Kind(WORDED, chars=n)
-    if n <= 24 and looks_numeric(k) and not _SENTENCE.search(k):
+    if n <= VALUE_MAX and looks_numeric(k) and not _SENTENCE.search(k):
         return Kind(VALUE, chars=n)
     if n > NAME_MAX or (_SENTENCE.search(k) and n > 12):
         return Kind(PROSE, chars=n)
-    return Kind(NAME, chars=n)
+    if n <= FRAGMENT_MAX and _CJK.fullmatch(k):
+        return Kind(FRAGMENT, chars=n)
+    return Kind(SHORT if n <= SHORT_MAX else NAME, chars=n)
+
+
+WORDED_MAX = 8  # a worded target is a few words: 有所提升, 进一步扩大, 不超支
+
+
+def _worded(k: str) -> bool:
+    """A short worded target: a few words ending in a word of judgement or change
+    (合规, 有所提升, 按时完成, 明显改善); a name holding such a word (促进创业人数) ends
+    otherwise."""
+    from ..interpret.cells import _QUAL_WORDS
+
+    if len(k) > WORDED_MAX or _SENTENCE.search(k):
+        return False
+    return any(k.endswith(w) for w in _QUAL_WORDS if len(w) >= 2 or len(k) <= 2)
 
 
 def is_unit(k: str) -> bool:
@@ -128,8 +158,6 @@ def is_unit(k: str) -> bool:
     holds for a worded target: known units, 万/千/亿 before one, joined by / or 每."""
     from ..interpret.cells import _UNITS
 
-    if k in ("无", "/", "-", "—"):
-        return True
     units = set(_UNITS) | {"季度", "半年", "学期", "年度"}
     parts = [p for p in re.split(r"[/／每.·]", k) if p]
     return bool(parts) and len(k) <= 8 and all(
@@ -142,11 +170,14 @@ def is_unit(k: str) -> bool:
 _NEVER = -9.0
 _FIT: dict[str, dict[str, float]] = {
     EMPTY: {},  # handled by the aligner: an empty cell holds any column's place
+    NONE: {"op": 0.0, "unit": 0.0, "value": -2.0, "actual": -1.0, "remark": -1.0}
+    | {"other": -1.0, "explanation": -2.0, "direction": -2.0, "nature": -2.0, "field": -2.0},
     HEADING1: {"level1": 0.0, "level12": 0.0, "level2": -3.0, "level3": -5.0, "other": -4.0}
     | {"field": -4.0},
     HEADING2: {"level2": 0.0, "level12": 0.0, "level1": -3.0, "level3": -4.0, "other": -4.0}
     | {"field": -4.0},
     HEADER: {"other": -2.0, "level3": -5.0, "remark": -4.0, "side": -1.0},
+    SECTION: {"side": 0.0, "other": -3.0, "field": -3.0, "level1": -4.0, "level12": -4.0},
     OP: {"op": 0.0, "value": -5.0, "direction": -4.0, "other": -3.0, "remark": -4.0},
     UNIT: {"unit": 0.0, "value": -4.0, "remark": -3.0, "other": -3.0, "level3": -7.0},
     NUMBER: {
@@ -189,11 +220,31 @@ _FIT: dict[str, dict[str, float]] = {
     NATURE: {"nature": 0.0, "op": -3.0, "other": -3.0, "remark": -4.0},
     STANDARD: {"standard": 0.0, "other": -2.0, "remark": -3.0, "explanation": -4.0},
     ITEM: {"level3": 0.0, "explanation": -4.0, "value": -5.0, "other": -4.0, "remark": -4.0},
-    NAME: {
-        "level3": 0.0,
+    FRAGMENT: {
+        "level3": -2.5,
         "value": -2.0,
         "actual": -2.5,
+        "explanation": -3.0,
+        "remark": -2.0,
+        "other": -2.0,
+        "field": -1.5,
+    },
+    SHORT: {
+        "level3": 0.0,
+        "value": -1.0,
+        "actual": -1.5,
         "explanation": -1.5,
+        "deviation": -2.0,
+        "remark": -1.5,
+        "multi_year": -1.5,
+        "other": -2.0,
+        "field": -1.0,
+    },
+    NAME: {
+        "level3": 0.0,
+        "value": -2.5,
+        "actual": -3.0,
+        "explanation": -1.0,
         "deviation": -1.5,
         "remark": -2.0,
         "multi_year": -2.5,
@@ -222,6 +273,8 @@ def fit(kind: Kind, role: str) -> float:
         if score > 0:
             return -(100 - score) / 20
     f = _FIT[kind.kind].get(role, _NEVER)
+    if kind.kind == VALUE and kind.chars > LONG_VALUE and role in ("explanation", "deviation"):
+        f = -1.5  # a phrase holding a number: a target, or an explanation's clause
     if kind.kind in (HEADING1, HEADING2) and kind.heading_score < 100 and f == 0.0:
         f = -(100 - kind.heading_score) / 20
     return f

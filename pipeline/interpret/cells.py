@@ -274,8 +274,9 @@ _PAGE_NO = PAGE_NUMBER  # page numbers and footers (common.py)
 
 
 def display_width(text: str) -> int:
-    """Width as a column lays it out: CJK and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Width as a column lays it out: CJK, full-width and ambiguous-width characters
+    (“”, ≥, in a Chinese font) count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
 
 
 def is_cut(text: str, widths: set[int]) -> bool:
@@ -320,9 +321,12 @@ def full_widths(texts: list[str]) -> set[int]:
     """
     counts: dict[int, int] = {}
     then_text: dict[int, int] = {}
+    seen: set[str] = set()
     for i, t in enumerate(texts):
-        if _value_alone(t) or norm_key(t).endswith("指标"):
-            continue  # values never wrap; headings are whole words
+        if _value_alone(t) or norm_key(t).endswith("指标") or t in seen:
+            continue  # values never wrap; headings are whole words; a cell repeated on
+            # every row (a level label) says nothing of a column's width
+        seen.add(t)
         if i + 1 < len(texts) and norm_key(texts[i + 1]).endswith("指标"):
             continue  # a heading comes next: the cell ended here, whatever its width
         n = display_width(t)

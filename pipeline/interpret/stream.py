@@ -29,6 +29,7 @@ from .cells import (
     value_span,
     worded_tail,
 )
+from ..readers.text import drop_running_headers
 from .centred import assign, assign_one_column, is_centred
 from .fields import _AMOUNT_FIELDS, _execution_label, _is_label
 from .headings import Headings, TreeState, _heading_prefix, classify, take_headings, update_tree
@@ -233,43 +234,6 @@ def split_stream(
             groups[-1].setdefault("explanation", [])
             groups[-1]["explanation"].append(tok)  # type: ignore[union-attr]
     return groups
-
-
-_YEAR = re.compile(r"(?:19|20)\d{2}年")
-
-
-def is_running_header(text: str, cfg: Config) -> bool:
-    """A running header or footer of a page (2024年度预算公开, 某区2024年度部门决算): a
-    short line holding a year that ends in a word of ``running_headers``, and no title."""
-    k = norm_key(text)
-    return (
-        len(k) <= 30
-        and bool(_YEAR.search(k))
-        and k.endswith(cfg.running_headers)
-        and not any(p.search(k) for p in cfg.titles.values())
-    )
-
-
-def drop_running_headers(rows: list[Row], cfg: Config) -> list[Row]:
-    """Rows of one cell per line without the page furniture the reader cannot tell from a
-    cell: a running header printed at one page break only, and the bare page number on
-    the line beside it (``5`` | ``2022年度预算公开``); where the reader dropped a page
-    number between them (``10`` | ``第 1 页`` | header), the number is a cell.  The
-    number after such a page number that ends the text is the last page's."""
-    texts = [next((t for t in r.texts if t), "") for r in rows]
-    header = [is_running_header(t, cfg) for t in texts]
-    drop = list(header)
-
-    def beside(i: int, j: int) -> bool:  # the very next line of the text (none dropped)
-        return 0 <= j < len(rows) and header[j] and abs(rows[i].line - rows[j].line) == 1
-
-    for i, t in enumerate(texts):
-        if _PAGE_ALONE.fullmatch(norm_key(t)) and (beside(i, i - 1) or beside(i, i + 1)):
-            drop[i] = True
-    pages = [int(norm_key(t)) for t, d, h in zip(texts, drop, header, strict=True) if d and not h]
-    if pages and texts and norm_key(texts[-1]) == str(pages[-1] + 1):
-        drop[-1] = True  # the next page's number ends the text
-    return [r for r, d in zip(rows, drop, strict=True) if not d]
 
 
 def _starts_row(text: str, cfg: Config) -> bool:

@@ -21,11 +21,15 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..model import ReadError, SourceDoc
 from . import html, image, legacy, office, pdf, text, unsupported
 from . import zip as archive
-from .base import Reader
+from .base import Reader, using_config
+
+if TYPE_CHECKING:
+    from ..config import Config
 from .unsupported import Unsupported
 
 _FAMILIES = (pdf, office, image, html, text, legacy, archive, unsupported)
@@ -96,9 +100,15 @@ def _ole_streams(data: bytes) -> set[str]:
         return set()
 
 
-def read_bytes(path: str | Path, data: bytes) -> SourceDoc:
+def read_bytes(path: str | Path, data: bytes, cfg: Config | None = None) -> SourceDoc:
     """Read a file whose bytes are in hand.  Raises ``ReadError`` (``Unsupported`` for a
-    format jixiao does not read) naming the file."""
+    format jixiao does not read) naming the file.  ``cfg``: the vocabulary the readers use
+    (the default configs when None)."""
+    with using_config(cfg):
+        return _read_bytes(path, data)
+
+
+def _read_bytes(path: str | Path, data: bytes) -> SourceDoc:
     p = Path(path)
     r = classify(p, data)
     if r is text.READER and p.suffix.lower() not in text.READER.suffixes:
@@ -111,9 +121,9 @@ def read_bytes(path: str | Path, data: bytes) -> SourceDoc:
     return r.read(p, data)
 
 
-def read_document(path: str | Path) -> SourceDoc:
+def read_document(path: str | Path, cfg: Config | None = None) -> SourceDoc:
     """Read any supported file (or ZIP member ``archive.zip!member``).  Raises
-    ``ReadError`` naming the file when it cannot."""
+    ``ReadError`` naming the file when it cannot.  ``cfg``: see ``read_bytes``."""
     p = Path(path)
     if archive.split(p) is not None and not p.exists():
         data = archive.read_member(p)
@@ -122,7 +132,7 @@ def read_document(path: str | Path) -> SourceDoc:
             data = p.read_bytes()
         except OSError as e:
             raise ReadError(f"{p}: cannot open: {e.strerror or e}") from e
-    return read_bytes(p, data)
+    return read_bytes(p, data, cfg)
 
 
 __all__ = [

@@ -48,7 +48,7 @@ from typing import Any
 
 from ..common import clean_text, doc_id_of, join_lines
 from ..model import BBox, Cell, Finding, ReadError, Row, SourceDoc
-from .base import Reader
+from .base import Reader, active_config
 from .limits import ResourceLimitError, limits
 
 TABLE_SETTINGS = {
@@ -644,9 +644,7 @@ def _stack(top: _Block, grid: _Block) -> _Block:
 def _grid_header_line(chunks: list[list[_Chunk]]) -> int | None:
     """Index of an indicator grid's header line (一级指标 | 二级指标 | 三级指标 …, words of
     ``configs/labels.yaml``) inside a borderless region."""
-    from ..config import load_config
-
-    cfg = load_config()
+    cfg = active_config()
     for k, cs in enumerate(chunks):
         if len(cs) >= 3:
             roles = {cfg.header_role(c.text, loose=True) for c in cs} - {None}
@@ -702,9 +700,7 @@ def _field_bounds(lines: list[_Line], chunks: list[list[_Chunk]]) -> list[float]
     and one on each side of a field label (项目负责人, 资金性质 …, ``configs``) that is
     set apart from its neighbours on its line: a label is a cell of its own even where
     only two rows show that gutter and texts spanning several columns cross it."""
-    from ..config import load_config
-
-    cfg = load_config()
+    cfg = active_config()
     body = [ck for cs in chunks for ck in cs]
     gaps = []
     for cs in chunks:

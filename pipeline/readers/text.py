@@ -29,7 +29,8 @@ from pathlib import Path
 
 from ..common import doc_id_of, drop_page_furniture, join_lines
 from ..model import Cell, Finding, ReadError, Row, SourceDoc
-from .base import Reader
+from ..config import Config, norm_key
+from .base import Reader, active_config
 
 # a tag as markup writes it: ``<`` + an ASCII name (or ``/``, ``!``, ``?``) … ``>`` on one
 # line; ``<5%``, ``< 3``, ``<办事处>`` and ``a<b`` without a closing ``>`` are text
@@ -179,24 +180,37 @@ def space_mode(lines: list[str]) -> str | None:
       hold two or more single spaces between words;
     * ``"spaces"``: runs of two or more spaces are boundaries and a single space stays
       inside a cell (fixed-width text);
-    * None: spaces separate no cells (tab, bar or one-cell-per-line text)."""
-    single = multi = 0
-    for line in lines:
-        if "\t" in line or "|" in line:
+    * None: spaces separate no cells (tab, bar or one-cell-per-line text).
+
+    A space after a punctuation mark (``判和分析, 逐步``) is typing, not a boundary, and
+    page numbers (第 3 页) are page furniture."""
+    single = multi = texts = 0
+    furniture = drop_page_furniture(lines)
+    for line, skip in zip(lines, furniture, strict=True):
+        if skip or "\t" in line or "|" in line or not line.strip():
             continue
-        runs = [len(m.group(0)) for m in _SPACE_RUN.finditer(line.strip())]
+        texts += 1
+        s = line.strip()
+        runs = [
+            len(m.group(0))
+            for m in _SPACE_RUN.finditer(s)
+            if s[m.start() - 1] not in _TYPED_BEFORE_SPACE
+        ]
         if len(runs) >= 2 and sum(1 for n in runs if n == 1) >= 2:
             single += 1
         elif sum(1 for n in runs if n >= 2) >= 2:
             multi += 1
-    if single >= MIN_SPACED_LINES:
+    enough = max(MIN_SPACED_LINES, SPACED_SHARE * texts)
+    if single >= enough:
         return "space"
-    if multi >= MIN_SPACED_LINES:
+    if multi >= enough:
         return "spaces"
     return None
 
 
+_TYPED_BEFORE_SPACE = ",，;；:：、.。!！?？"
 MIN_SPACED_LINES = 3  # lines that show a spacing convention before the document has one
+SPACED_SHARE = 0.1  # … and this share of its lines: a few spaced lines are typing
 
 
 def _join_spaced_out(tokens: list[str]) -> list[str]:
@@ -340,7 +354,46 @@ def text_rows(
         rows.append(row)
         gap = 0
         prev_line = i
-    return rows
+    return drop_running_headers(rows, active_config())
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}年")
+_PAGE_ALONE = re.compile(r"\d{1,3}")  # a bare page number
+
+
+def is_running_header(text: str, cfg: Config) -> bool:
+    """A running header or footer of a page (2024年度预算公开, 某区2024年度部门决算): a
+    short line holding a year that ends in a word of ``running_headers``, and no title."""
+    k = norm_key(text)
+    return (
+        len(k) <= 30
+        and bool(_YEAR.search(k))
+        and k.endswith(cfg.running_headers)
+        and not any(p.search(k) for p in cfg.titles.values())
+    )
+
+
+def drop_running_headers(rows: list[Row], cfg: Config) -> list[Row]:
+    """Rows of one cell per line without the page furniture the reader cannot tell from a
+    cell: a running header printed at one page break only, and the bare page number on
+    the line beside it (``5`` | ``2022年度预算公开``); where the reader dropped a page
+    number between them (``10`` | ``第 1 页`` | header), the number is a cell.  The
+    number after such a page number that ends the text is the last page's."""
+    texts = [next((t for t in r.texts if t), "") for r in rows]
+    header = [is_running_header(t, cfg) for t in texts]
+    drop = list(header)
+
+    def beside(i: int, j: int) -> bool:  # the very next line of the text (none dropped)
+        return 0 <= j < len(rows) and header[j] and abs(rows[i].line - rows[j].line) == 1
+
+    for i, t in enumerate(texts):
+        if _PAGE_ALONE.fullmatch(norm_key(t)) and (beside(i, i - 1) or beside(i, i + 1)):
+            drop[i] = True
+    pages = [int(norm_key(t)) for t, d, h in zip(texts, drop, header, strict=True) if d and not h]
+    if pages and texts and norm_key(texts[-1]) == str(pages[-1] + 1):
+        drop[-1] = True  # the next page's number ends the text
+    return [r for r, d in zip(rows, drop, strict=True) if not d]
+
 
 
 def csv_rows(text: str) -> list[Row]:
