@@ -377,9 +377,13 @@ def _field_row(row: Row, cfg: Config) -> bool:
     return False
 
 
+INTRO_LINES = 3  # lines before a table's head that may introduce it
+
+
 def intro_name(rows: list[Row]) -> str | None:
-    """The project that the line introducing a grid names in quotes (关于“X”项目…的公示)."""
-    for r in reversed(rows[-6:]):
+    """The project that the line introducing a table names in quotes (关于“X”项目…的公示):
+    one of the last lines before its head."""
+    for r in reversed(rows[-INTRO_LINES:]):
         t = _text1(r)
         if t and len(t) <= 120:
             m = _QUOTED.search(t)
@@ -413,7 +417,7 @@ def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
         titles = [t for r in head if (t := title_of(r, cfg)) is not None]
         title, kind = titles[-1] if titles else (None, None)
         trows = head + rows[start:end]
-        intro = intro_name(block)
+        intro = intro_name(block[:hs] + [r for r in head if title_of(r, cfg) is not None])
         blocks.append((title, kind, trows, len(head), n, len(trows), intro))
         prev = end
     if blocks:

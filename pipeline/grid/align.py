@@ -330,6 +330,11 @@ def _filled(a: _Token, width: int | None, widths: set[int]) -> bool:
     return any(0 <= w - a.width <= 1 for w in widths)
 
 
+def _named(k: Kind) -> bool:
+    """A heading matched exactly, or a header word: text the vocabulary names whole."""
+    return (k.kind in ("heading1", "heading2") and k.heading_score >= 100) or k.kind == "header"
+
+
 def _whole(t: _Token) -> bool:
     """A line that is a cell of its own kind: nothing wraps onto it or off it."""
     k = t.kind
@@ -501,6 +506,7 @@ def _decode(
         states = best[t]
         if not states:
             continue
+        whole_prefix = False  # the lines joined so far already make a heading
         for L in range(1, MAX_JOIN + 1):
             if t + L > T:
                 break
@@ -510,9 +516,13 @@ def _decode(
             if L > 1 and seg[-1].before not in (GROUP, LINE):
                 break
             text = join_lines(s.text for s in seg) if L > 1 else seg[0].text
+            k = seg[0].kind if L == 1 else kind_of(text, cfg)
+            named = _named(k)
+            if L > 1 and whole_prefix and not named:
+                continue  # a heading goes on only into a longer heading
+            whole_prefix = whole_prefix or named
             f = fits.get(text)
             if f is None:
-                k = seg[0].kind if L == 1 else kind_of(text, cfg)
                 f = fits[text] = [column_fit(k, c) for c in cols]
             nxt = toks[t + L] if t + L < T else None
             forced = seg[0].before == ROW_END
@@ -522,7 +532,12 @@ def _decode(
                     per_col.append(inf)
                     continue
                 w = col_widths.get(jj)
-                join = sum(_join_cost(a, b, w, widths) for a, b in zip(seg, seg[1:], strict=False))
+                if L > 1 and named:
+                    join = 0.0  # the lines make a heading or header word: the vocabulary joins them
+                else:
+                    join = sum(
+                        _join_cost(a, b, w, widths) for a, b in zip(seg, seg[1:], strict=False)
+                    )
                 per_col.append(-f[jj] + fill[jj] + join + _split_cost(seg[-1], nxt, w, widths))
             for (j, fl), (c0, _) in states.items():
                 if L == 1:  # a cell in no column (an empty one, or one the header lacks)

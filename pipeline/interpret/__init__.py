@@ -29,7 +29,7 @@ from ..grid.align import align as align_grid
 from ..grid.header import Header, make_header, merge_lower
 from ..model import Finding, Row, Table, TableRecord
 from ..selfeval import assess
-from .cells import Token
+from .cells import Token, full_widths
 from .fields import FieldState, _fill_fields, _stated_total, _store_budget, read_fields
 from .levels import assign_levels
 from .records import build, is_indicator, parts_of
@@ -42,9 +42,15 @@ Result = tuple[TableRecord, list[Finding]]
 def interpret(table: Table, cfg: Config) -> list[Result]:
     """The records a table holds (see the module docstring)."""
     fs = FieldState()
-    head = [r for r in table.head if any(t.strip() for t in r.texts)]
+    head = [
+        r
+        for r in table.head
+        if any(t.strip() for t in r.texts) and (table.title is None or _text(r) != table.title)
+    ]
     if _single_cell_table(head):
-        head = regroup(head, cfg)
+        # a one-cell-per-line head: the widths at which the whole table wraps its cells
+        texts = [_text(r) for r in table.rows if _text(r)]
+        head = regroup(head, cfg, full_widths(texts))
     for row in head:
         read_fields(row, cfg, fs)
     if table.header_start is None:
@@ -59,6 +65,10 @@ def interpret(table: Table, cfg: Config) -> list[Result]:
         _field_columns(header, group, roles, gfs)
         out.append(_record(table, gfs, group, roles, list(notes), cfg))
     return out
+
+
+def _text(row: Row) -> str:
+    return next((t for t in row.texts if t.strip()), "")
 
 
 def _state(fs: FieldState) -> dict:

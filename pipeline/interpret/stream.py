@@ -256,7 +256,7 @@ def _narrow_tail(cur: Row, text: str, cfg: Config) -> bool:
     return display_width(text) <= width <= 12 and not any(ch.isdigit() for ch in text)
 
 
-def regroup(rows: list[Row], cfg: Config) -> list[Row]:
+def regroup(rows: list[Row], cfg: Config, widths: set[int] | None = None) -> list[Row]:
     """Rebuild table rows from text with one cell per line or cells run together.
 
     Before the grid: a label starts a row and the lines after it are its value (wrapped
@@ -266,7 +266,7 @@ def regroup(rows: list[Row], cfg: Config) -> list[Row]:
     """
     rows = drop_running_headers(rows, cfg)
     texts = [next(t for t in r.texts if t) for r in rows]
-    full = full_widths(texts)
+    full = full_widths(texts) if widths is None else widths
     out: list[Row] = []
     cur: Row | None = None
     header: Row | None = None
