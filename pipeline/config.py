@@ -43,6 +43,7 @@ def norm_key(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
     s = _SPACE.sub("", s)
     s = s.replace("〔", "(").replace("〕", ")").replace("【", "(").replace("】", ")")
+    s = s.replace("[", "(").replace("]", ")")
     return _PUNCT_EDGE.sub("", s)
 
 

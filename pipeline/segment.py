@@ -161,9 +161,18 @@ def _text1(row: Row) -> str | None:
     return texts[0].strip() if len(texts) == 1 else None
 
 
+_CHROME = re.compile(r"(?:\([^()]{1,6}\))+")  # 【打印】【关闭】, [下载][打印]: page buttons
+
+
 def _is_stop_row(row: Row, cfg: Config) -> bool:
+    """A row after which a grid is over: notes, totals, signatures (``grid_stop``), or a
+    line of page buttons (【打印】【关闭】)."""
     first = next((t for t in row.texts if t.strip()), "")
-    return bool(first) and norm_key(first).startswith(cfg.grid_stop)
+    if not first:
+        return False
+    return norm_key(first).startswith(cfg.grid_stop) or bool(
+        _CHROME.fullmatch(norm_key("".join(row.texts)))
+    )
 
 
 def _starts_table(row: Row, cfg: Config) -> bool:
@@ -335,7 +344,9 @@ def find_grids(rows: list[Row], cfg: Config) -> list[tuple[int, int, int]]:
         if n == 0:
             i += 1
             continue
-        stream = rows[i].sep == "cell" and _text1(rows[i]) is not None
+        # a grid whose rows are lines of one cell (one cell per line, or cells run
+        # together under a run-together header) has no multi-cell rows to end at
+        stream = rows[i].sep == "run" or (rows[i].sep == "cell" and _text1(rows[i]) is not None)
         end = _grid_end(rows, i + n, stream, cfg)
         out.append((i, n, end))
         i = max(end, i + n)

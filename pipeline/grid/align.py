@@ -603,7 +603,23 @@ def align(header: Header, rows: list[Row], cfg: Config) -> list[GridRow]:
     cell among them is a row of one cell: a heading across the grid, a note)."""
     if all(r.sep == "cell" for r in header.rows):
         return align_stream([r for r in rows], header, cfg)
+    if header.rows[0].sep == "run":
+        rows = [_split_run(r, header, cfg) for r in rows]
     return [_one(r, header, cfg) for r in rows if any(t.strip() for t in r.texts)]
+
+
+def _split_run(r: Row, header: Header, cfg: Config) -> Row:
+    """A line of one cell under a header whose words ran together: its cells ran together
+    too (产出指标数量指标覆盖率100%), split at its headings and its value."""
+    from ..interpret.stream import split_run
+
+    if r.sep != "cell" or len(r.cells) != 1:
+        return r
+    roles = tuple(
+        c.named for c in header.columns if c.named and c.named not in ("level1", "level2", "side")
+    )
+    parts = split_run(r.cells[0].text, cfg, roles)
+    return Row([Cell(p) for p in parts], r.line, r.page, r.table_id, r.bbox, sep="run")
 
 
 def _one(r: Row, header: Header, cfg: Config) -> GridRow:
@@ -616,5 +632,5 @@ def _one(r: Row, header: Header, cfg: Config) -> GridRow:
         cells += [None] * (m - len(cells))
         if len(r.cells) <= m or not any(c.text.strip() for c in r.cells[m:]):
             return GridRow(cells, [r])
-    kept = r.sep in ("tab", "bar", None)
+    kept = r.sep in ("tab", "bar", None)  # "run", "space", "spaces": empty cells collapse
     return GridRow(align_row(r.cells, header, cfg, kept), [r])

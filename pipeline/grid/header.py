@@ -132,5 +132,53 @@ def merge_lower(upper: Header, lower_texts: list[str], cfg: Config) -> Header | 
     return Header(cols, upper.rows)
 
 
-def norm(text: str) -> str:
-    return norm_key(text)
+def split_header_run(text: str, cfg: Config) -> list[str]:
+    """A grid header whose words ran together (年度绩效指标一级指标二级指标三级指标年度指标值
+    备注) → its words: the reading that covers the most characters with header words,
+    section words and field labels of the vocabulary (fewest pieces on a tie); characters
+    no word covers stay together as a piece of their own."""
+    s = norm_key(text)
+    vocab = {w for w in cfg.grid_header if len(w) >= 2}
+    vocab |= {w for w in cfg.sections if len(w) >= 2}
+    vocab |= {w for w, f in cfg.fields.items() if len(w) >= 2 and not f.startswith("_")}
+    longest = max((len(w) for w in vocab), default=0)
+    n = len(s)
+    # best[i]: (characters covered, -pieces) for s[:i], and the cut before i
+    best: list[tuple[tuple[int, int], int, bool]] = [((0, 0), 0, False)] + [((-1, 0), 0, False)] * n
+    for i in range(n):
+        (cov, neg), _, _ = best[i]
+        if cov < 0:
+            continue
+        for j in range(i + 2, min(n, i + longest) + 1):
+            if s[i:j] in vocab:
+                cand = ((cov + j - i, neg - 1), i, True)
+                if cand[0] > best[j][0]:
+                    best[j] = cand
+        cand = ((cov, neg - (0 if i > 0 and not best[i][2] else 1)), i, False)
+        if cand[0] > best[i + 1][0]:
+            best[i + 1] = cand
+    pieces: list[str] = []
+    i = n
+    while i > 0:
+        _, start, word = best[i]
+        if not word and pieces and not pieces[-1][1]:
+            pieces[-1] = (s[start:i] + pieces[-1][0], False)
+        else:
+            pieces.append((s[start:i], word))
+        i = start
+    out = list(reversed(pieces))
+    # a piece no word covers belongs to the word beside it where together they read as a
+    # header word (绩效指标 + 描述, 年度(/项目) + 指标值)
+    k = 0
+    while k < len(out):
+        piece, word = out[k]
+        if not word:
+            if k + 1 < len(out) and cfg.header_role(piece + out[k + 1][0], loose=True):
+                out[k : k + 2] = [(piece + out[k + 1][0], True)]
+                continue
+            if k > 0 and cfg.header_role(out[k - 1][0] + piece, loose=True):
+                out[k - 1 : k + 1] = [(out[k - 1][0] + piece, True)]
+                k -= 1
+                continue
+        k += 1
+    return [p for p, _ in out]

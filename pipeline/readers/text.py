@@ -354,7 +354,27 @@ def text_rows(
         rows.append(row)
         gap = 0
         prev_line = i
-    return drop_running_headers(rows, active_config())
+    cfg = active_config()
+    return split_run_headers(drop_running_headers(rows, cfg), cfg)
+
+
+def split_run_headers(rows: list[Row], cfg: Config) -> list[Row]:
+    """A line of one cell that is a grid header whose words ran together with no separator
+    (年度绩效指标一级指标二级指标三级指标年度指标值) → its words as cells (``Row.sep``
+    ``"run"``: the boundaries are the vocabulary's, not the text's)."""
+    from ..grid.header import header_score, split_header_run
+
+    for r in rows:
+        if r.sep != "cell" or len(r.cells) != 1 or len(r.cells[0].text) <= MIN_RUN_HEADER:
+            continue
+        pieces = split_header_run(r.cells[0].text, cfg)
+        if len(pieces) >= 3 and header_score(pieces, cfg) > 0:
+            r.cells = [Cell(p) for p in pieces]
+            r.sep = "run"
+    return rows
+
+
+MIN_RUN_HEADER = 6  # shorter lines are one header word at most
 
 
 _YEAR = re.compile(r"(?:19|20)\d{2}年")
