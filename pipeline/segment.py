@@ -161,7 +161,8 @@ def _text1(row: Row) -> str | None:
     return texts[0].strip() if len(texts) == 1 else None
 
 
-_CHROME = re.compile(r"(?:\([^()]{1,6}\))+")  # 【打印】【关闭】, [下载][打印]: page buttons
+# a line of page buttons (【打印】【关闭】, [下载][打印]): two or more bracketed words
+_CHROME = re.compile(r"(?:\([\u4e00-\u9fff]{2,4}\)){2,}")
 
 
 def _is_stop_row(row: Row, cfg: Config) -> bool:
