@@ -131,6 +131,26 @@ def blocks(
     return list(zip(starts, ends, strict=True))
 
 
+def cut_cost(
+    n: int, labels: list[int], tail: float | None = None, place: Place | None = None
+) -> float:
+    """How far the labels sit from the middles of their blocks in the best cut of rows
+    ``0..n-1`` (with ``tail``: rows after the last block cost that much each)."""
+    if not labels:
+        return (tail or 0.0) * n
+    total = 0.0
+    for (b, e), p in zip(blocks(n, labels, tail=tail, place=place), labels, strict=True):
+        if place is not None and place.y[p] is not None:
+            mid_y = (place.spans[b][0] + place.spans[e - 1][1]) / 2
+            total += round(abs(place.y[p] - mid_y) / place.pitch(), 1)
+        else:
+            total += abs(p - (b + (e - b - 1) // 2))
+    if tail is not None:
+        last_end = blocks(n, labels, tail=tail, place=place)[-1][1]
+        total += (n - last_end) * tail
+    return total
+
+
 def off_middle(n: int, labels: list[int]) -> int:
     """How many rows the labels sit off the middles of their blocks in the best cut of
     rows ``0..n-1`` (0: every label can be at its block's middle)."""
@@ -157,16 +177,19 @@ def assign(
 
     def misfit(j: int, b: int, e: int) -> float:
         # a level-2 label under a level-1 that is not its parent (the tree decides cuts
-        # that the middles alone leave open)
+        # that the middles alone leave open), and how well the level-2 labels inside the
+        # block sit at their own middles
         label = rows[l1_rows[j]][0].l1
+        inner = [i - b for i in range(b, e) if rows[i][0].l2 is not None]
+        fit2 = cut_cost(e - b, inner, tail=NO_LEVEL2) if inner else 0.0
         if label is None:
-            return 0.0
+            return fit2
         bad = 0
         for h, _ in rows[b:e]:
             if h.l2 is not None:
                 parent = cfg.parent_of(h.l2.canonical)
                 bad += bool(parent and parent != label.canonical)
-        return float(bad)
+        return float(bad) + fit2
 
     p1 = place[0] if place else None
     for b1, e1 in blocks(n, l1_rows, misfit, place=p1) if l1_rows else [(0, n)]:
