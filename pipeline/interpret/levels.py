@@ -26,7 +26,7 @@ from ..config import Config, HeadingMatch
 from ..grid.align import GridRow
 from ..grid.kinds import is_heading, kind_of
 from .cells import _PAGE_NO, Token
-from .centred import assign, assign_one_column, is_centred, off_middle
+from .centred import Place, assign, assign_one_column, is_centred, off_middle
 from .headings import (
     Headings,
     Level,
@@ -106,6 +106,78 @@ def _explicitly_empty(g: GridRow, c: int | None) -> bool:
     return cell is None or (not cell.text.strip() and cell.covered != "up")
 
 
+def _label_after_break(
+    g: GridRow,
+    nxt: GridRow | None,
+    cols: dict[str, int],
+    h: Headings,
+    state: TreeState,
+    cfg: Config,
+) -> HeadingMatch | None:
+    """The level-2 of the last row on a page whose level-2 cell is empty, when the first
+    row of the next page goes on with the same level-1 (its cell empty) and writes a
+    level-2 of that level-1: a merged cell cut by the page break, its text printed below
+    the break."""
+    c1, c2 = cols.get("level1"), cols.get("level2")
+    if nxt is None or nxt.page == g.page or (c1 is not None and nxt.text(c1)) or c2 is None:
+        return None
+    parent = h.l1.canonical if h.l1 is not None else state.l1.canonical if state.l1 else None
+    m2 = classify(nxt.text(c2), cfg)[1]
+    if parent is None or m2 is None or cfg.parent_of(m2.canonical) != parent:
+        return None
+    return m2
+
+
+def label_places(rows: list[GridRow], cols: dict[str, int]) -> tuple[Place, Place] | None:
+    """Where a grid's rows and their level-1 / level-2 labels sit on the page (rows read
+    from a PDF page or a scan carry boxes), or None.  A row's extent is that of its
+    content cells (a label centred between two rows reaches into both)."""
+    level_cols = {c for r, c in cols.items()}
+    spans: list[tuple[float, float]] = []
+    y1: list[float | None] = []
+    y2: list[float | None] = []
+    for g in rows:
+        box = g.bbox
+        if box is None:
+            return None
+        own = [
+            c.bbox
+            for j, c in enumerate(g.cells)
+            if j not in level_cols and c is not None and c.text.strip() and c.bbox is not None
+        ]
+        spans.append((min(b[1] for b in own), max(b[3] for b in own)) if own else (box[1], box[3]))
+        for role, ys in (("level1", y1), ("level2", y2)):
+            c = cols.get(role, cols.get("level12"))
+            cell = g.cells[c] if c is not None and c < len(g.cells) else None
+            if cell is not None and cell.text.strip() and cell.bbox is None:
+                return None
+            ok = cell is not None and cell.text.strip() and cell.bbox is not None
+            ys.append((cell.bbox[1] + cell.bbox[3]) / 2 if ok else None)  # type: ignore[union-attr]
+    return Place(tuple(spans), tuple(y1)), Place(tuple(spans), tuple(y2))
+
+
+def _top_aligned(rows: list[GridRow], cols: dict[str, int]) -> bool:
+    """True when the grid's labels sit at the top of their rows, not at their middle:
+    every label in a row taller than itself (by over a quarter of the label's height)
+    starts where its row starts.  Merged cells printed top-aligned are read top-down."""
+    seen = 0
+    for g in rows:
+        if g.bbox is None:
+            continue
+        for role in ("level1", "level2", "level12"):
+            c = cols.get(role)
+            cell = g.cells[c] if c is not None and c < len(g.cells) else None
+            if cell is None or cell.bbox is None or not cell.text.strip():
+                continue
+            height = cell.bbox[3] - cell.bbox[1]
+            if (g.bbox[3] - g.bbox[1]) - height <= 0.25 * height:
+                continue  # as tall as its row: no telling
+            if abs(cell.bbox[1] - g.bbox[1]) > 1.0:
+                return False
+            seen += 1
+    return seen >= 2
+
+
 RowLevels = tuple[Level | None, Level | None, list[str], list[tuple[str, str]]]
 
 
@@ -131,14 +203,15 @@ def assign_levels(
     )
     pairs = list(zip(heads, content, strict=True))
     out: list[RowLevels] = []
-    if not merged and is_centred(pairs, cfg):
+    place = label_places(rows, cols)
+    if not merged and is_centred(pairs, cfg) and not (place is not None and _top_aligned(rows, cols)):
         if "level12" in cols and not {"level1", "level2"} & set(cols):
             labels = [i for i, h in enumerate(heads) if _has_l1(h) or h.l2 is not None]
             if labels and labels[0] == 0 and off_middle(len(heads), labels) > 0:
                 return _top_down(rows, heads, cols, merged, cfg)
             held = assign_one_column(pairs)
         else:
-            held = assign(pairs, cfg)
+            held = assign(pairs, cfg, place)
         for k, h in enumerate(heads):
             state = TreeState()
             flags, notes = update_tree(state, held[k], cfg)
@@ -156,13 +229,20 @@ def _top_down(
 ) -> list[RowLevels]:
     out: list[RowLevels] = []
     state = TreeState()
-    for g, h in zip(rows, heads, strict=True):
-        if merged:
+    prev_page = rows[0].page if rows else None
+    for k, (g, h) in enumerate(zip(rows, heads, strict=True)):
+        # a merged cell cut by a page break leaves an empty cell atop the next page
+        continued, prev_page = g.page != prev_page, g.page
+        if merged and not continued:
             no_l1 = h.l1 is None and h.l1_unknown is None
             if no_l1 and _explicitly_empty(g, cols.get("level1")):
                 state.l1 = None
             if h.l2 is None and _explicitly_empty(g, cols.get("level2")):
-                state.l2 = None
+                # or one whose text was printed in its part on the next page
+                nxt = rows[k + 1] if k + 1 < len(rows) else None
+                h.l2 = _label_after_break(g, nxt, cols, h, state, cfg)
+                if h.l2 is None:
+                    state.l2 = None
         flags, notes = update_tree(state, h, cfg)
         if state.l1 is None and state.l2 is not None and state.l2.canonical:
             parent = cfg.parent_of(state.l2.canonical)
