@@ -450,6 +450,12 @@ MIN_ROWS_FOR_FILL = 4  # rows a first reading needs before its fill rates say an
 _WRITTEN_ONCE = frozenset({"level1", "level2", "level12", "side", "field", "seq"})
 
 
+def _trail(trail: list[float], j: int, flags: int) -> float:
+    """What leaving out the columns after a row's last cell costs: only a row that holds an
+    indicator (a placeholder row of headings holds nothing more)."""
+    return trail[max(j, 0)] if flags & (_HAS_NAME | _HAS_VALUE) else 0.0
+
+
 def _drop_cost(t: _Token, last: bool) -> float:
     """The cost of a line placed in no column: an empty line or a grid's side label cost
     little, a bare page number ending the text (the last page's number) little more,
@@ -557,7 +563,7 @@ def _decode(
                         c = c0 + lead[jj] + emit
                         nf = _flags(cols[jj], k)
                     else:  # a new row
-                        c = c0 + trail[j] + _close(fl) + NEW_ROW + lead[jj] + emit
+                        c = c0 + _trail(trail, j, fl) + _close(fl) + NEW_ROW + lead[jj] + emit
                         nf = _flags(cols[jj], k)
                     key = (jj, nf)
                     if c < best[t + L].get(key, (inf,))[0]:
@@ -565,7 +571,7 @@ def _decode(
     end = best[T]
     if not end:
         return []
-    state = min(end, key=lambda s: end[s][0] + trail[max(s[0], 0)] + _close(s[1]))
+    state = min(end, key=lambda s: end[s][0] + _trail(trail, s[0], s[1]) + _close(s[1]))
     segs: list[tuple[int, int, int]] = []
     t = T
     while t > 0:

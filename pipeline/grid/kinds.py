@@ -69,13 +69,15 @@ _OPS = frozenset(
 )
 NONE_MARKS = frozenset({"无", "/", "-", "—", "——", "－", "/"})
 _NATURE = re.compile(r"(定量|定性)(指标)?")
-_STANDARD = re.compile(r"[\u4e00-\u9fff]{1,4}标准")
+_STANDARD = re.compile(r"[\u4e00-\u9fff]{2}标准")  # 计划标准, 历史标准, 行业标准
+STANDARD_MAX = 4
 _POINTS = re.compile(r"\d+(\.\d+)?分")
 _NUMBER = re.compile(r"[-+]?\d+(,\d{3})*(\.\d+)?%?")
 # an item number before a name (指标1：, 1、, (2), 1.)
 ITEM_PREFIX = re.compile(
     r"^(?:指标\s*\d{1,3}\s*[：:.、．]?|\d{1,2}\s*[：:、．]|\d{1,2}\.(?!\d)|[(（]\d{1,2}[)）])\s*(?=\D)"
 )
+_SIGNS = "≥≤><=＞＜≧≦"
 _SENTENCE = re.compile(r"[，。；;,：:！？!?]")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 NAME_MAX = 30  # longer text is prose, whatever its punctuation
@@ -104,7 +106,7 @@ def kind_of(text: str, cfg: Config) -> Kind:
         return Kind(DIRECTION, chars=n)
     if _NATURE.fullmatch(k):
         return Kind(NATURE, chars=n)
-    if n <= 6 and _STANDARD.fullmatch(k):
+    if n <= STANDARD_MAX and _STANDARD.fullmatch(k):
         return Kind(STANDARD, chars=n)
     if _NUMBER.fullmatch(k):
         return Kind(NUMBER, chars=n)
@@ -132,8 +134,8 @@ def kind_of(text: str, cfg: Config) -> Kind:
         return Kind(WORDED, chars=n)
     if n <= VALUE_MAX and looks_numeric(k) and not _SENTENCE.search(k):
         return Kind(VALUE, chars=n)
-    if n > NAME_MAX or (_SENTENCE.search(k) and n > 12):
-        return Kind(PROSE, chars=n)
+    if n > NAME_MAX or (_SENTENCE.search(k) and n > 12) or k[0] in _SIGNS:
+        return Kind(PROSE, chars=n)  # a sentence, or text opening with a sign: no name
     if n <= FRAGMENT_MAX and _CJK.fullmatch(k):
         return Kind(FRAGMENT, chars=n)
     return Kind(SHORT if n <= SHORT_MAX else NAME, chars=n)
