@@ -61,6 +61,7 @@ ROW_HEADINGS_ONLY = 0.3
 ROW_EMPTY = 0.5
 ROW_NOTHING = 3.0
 NEW_ROW = 0.1  # any row break (fewer, longer rows where the cells allow)
+NEW_PROJECT = 2.0  # a row (other than the first) that starts with a wide header's fields
 # joining a line to the cell of the line before: one-cell-per-line text with blank lines
 # between cells writes a wrapped cell's lines together (splitting them costs), plain
 # one-cell-per-line text writes each cell on its own line (joining costs)
@@ -118,7 +119,7 @@ def _field_fit(kind: Kind, name: str) -> float:
     amount under a budget label, words under the others."""
     if name.startswith("budget"):
         return 0.0 if kind.kind in ("number", "value") else -2.0
-    if kind.kind in ("name", "short", "prose", "worded", "item"):
+    if kind.kind in ("name", "short", "prose", "worded"):
         return -0.5
     if kind.kind in ("heading1", "heading2", "op"):
         return -5.0
@@ -401,6 +402,7 @@ class _Costs:
     cell) and of filling it."""
 
     lead: list[float]  # leaving out columns [0, j) at a row's start (cumulative)
+    first: list[float]  # the same for the grid's first row (which fills a wide header's fields)
     inside: list[float]  # leaving out column j between two cells of a row
     trail: list[float]  # leaving out columns (j, m) after a row's last cell (cumulative)
     fill: list[float]  # filling column j
@@ -415,7 +417,7 @@ class _Costs:
         for j in range(m - 1, -1, -1):
             after = cols[j + 1].named if j + 1 < m else None
             trail[j] = trail[j + 1] + (SKIP_TRAILING.get(after or "other", SKIP_OTHER) if j + 1 < m else 0.0)
-        return cls(lead, [_skip_inside(c, kept) for c in cols], trail, [0.0] * m)
+        return cls(lead, _first(lead, cols), [_skip_inside(c, kept) for c in cols], trail, [0.0] * m)
 
     @classmethod
     def by_fill(cls, cols: list[Column], rows: list[GridRow], base: _Costs) -> _Costs:
@@ -443,9 +445,21 @@ class _Costs:
         trail = [0.0] * (m + 1)
         for j in range(m - 1, -1, -1):
             trail[j] = trail[j + 1] + (skip_after[j + 1] if j + 1 < m else 0.0)
-        return cls(lead, inside, trail, fill)
+        return cls(lead, _first(lead, cols), inside, trail, fill)
 
 
+def _first(lead: list[float], cols: list[Column]) -> list[float]:
+    """Lead costs for the first row: a wide header's fields (项目名称 | 预算数 …) are written
+    in the first row under it, so leaving one out there costs."""
+    out = list(lead)
+    extra = 0.0
+    for j, c in enumerate(cols):
+        extra += SKIP_FIELD_FIRST if c.named == "field" else 0.0
+        out[j + 1] += extra
+    return out
+
+
+SKIP_FIELD_FIRST = 1.5
 MIN_ROWS_FOR_FILL = 4  # rows a first reading needs before its fill rates say anything
 _WRITTEN_ONCE = frozenset({"level1", "level2", "level12", "side", "field", "seq"})
 
@@ -507,6 +521,8 @@ def _decode(
     best: list[dict[tuple[int, int], tuple[float, tuple | None]]] = [{} for _ in range(T + 1)]
     best[0][(-1, 0)] = (0.0, None)
     lead, inside, trail, fill = costs.lead, costs.inside, costs.trail, costs.fill
+    field_cols = {j for j, c in enumerate(cols) if c.named == "field"}
+    prefix_cols = field_cols | {j for j, c in enumerate(cols) if c.named == "side"}
     fits: dict[str, list[float]] = {}
     for t in range(T):
         states = best[t]
@@ -557,13 +573,17 @@ def _decode(
                         continue
                     k = seg[0].kind
                     if jj > j and not forced and j >= 0:  # same row
+                        if jj in field_cols and j not in prefix_cols:
+                            continue  # a row's fields come before its indicator
                         c = c0 + sum(inside[j + 1 : jj]) + emit
                         nf = fl | _flags(cols[jj], k)
                     elif jj > j and j == -1:  # the first row
-                        c = c0 + lead[jj] + emit
+                        c = c0 + costs.first[jj] + emit
                         nf = _flags(cols[jj], k)
                     else:  # a new row
                         c = c0 + _trail(trail, j, fl) + _close(fl) + NEW_ROW + lead[jj] + emit
+                        if jj in field_cols:
+                            c += NEW_PROJECT  # another project's fields start a row
                         nf = _flags(cols[jj], k)
                     key = (jj, nf)
                     if c < best[t + L].get(key, (inf,))[0]:
