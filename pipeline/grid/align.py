@@ -49,9 +49,12 @@ SKIP_LEADING |= {"seq": 0.05, "level3": 2.5, "value": 1.5}
 SKIP_INSIDE = {"level1": 0.1, "level2": 0.1, "level12": 0.1, "side": 0.0, "level3": 1.5}
 SKIP_INSIDE |= {"value": 1.0, "actual": 0.4, "weight": 0.4, "score": 0.4, "field": 0.3}
 SKIP_OTHER = 0.2
+# a cell that leaves a column empty before it costs a little more than one that leaves it
+# empty at the row's end: of two columns that fit, a cell is in the nearer
+SKIP_GAP = 0.05
 # a column left empty after a row's last cell: the columns a header names for what every
 # row holds (an explanation, a completion) are seldom empty
-SKIP_TRAILING = {"explanation": 0.7, "actual": 0.7, "weight": 0.5, "score": 0.5, "value": 0.7}
+SKIP_TRAILING = {"explanation": 0.7, "actual": 0.4, "weight": 0.4, "score": 0.4, "value": 0.7}
 SKIP_TRAILING |= {"level1": 0.0, "level2": 0.0, "level12": 0.0, "side": 0.0, "field": 0.0}
 # a row's end: whole (name and value), a placeholder (headings only), or less
 ROW_WHOLE = 0.0
@@ -417,7 +420,8 @@ class _Costs:
         for j in range(m - 1, -1, -1):
             after = cols[j + 1].named if j + 1 < m else None
             trail[j] = trail[j + 1] + (SKIP_TRAILING.get(after or "other", SKIP_OTHER) if j + 1 < m else 0.0)
-        return cls(lead, _first(lead, cols), [_skip_inside(c, kept) for c in cols], trail, [0.0] * m)
+        inside = [_skip_inside(c, kept) + SKIP_GAP for c in cols]
+        return cls(lead, _first(lead, cols), inside, trail, [0.0] * m)
 
     @classmethod
     def by_fill(cls, cols: list[Column], rows: list[GridRow], base: _Costs) -> _Costs:
@@ -436,7 +440,8 @@ class _Costs:
                 continue
             p = (sum(1 for g in body if g.cells[j] is not None) + 1) / (len(body) + 2)
             fill[j] = -math.log(p)
-            inside[j] = skip_after[j] = -math.log(1 - p)
+            skip_after[j] = -math.log(1 - p)
+            inside[j] = skip_after[j] + SKIP_GAP
         lead = [0.0] * (m + 1)
         for j in range(m):
             lead[j + 1] = lead[j] + (base.lead[j + 1] - base.lead[j]) + fill[j] * 0 + (
