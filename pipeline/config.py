@@ -69,6 +69,7 @@ class Config:
     sections: set[str]
     grid_header: dict[str, str]  # normalized header word -> role
     grid_stop: tuple[str, ...]
+    grid_stop_within: tuple[str, ...]
     grid_header_contains: tuple[tuple[str, tuple[str, ...]], ...]
     titles: dict[str, re.Pattern[str]]
     config_hash: str
@@ -211,6 +212,7 @@ def load_config(directory: str | Path | None = None) -> Config:
         sections={norm_key(w) for w in labels.get("sections") or []},
         grid_header=grid_header,
         grid_stop=tuple(norm_key(w) for w in labels.get("grid_stop") or []),
+        grid_stop_within=tuple(norm_key(w) for w in labels.get("grid_stop_within") or []),
         direction_words=frozenset(norm_key(w) for w in labels.get("direction_words") or []),
         grid_header_contains=tuple(
             (role, tuple(norm_key(w) for w in words))

@@ -171,21 +171,27 @@ def _is_stop_row(row: Row, cfg: Config) -> bool:
     first = next((t for t in row.texts if t.strip()), "")
     if not first:
         return False
-    return norm_key(first).startswith(cfg.grid_stop) or bool(
-        _CHROME.fullmatch(norm_key("".join(row.texts)))
+    key = norm_key(first)
+    return (
+        key.startswith(cfg.grid_stop)
+        or any(w in key for w in cfg.grid_stop_within)
+        or bool(_CHROME.fullmatch(norm_key("".join(row.texts))))
     )
 
 
 def _starts_table(row: Row, cfg: Config) -> bool:
     """A row that opens a table's head: its title, a name field, an attachment heading
-    (附表2), a unit line (单位：元) or a year line (（2024年度）)."""
+    (附表2), a unit line (单位：元), a year line (（2024年度）) or the issuer's line
+    (填报单位：X)."""
     if title_of(row, cfg) is not None or _name_label(row, cfg) is not None:
         return True
     t = _text1(row)
     if t is None:
         return False
     k = norm_key(t)
-    return bool(_ATTACHMENT_LINE.match(k) or _UNIT_LINE.match(k) or _YEAR_LINE.match(k))
+    return bool(
+        _ATTACHMENT_LINE.match(k) or _UNIT_LINE.match(k) or _YEAR_LINE.match(k) or _issuer_line(t)
+    )
 
 
 def _header_cell(text: str, cfg: Config, inside: bool) -> bool:
