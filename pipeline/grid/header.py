@@ -109,7 +109,19 @@ def make_header(texts: list[str], rows: list[Row], cfg: Config) -> Header:
     while texts and not texts[-1].strip():
         texts = texts[:-1]
     cols = [column_of(t, cfg, first=i == 0) for i, t in enumerate(texts)]
+    if not any(c.named == "level3" for c in cols):
+        # no column named for the indicator's name: a section word heading a column
+        # (绩效指标, 指标) may be it, where its cells are names
+        cols = [
+            Column(c.text, c.named, {**c.priors, "level3": NAME_IN_SECTION}, c.field, c.unit)
+            if c.named == "side"
+            else c
+            for c in cols
+        ]
     return Header(cols, rows)
+
+
+NAME_IN_SECTION = -1.0
 
 
 def merge_lower(upper: Header, lower_texts: list[str], cfg: Config) -> Header | None:

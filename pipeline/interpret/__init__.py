@@ -47,7 +47,7 @@ def interpret(table: Table, cfg: Config) -> list[Result]:
         for r in table.head
         if any(t.strip() for t in r.texts) and (table.title is None or _text(r) != table.title)
     ]
-    if _single_cell_table(head):
+    if _single_cell_table(head) and sum(r.sep == "cell" for r in head) >= 0.8 * len(head):
         # a one-cell-per-line head: the widths at which the whole table wraps its cells
         texts = [_text(r) for r in table.rows if _text(r)]
         head = regroup(head, cfg, full_widths(texts))
