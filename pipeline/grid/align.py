@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from ..common import join_lines
 from ..config import Config
 from ..model import BBox, Cell, Row
-from .header import Column, Header
+from .header import OUTLINE, Column, Header
 from .kinds import EMPTY, Kind, fit, kind_of
 
 # --- costs (negative log-likelihoods, 0 best) ---------------------------------------------
@@ -656,12 +656,14 @@ def _split_run(r: Row, header: Header, cfg: Config) -> Row:
 def _one(r: Row, header: Header, cfg: Config) -> GridRow:
     m = len(header.columns)
     if r.sep is None and (r.spans or r.table_id is not None or r.bbox is not None):
-        # the reader kept the columns: cells stay in place
-        cells: list[Cell | None] = [
-            c if c.text.strip() or c.covered else None for c in r.cells[:m]
+        # the reader kept the columns: cells stay in place (after the outline column,
+        # where the grid has one: it has no cell of its own)
+        lead = 1 if header.columns and header.columns[0] is OUTLINE else 0
+        cells: list[Cell | None] = [None] * lead + [
+            c if c.text.strip() or c.covered else None for c in r.cells[: m - lead]
         ]
         cells += [None] * (m - len(cells))
-        if len(r.cells) <= m or not any(c.text.strip() for c in r.cells[m:]):
+        if len(r.cells) <= m - lead or not any(c.text.strip() for c in r.cells[m - lead :]):
             return GridRow(cells, [r])
     kept = r.sep in ("tab", "bar", None)  # "run", "space", "spaces": empty cells collapse
     return GridRow(align_row(r.cells, header, cfg, kept), [r])

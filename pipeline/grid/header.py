@@ -121,6 +121,17 @@ def make_header(texts: list[str], rows: list[Row], cfg: Config) -> Header:
     return Header(cols, rows)
 
 
+OUTLINE = Column("", "level12", {"level12": 0.0})
+
+
+def with_outline(header: Header) -> Header:
+    """A grid with no level column writes its headings as rows across it (一、产出指标 /
+    （一）数量指标): a column of its own (``OUTLINE``, before the others) holds them."""
+    if any(c.named in ("level1", "level2", "level12") for c in header.columns):
+        return header
+    return Header([OUTLINE, *header.columns], header.rows)
+
+
 NAME_IN_SECTION = -1.0
 
 

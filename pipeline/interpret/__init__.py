@@ -26,7 +26,7 @@ from __future__ import annotations
 from ..config import Config, norm_key
 from ..grid.align import GridRow
 from ..grid.align import align as align_grid
-from ..grid.header import Header, make_header, merge_lower
+from ..grid.header import Header, make_header, merge_lower, with_outline
 from ..model import Finding, Row, Table, TableRecord
 from ..selfeval import assess
 from .cells import Token, full_widths
@@ -119,11 +119,11 @@ def _header(rows: list[Row], cfg: Config) -> Header:
     """The grid's columns from its header row(s) or its one-cell-per-line header."""
     if all(r.sep == "cell" for r in rows):
         texts = [next((t for t in r.texts if t.strip()), "") for r in rows]
-        return make_header(texts, rows, cfg)
+        return with_outline(make_header(texts, rows, cfg))
     header = make_header(list(rows[0].texts), rows[:1], cfg)
     for lower in rows[1:]:
         header = merge_lower(header, list(lower.texts), cfg) or header
-    return header
+    return with_outline(header)
 
 
 def _projects(header: Header, rows: list[GridRow], roles: list[str]) -> list[list[GridRow]]:
