@@ -294,6 +294,11 @@ def _field_of(cfg: Config, text: str) -> tuple[str, str | None] | None:
             return "budget:" + cfg.budget[k], unit
         if k in cfg.fields:
             return cfg.fields[k], unit
+    # a label with a qualifier before it (二级项目名称, 本级项目名称): the label's field
+    for k in range(1, min(MAX_QUALIFIER, len(key) - MIN_QUALIFIED) + 1):
+        tail = key[k:]
+        if tail in cfg.fields and len(tail) >= MIN_QUALIFIED and cfg.fields[tail] == "name":
+            return cfg.fields[tail], unit
     # a compound label, two field labels joined (项目负责人及电话, 联系人/联系电话):
     # "owner+phone", its value split by type when the fields are filled
     for m in _JOIN.finditer(key):
@@ -305,6 +310,8 @@ def _field_of(cfg: Config, text: str) -> tuple[str, str | None] | None:
 
 
 _JOIN = re.compile(r"及|和|与|/|、|&")
+MAX_QUALIFIER = 3  # characters before a name label that qualify it (二级, 本级)
+MIN_QUALIFIED = 4  # the label after them is a whole name label (项目名称)
 _PHONE_SHORT = {"电话": "联系电话"}  # 负责人及电话: the bare word names the phone
 
 

@@ -213,7 +213,7 @@ def header_at(rows: list[Row], i: int, cfg: Config) -> int:
 
     row = rows[i]
     if row.sep != "cell" or sum(1 for t in row.texts if t.strip()) > 1:
-        if header_score(row.texts, cfg) == 0:
+        if header_score(row.texts, cfg) == 0 and not _sparse_header(rows, i, cfg):
             return 0
         n = 1
         if i + 1 < len(rows) and _lower_header(rows[i + 1], cfg):
@@ -279,6 +279,29 @@ def _unknown_header_cells(rows: list[Row], j: int, cfg: Config) -> int:
         if k < len(rows) and _header_cell(_text1(rows[k]) or "", cfg, True):
             return k - j
     return 0
+
+
+_BRACKETED = re.compile(r"\([^()]*\)")
+
+
+def _sparse_header(rows: list[Row], i: int, cfg: Config) -> bool:
+    """A header row naming fewer columns by known words (指标 | 绩效指标值 | 数据来源): a
+    row of labels only, one of them naming the value or the name, right above a grid row
+    (one holding a heading or a value)."""
+    from .grid.kinds import VALUE, NUMBER, WORDED, is_heading, kind_of
+
+    texts = [t for t in rows[i].texts if t.strip()]
+    bare = [_BRACKETED.sub("", norm_key(t)) for t in texts]  # 绩效指标值（%）: a unit noted
+    if len(texts) < 2 or not all(_label_like(t) or cfg.is_section(t) for t in bare):
+        return False
+    roles = {cfg.header_role(t) or cfg.header_role(t, loose=True) for t in texts}
+    if not roles & {"value", "level3"}:
+        return False
+    nxt = next((r for r in rows[i + 1 : i + 3] if any(t.strip() for t in r.texts)), None)
+    if nxt is None:
+        return False
+    kinds = [kind_of(t, cfg) for t in nxt.texts if t.strip()]
+    return any(is_heading(k) or k.kind in (VALUE, NUMBER, WORDED) for k in kinds)
 
 
 def _lower_header(row: Row, cfg: Config) -> bool:
