@@ -315,7 +315,7 @@ def text_rows(
     rows: list[Row] = []
     md_table: int | None = None
     prev_line = -2
-    lines = text.splitlines()
+    lines = _join_row_wraps([_BARS.sub("|", x) for x in text.splitlines()])
     furniture = drop_page_furniture(lines)
     spaces = None if delimiter else space_mode(lines)
     gap = 0
@@ -330,6 +330,10 @@ def text_rows(
             if rows and prev_line == i - 1 and len(rows[-1].cells) >= 2:
                 md_table = 100_000 + first_line + i
                 rows[-1].table_id = md_table
+            continue
+        if _rule_line(line):
+            if rows:
+                rows[-1].end = True  # a rule under a row: the row ends here
             continue
         if _row_end(line) and delimiter is None:
             if rows and rows[-1].sep == "cell":
@@ -355,7 +359,100 @@ def text_rows(
         gap = 0
         prev_line = i
     cfg = active_config()
+    rows = _merge_ruled_rows(rows)
     return split_run_headers(drop_running_headers(rows, cfg), cfg)
+
+
+# bars other than ``|`` that texts draw tables with: full width, box drawing
+_BARS = re.compile(r"[｜│┃║]")
+_RULE_CHARS = frozenset("-=+|:─━═┼├┤┌┐└┘┬┴╪╞╡╤╧╬╋┏┓┗┛┣┫┳┻╔╗╚╝╠╣╦╩ \t")
+_RULE_DASHES = frozenset("-=─━═")
+MIN_RULE = 3  # dashes a rule line draws at least
+
+
+def _rule_line(line: str) -> bool:
+    """A line that only draws a table's rule (+----+----+, ├──┼──┤, ====): a row
+    boundary, not a row."""
+    s = line.strip()
+    return (
+        bool(s)
+        and all(ch in _RULE_CHARS for ch in s)
+        and sum(ch in _RULE_DASHES for ch in s) >= MIN_RULE
+    )
+
+
+def _join_row_wraps(lines: list[str]) -> list[str]:
+    """Rows of a bar-bordered table (| a | b |) broken over lines (a converter that
+    wraps long lines): a line that opens with a bar and does not close with one goes on in
+    the next lines, up to the one that closes.  Only where the text borders its rows on
+    both sides (most bar lines do), so a closing bar is expected."""
+    opened = [x.strip().startswith("|") for x in lines]
+    both = sum(1 for x, o in zip(lines, opened, strict=True) if o and x.strip().endswith("|"))
+    if both < MIN_BORDERED or both < BORDERED_SHARE * max(1, sum(opened)):
+        return lines
+    out: list[str] = []
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        s = line.strip()
+        if s.startswith("|") and not s.endswith("|") and not _rule_line(s):
+            j = k + 1
+            parts = [s]
+            while j < len(lines) and j - k <= MAX_ROW_WRAP and lines[j].strip():
+                parts.append(lines[j].strip())
+                if lines[j].strip().endswith("|"):
+                    break
+                j += 1
+            if parts[-1].endswith("|") and len(parts) > 1:
+                out.append(" ".join(parts))
+                out.extend([""] * (len(parts) - 1))  # line numbers stay those of the source
+                k += len(parts)
+                continue
+        out.append(line)
+        k += 1
+    return out
+
+
+MIN_BORDERED = 3  # bordered rows before a text counts as bordering its rows
+BORDERED_SHARE = 0.6
+MAX_ROW_WRAP = 3  # lines one bordered row may be broken into
+
+
+def _merge_ruled_rows(rows: list[Row]) -> list[Row]:
+    """Rows of a table that draws a rule under every row (a grid table: +---+---+): the
+    lines between two rules are one row, its cells' lines joined column by column (a long
+    cell wraps inside its column).  Only where the rules stand under most rows of a run of
+    bar rows and the lines between two rules have the same number of cells."""
+    out: list[Row] = []
+    group: list[Row] = []
+
+    def flush() -> None:
+        if len(group) > 1 and len({len(r.cells) for r in group}) == 1:
+            cells = [
+                Cell(join_lines(r.cells[c].text for r in group)) for c in range(len(group[0].cells))
+            ]
+            out.append(Row(cells, group[0].line, sep="bar", gap=group[0].gap, end=True))
+        else:
+            out.extend(group)
+        group.clear()
+
+    bar = [r for r in rows if r.sep == "bar"]
+    ruled = sum(1 for r in bar if r.end)
+    if not bar or ruled < RULED_SHARE * len(bar) or ruled == len(bar):
+        return rows
+    for r in rows:
+        if r.sep != "bar":
+            flush()
+            out.append(r)
+            continue
+        group.append(r)
+        if r.end:
+            flush()
+    flush()
+    return out
+
+
+RULED_SHARE = 0.3  # rules under at least this share of bar lines: rows span several lines
 
 
 def split_run_headers(rows: list[Row], cfg: Config) -> list[Row]:
@@ -416,6 +513,24 @@ def drop_running_headers(rows: list[Row], cfg: Config) -> list[Row]:
 
 
 
+def looks_csv(text: str) -> bool:
+    """Text that is a CSV sheet dump whatever its suffix: a line whose comma-separated
+    fields are a grid header (一级指标,二级指标,三级指标,指标值)."""
+    from ..grid.header import header_score
+
+    cfg = active_config()
+    for line in text.splitlines()[:MAX_CSV_HEADER_LINE]:
+        if line.count(",") < 2 or "\t" in line or "|" in line:
+            continue
+        fields = next(csv.reader([line]), [])
+        if len(fields) >= 3 and header_score([clean_cell(f) for f in fields], cfg) > 0:
+            return True
+    return False
+
+
+MAX_CSV_HEADER_LINE = 400  # lines searched for a CSV grid header
+
+
 def csv_rows(text: str) -> list[Row]:
     """Rows of a CSV sheet dump; line numbers are those of each record's first line."""
     rows: list[Row] = []
@@ -424,9 +539,10 @@ def csv_rows(text: str) -> list[Row]:
     line = 1
     for rec in reader:
         start, line = line, reader.line_num + 1
-        cells = [clean_cell(c) for c in rec]
+        cells = [clean_cell(join_lines(c.splitlines()) if "\n" in c else c) for c in rec]
         if any(cells):
-            rows.append(Row([Cell(c) for c in cells], line=start))
+            sep = "tab" if len(cells) > 1 else "cell"  # fields the text delimits, as tabs do
+            rows.append(Row([Cell(c) for c in cells], line=start, sep=sep))
     return rows
 
 
@@ -458,6 +574,8 @@ def read_text(path: Path, data: bytes) -> SourceDoc:
         rows = csv_rows(text)
     elif suffix == ".tsv":
         rows = text_rows(text, delimiter="\t")
+    elif not is_html(text, suffix) and looks_csv(text):
+        rows = csv_rows(text)
     elif is_html(text, suffix):
         from .html import html_rows  # a lazy import: html uses us
 
