@@ -305,13 +305,14 @@ def _sparse_header(rows: list[Row], i: int, cfg: Config) -> bool:
 
 
 def _lower_header(row: Row, cfg: Config) -> bool:
-    """The lower row of a two-row header (目标值 | 实际完成值 under 年度指标值): header
-    words and empty cells only."""
+    """The lower row of a two-row header (目标值 | 实际完成值 under 年度指标值, 计量单位 |
+    数值): labels only, one at least a header word, no heading."""
     texts = [t for t in row.texts if t.strip()]
     return (
         len(texts) >= 2
         and row.sep != "cell"
-        and all(cfg.header_role(t, loose=True) for t in texts)
+        and any(cfg.header_role(t, loose=True) for t in texts)
+        and all(_label_like(_BRACKETED.sub("", norm_key(t))) for t in texts)
         and not any(cfg.match1(t) or cfg.match2(t) for t in texts)
     )
 

@@ -136,22 +136,40 @@ NAME_IN_SECTION = -1.0
 
 
 def merge_lower(upper: Header, lower_texts: list[str], cfg: Config) -> Header | None:
-    """A header of two rows (年度指标值 over 目标值 | 实际完成值): the lower row names the
-    columns the upper one spans.  None when ``lower_texts`` is no such row."""
+    """A header of two rows (年度指标值 over 目标值 | 实际完成值, 指标值 over 符号 | 数值 |
+    单位): the lower row names the columns the upper one spans.  Under a spanning upper
+    cell (the cells right of it empty), the lower cells keep the roles their words name,
+    and one lower cell no word names takes the upper cell's role (数值 under 指标值 is the
+    value).  None when ``lower_texts`` is no such row."""
     if header_score(lower_texts, cfg) == 0 and not any(
         cfg.header_role(t) for t in lower_texts if t
     ):
         return None
     cols = list(upper.columns)
-    for i, t in enumerate(lower_texts):
-        if not t.strip():
-            continue
-        c = column_of(t, cfg)
-        if i < len(cols):
+    n = max(len(cols), len(lower_texts))
+    cols += [Column("", None, {"other": 0.0, "side": -0.5})] * (n - len(cols))
+    lower = [column_of(t, cfg) if t.strip() else None for t in lower_texts]
+    lower += [None] * (n - len(lower))
+    j = 0
+    while j < n:
+        span = j + 1
+        while span < n and not cols[span].text.strip() and lower[span] is not None:
+            span += 1
+        under = [k for k in range(j, span) if lower[k] is not None]
+        named = {lower[k].named for k in under if lower[k].named}  # type: ignore[union-attr]
+        up = cols[j]
+        role = up.named
+        for k in under:
+            c = lower[k]
+            assert c is not None
             if c.named is not None:
-                cols[i] = c
-        else:
-            cols.append(c)
+                cols[k] = c
+            elif role is not None and role not in named and len(under) > 1:
+                cols[k] = Column(c.text, role, dict(up.priors), up.field, up.unit)
+                named.add(role)
+            else:
+                cols[k] = c
+        j = span
     return Header(cols, upper.rows)
 
 
