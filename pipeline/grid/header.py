@@ -135,16 +135,22 @@ def with_outline(header: Header) -> Header:
 NAME_IN_SECTION = -1.0
 
 
-def merge_lower(upper: Header, lower_texts: list[str], cfg: Config) -> Header | None:
+def merge_lower(
+    upper: Header, lower_texts: list[str], cfg: Config, kept: bool = True
+) -> Header | None:
     """A header of two rows (年度指标值 over 目标值 | 实际完成值, 指标值 over 符号 | 数值 |
     单位): the lower row names the columns the upper one spans.  Under a spanning upper
     cell (the cells right of it empty), the lower cells keep the roles their words name,
     and one lower cell no word names takes the upper cell's role (数值 under 指标值 is the
-    value).  None when ``lower_texts`` is no such row."""
+    value).  Where the text does not keep empty cells (``kept`` False: spaces) the lower
+    cells stand under the upper cell that spans them: the value's (年度指标值 over 数值 |
+    运算符号 | 度量单位), else the last.  None when ``lower_texts`` is no such row."""
     if header_score(lower_texts, cfg) == 0 and not any(
         cfg.header_role(t) for t in lower_texts if t
     ):
         return None
+    if not kept:
+        lower_texts = _under_span(upper, [t for t in lower_texts if t.strip()])
     cols = list(upper.columns)
     n = max(len(cols), len(lower_texts))
     cols += [Column("", None, {"other": 0.0, "side": -0.5})] * (n - len(cols))
@@ -171,6 +177,21 @@ def merge_lower(upper: Header, lower_texts: list[str], cfg: Config) -> Header | 
                 cols[k] = c
         j = span
     return Header(cols, upper.rows)
+
+
+def _under_span(upper: Header, lower: list[str]) -> list[str]:
+    """Lower header cells written without their empty cells, placed under the upper cell
+    they subdivide: the upper columns are widened there (the spanning cell's text is kept
+    over the first sub-column, empty over the others)."""
+    cols = upper.columns
+    at = next(
+        (j for j, c in enumerate(cols) if c.named in ("value", "actual", "multi_year")),
+        len(cols) - 1,
+    )
+    extra = len(lower) - 1
+    if extra > 0:
+        upper.columns = [*cols[: at + 1], *[Column("", None, {"other": 0.0})] * extra, *cols[at + 1 :]]
+    return [""] * at + lower
 
 
 def split_header_run(text: str, cfg: Config) -> list[str]:

@@ -122,7 +122,8 @@ def _header(rows: list[Row], cfg: Config) -> Header:
         return with_outline(make_header(texts, rows, cfg))
     header = make_header(list(rows[0].texts), rows[:1], cfg)
     for lower in rows[1:]:
-        header = merge_lower(header, list(lower.texts), cfg) or header
+        kept = lower.sep in ("tab", "bar", None)
+        header = merge_lower(header, list(lower.texts), cfg, kept) or header
     return with_outline(header)
 
 

@@ -170,6 +170,7 @@ def clean_cell(text: str, markup: bool = True) -> str:
 _SPACE_RUN = re.compile(r"[ \u3000]+")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _OPENS_NOTE = ("(", "（")
+_CLOSES_NOTE = (")", "）")
 
 
 def space_mode(lines: list[str]) -> str | None:
@@ -216,12 +217,13 @@ SPACED_SHARE = 0.1  # … and this share of its lines: a few spaced lines are ty
 def _join_spaced_out(tokens: list[str]) -> list[str]:
     """Words printed with a space between their characters (绩 效 指 标, 单 位) are one
     cell: consecutive one-character CJK tokens are joined; a bracketed note after a space
-    (数量指标 (必填)) stays with the word before it."""
+    (数量指标 (必填)) stays with the word before it (an item number such as (1)名称 opens
+    the next cell)."""
     out: list[str] = []
     run = False
     for t in tokens:
         single = len(t) == 1 and bool(_CJK_CHAR.match(t))
-        if out and t.startswith(_OPENS_NOTE) and out[-1]:
+        if out and t.startswith(_OPENS_NOTE) and t.endswith(_CLOSES_NOTE) and out[-1]:
             out[-1] += " " + t
             run = False
             continue
