@@ -282,6 +282,7 @@ def _unknown_header_cells(rows: list[Row], j: int, cfg: Config) -> int:
 
 
 _BRACKETED = re.compile(r"\([^()]*\)")
+_ONE_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _sparse_header(rows: list[Row], i: int, cfg: Config) -> bool:
@@ -307,7 +308,8 @@ def _sparse_header(rows: list[Row], i: int, cfg: Config) -> bool:
 def _lower_header(row: Row, cfg: Config) -> bool:
     """The lower row of a two-row header (目标值 | 实际完成值 under 年度指标值, 计量单位 |
     数值): labels only, one at least a header word, no heading."""
-    texts = [t for t in row.texts if t.strip()]
+    # a character of a side label printed down the grid (绩 / 效 …) is no header cell
+    texts = [t for t in row.texts if t.strip() and not _ONE_CJK.fullmatch(t.strip())]
     return (
         len(texts) >= 2
         and row.sep != "cell"

@@ -173,6 +173,7 @@ def align_row(cells: list[Cell], header: Header, cfg: Config, kept: bool) -> lis
     cols = header.columns
     n, m = len(cells), len(cols)
     kinds = [kind_of(c.text, cfg) for c in cells]
+    place = _places(cells, cols)
     inf = math.inf
     # cost[i][j]: cells[:i] placed, columns[:j] decided; back pointers beside
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
@@ -198,7 +199,7 @@ def align_row(cells: list[Cell], header: Header, cfg: Config, kept: bool) -> lis
                     cost[i + 1][j] = c + d
                     back[i + 1][j] = (i, j, False)
             if i < n and j < m:  # cell i in column j
-                f = column_fit(kinds[i], cols[j])
+                f = column_fit(kinds[i], cols[j]) - (place[i][j] if place else 0.0)
                 if f > -inf and c - f < cost[i + 1][j + 1]:
                     cost[i + 1][j + 1] = c - f
                     back[i + 1][j + 1] = (i, j, True)
@@ -211,6 +212,37 @@ def align_row(cells: list[Cell], header: Header, cfg: Config, kept: bool) -> lis
         if placed:
             out[pj] = cells[pi] if cells[pi].text.strip() else None
         i, j = pi, pj
+    return out
+
+
+MISPLACED = 2.0  # a cell of fixed-width text under another column than its own
+
+
+def _places(cells: list[Cell], cols: list[Column]) -> list[list[float]] | None:
+    """Where the text lays its cells out (fixed-width text: ``Cell.bbox`` x-extents) and
+    the header its columns: for each cell and column, the cost of placing the cell there
+    (0 for the column whose region holds the cell's start, ``MISPLACED`` elsewhere).  A
+    column's region reaches halfway to its neighbours'."""
+    xs = [c.x for c in cols]
+    if any(x is None for x in xs if x is not cols[0].x or cols[0] is not OUTLINE) or not all(
+        c.bbox is not None for c in cells
+    ):
+        return None
+    real = [j for j, c in enumerate(cols) if c.x is not None]
+    if not real:
+        return None
+    bounds: dict[int, tuple[float, float]] = {}
+    for k, j in enumerate(real):
+        x0, x1 = cols[j].x  # type: ignore[misc]
+        left = -math.inf if k == 0 else (cols[real[k - 1]].x[1] + x0) / 2  # type: ignore[index]
+        right = math.inf if k + 1 == len(real) else (x1 + cols[real[k + 1]].x[0]) / 2  # type: ignore[index]
+        bounds[j] = (left, right)
+    out = []
+    for c in cells:
+        start = c.bbox[0]  # type: ignore[index]
+        out.append(
+            [0.0 if j in bounds and bounds[j][0] <= start < bounds[j][1] else MISPLACED for j in range(len(cols))]
+        )
     return out
 
 

@@ -19,10 +19,11 @@ printed beside the whole grid) is a side column, empty below.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from ..config import Config, norm_key
-from ..model import Row
+from ..model import Cell, Row
 
 # roles a header word names, and the other roles such a column is known to hold, with
 # their priors (how much less likely than the named role)
@@ -50,6 +51,14 @@ class Column:
     priors: dict[str, float] = field(default_factory=dict)  # role -> prior (0 best)
     field: str | None = None  # for a field column: the field (name, budget:year …)
     unit: str | None = None  # a unit written in the header (预算数（万元）)
+    x: tuple[float, float] | None = None  # where it stands in fixed-width text (columns)
+
+
+_ONE_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _x(cell: Cell) -> tuple[float, float] | None:
+    return (cell.bbox[0], cell.bbox[2]) if cell.bbox is not None else None
 
 
 def column_of(text: str, cfg: Config, first: bool = False) -> Column:
@@ -59,7 +68,9 @@ def column_of(text: str, cfg: Config, first: bool = False) -> Column:
     if not t:
         return Column(t, None, {"other": 0.0, "side": -0.5})
     role = cfg.header_role(t) or cfg.header_role(t, loose=True)
-    if role is None and first and cfg.is_section(t):
+    if role is None and first and (cfg.is_section(t) or _ONE_CJK.fullmatch(t)):
+        # a side label leading the header (绩效指标), or its first character where the
+        # label is printed down the grid one character a line (绩 / 效 / 指 / 标)
         return Column(t, "side", {"side": 0.0})
     if role is None:
         f = cfg.field_of(t)
@@ -109,6 +120,9 @@ def make_header(texts: list[str], rows: list[Row], cfg: Config) -> Header:
     while texts and not texts[-1].strip():
         texts = texts[:-1]
     cols = [column_of(t, cfg, first=i == 0) for i, t in enumerate(texts)]
+    cells = rows[0].cells if rows else []
+    if rows and rows[0].sep == "spaces" and len(cells) >= len(cols):
+        cols = [replace(c, x=_x(cells[i])) for i, c in enumerate(cols)]
     if not any(c.named == "level3" for c in cols):
         # no column named for the indicator's name: a section word heading a column
         # (绩效指标, 指标) may be it, where its cells are names
@@ -136,7 +150,11 @@ NAME_IN_SECTION = -1.0
 
 
 def merge_lower(
-    upper: Header, lower_texts: list[str], cfg: Config, kept: bool = True
+    upper: Header,
+    lower_texts: list[str],
+    cfg: Config,
+    kept: bool = True,
+    lower_cells: list[Cell] | None = None,
 ) -> Header | None:
     """A header of two rows (年度指标值 over 目标值 | 实际完成值, 指标值 over 符号 | 数值 |
     单位): the lower row names the columns the upper one spans.  Under a spanning upper
@@ -149,6 +167,8 @@ def merge_lower(
         cfg.header_role(t) for t in lower_texts if t
     ):
         return None
+    if lower_cells is not None and all(c.x is not None for c in upper.columns):
+        return _merge_by_place(upper, lower_cells, cfg)
     if not kept:
         lower_texts = _under_span(upper, [t for t in lower_texts if t.strip()])
     cols = list(upper.columns)
@@ -177,6 +197,55 @@ def merge_lower(
                 cols[k] = c
         j = span
     return Header(cols, upper.rows)
+
+
+def _merge_by_place(upper: Header, lower: list[Cell], cfg: Config) -> Header:
+    """A two-row header laid out in fixed-width text: each lower cell stands under the
+    upper column it overlaps; an upper column with several lower cells under it is
+    divided into them (the one no word names takes the upper's role); a lower cell under
+    no upper cell is a column of its own."""
+    cols = list(upper.columns)
+    under: dict[int, list[Cell]] = {}
+    alone: list[Cell] = []
+    # each upper column's region reaches halfway to its neighbours (a spanning cell may
+    # be printed over its first sub-column or centred over them all)
+    bounds = []
+    for j, c in enumerate(cols):
+        x0, x1 = c.x  # type: ignore[misc]
+        left = -1e9 if j == 0 else (cols[j - 1].x[1] + x0) / 2  # type: ignore[index]
+        right = 1e9 if j + 1 == len(cols) else (x1 + cols[j + 1].x[0]) / 2  # type: ignore[index]
+        bounds.append((left, right))
+    for c in lower:
+        if c.bbox is None or not c.text.strip():
+            continue
+        start = c.bbox[0]
+        j = next((k for k, (a, b) in enumerate(bounds) if a <= start < b), None)
+        if j is None or (cols[j].named == "side" and not _ONE_CJK.fullmatch(c.text.strip())):
+            alone.append(c)
+        elif cols[j].named != "side":
+            under.setdefault(j, []).append(c)
+    out: list[Column] = []
+    for j, up in enumerate(cols):
+        subs = under.get(j, [])
+        if not subs:
+            out.append(up)
+            continue
+        taken = False
+        for c in subs:
+            col = replace(column_of(c.text, cfg), x=_x(c))
+            if col.named is None and not taken and up.named is not None:
+                col = replace(up, text=c.text, x=_x(c))
+                taken = True
+            out.append(col)
+    out += [replace(column_of(c.text, cfg), x=_x(c)) for c in alone]
+    out.sort(key=lambda c: c.x[0] if c.x else 0.0)
+    return Header(out, upper.rows)
+
+
+def _overlap(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float:
+    if a is None or b is None:
+        return 0.0
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
 def _under_span(upper: Header, lower: list[str]) -> list[str]:

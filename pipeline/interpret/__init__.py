@@ -123,7 +123,8 @@ def _header(rows: list[Row], cfg: Config) -> Header:
     header = make_header(list(rows[0].texts), rows[:1], cfg)
     for lower in rows[1:]:
         kept = lower.sep in ("tab", "bar", None)
-        header = merge_lower(header, list(lower.texts), cfg, kept) or header
+        cells = lower.cells if lower.sep == "spaces" else None
+        header = merge_lower(header, list(lower.texts), cfg, kept, cells) or header
     return with_outline(header)
 
 

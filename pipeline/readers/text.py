@@ -250,6 +250,23 @@ def _space_cells(line: str, mode: str, markup: bool) -> list[str]:
     return [clean_cell(c, markup) for c in cells]
 
 
+def layout_cells(line: str, line_no: int, markup: bool = True) -> list[Cell]:
+    """The cells of a fixed-width line (runs of two or more spaces between them) with
+    where each stands: ``bbox`` x0/x1 in display columns (a CJK character two wide), the
+    line as y.  Columns of a text laid out like a page line up at these positions."""
+    from ..interpret.cells import display_width
+
+    out: list[Cell] = []
+    s = line.rstrip("\r\n").replace("\t", " ")
+    for m in re.finditer(r"\S+(?:[ \u3000]\S+)*", s):
+        x0 = display_width(s[: m.start()])
+        x1 = x0 + display_width(m.group(0))
+        text = clean_cell(m.group(0), markup)
+        if text:
+            out.append(Cell(text, bbox=(float(x0), float(line_no), float(x1), float(line_no + 1))))
+    return out
+
+
 def split_line(
     line: str, delimiter: str | None, markup: bool = True, spaces: str | None = None
 ) -> tuple[list[str], str | None]:
@@ -355,7 +372,10 @@ def text_rows(
             continue
         if md_table is not None and (len(cells) < 2 or "|" not in line):
             md_table = None
-        row = Row([Cell(c) for c in cells], line=first_line + i, table_id=md_table, gap=gap)
+        cs = [Cell(c) for c in cells]
+        if sep == "spaces":
+            cs = layout_cells(line, first_line + i, markup) or cs
+        row = Row(cs, line=first_line + i, table_id=md_table, gap=gap)
         row.sep = sep or "cell"
         rows.append(row)
         gap = 0
