@@ -148,7 +148,9 @@ def clean_issuer(value: str) -> str | None:
 # --- tables by their grid -------------------------------------------------------------
 
 
-_ATTACHMENT_LINE = re.compile(r"^(附件|附表|表)\s*[\d一二三四五六七八九十]+(?:[-－.]\d+)?\s*[:：、.]?\s*$")
+_ATTACHMENT_LINE = re.compile(
+    r"^(附件|附表|表)\s*[\d一二三四五六七八九十]+(?:[-－.]\d+)?\s*[:：、.]?\s*$"
+)
 _UNIT_LINE = re.compile(r"^(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)$")
 _YEAR_LINE = re.compile(r"^[(（]?\s*(19|20)\d\d\s*年度?\s*[)）]?$")
 # a project named in the line that introduces a grid: 关于“X”…的公示, “X”项目绩效目标
@@ -359,12 +361,15 @@ def _goes_on(rows: list[Row], k: int, cfg: Config) -> bool:
             if _starts_table(r, cfg) and title_of(r, cfg) is None and _name_label(r, cfg) is None:
                 continue
             return False
-        return not (
-            header_at(rows, rows.index(r), cfg)
-            or _field_row(r, cfg)
-            or _is_stop_row(r, cfg)
-            or title_of(r, cfg) is not None
-        ) and sum(1 for t in r.texts if t.strip()) >= 3
+        return (
+            not (
+                header_at(rows, rows.index(r), cfg)
+                or _field_row(r, cfg)
+                or _is_stop_row(r, cfg)
+                or title_of(r, cfg) is not None
+            )
+            and sum(1 for t in r.texts if t.strip()) >= 3
+        )
     return False
 
 
@@ -440,7 +445,9 @@ def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
     """A document's rows → its tables, each found by its grid (see the module docstring)."""
     seg = Segmentation(year=None, issuer=None)
     rows = doc.rows
-    blocks: list[tuple[str | None, str | None, list[Row], int | None, int, int | None, str | None]] = []
+    blocks: list[
+        tuple[str | None, str | None, list[Row], int | None, int, int | None, str | None]
+    ] = []
     prev = 0
     for start, n, end in find_grids(rows, cfg):
         block = rows[prev:start]

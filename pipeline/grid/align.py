@@ -241,7 +241,10 @@ def _places(cells: list[Cell], cols: list[Column]) -> list[list[float]] | None:
     for c in cells:
         start = c.bbox[0]  # type: ignore[index]
         out.append(
-            [0.0 if j in bounds and bounds[j][0] <= start < bounds[j][1] else MISPLACED for j in range(len(cols))]
+            [
+                0.0 if j in bounds and bounds[j][0] <= start < bounds[j][1] else MISPLACED
+                for j in range(len(cols))
+            ]
         )
     return out
 
@@ -451,7 +454,9 @@ class _Costs:
         trail = [0.0] * (m + 1)
         for j in range(m - 1, -1, -1):
             after = cols[j + 1].named if j + 1 < m else None
-            trail[j] = trail[j + 1] + (SKIP_TRAILING.get(after or "other", SKIP_OTHER) if j + 1 < m else 0.0)
+            trail[j] = trail[j + 1] + (
+                SKIP_TRAILING.get(after or "other", SKIP_OTHER) if j + 1 < m else 0.0
+            )
         inside = [_skip_inside(c, kept) + SKIP_GAP for c in cols]
         return cls(lead, _first(lead, cols), inside, trail, [0.0] * m)
 
@@ -461,7 +466,11 @@ class _Costs:
         a value counted; smoothed), for the columns a row's content decides (headings and
         fields are written once for many rows and keep their costs)."""
         m = len(cols)
-        body = [g for g in rows if any(g.cells[j] for j, c in enumerate(cols) if c.named in ("level3", "value"))]
+        body = [
+            g
+            for g in rows
+            if any(g.cells[j] for j, c in enumerate(cols) if c.named in ("level3", "value"))
+        ]
         if len(body) < MIN_ROWS_FOR_FILL:
             return base
         inside = list(base.inside)
@@ -476,8 +485,11 @@ class _Costs:
             inside[j] = skip_after[j] + SKIP_GAP
         lead = [0.0] * (m + 1)
         for j in range(m):
-            lead[j + 1] = lead[j] + (base.lead[j + 1] - base.lead[j]) + fill[j] * 0 + (
-                inside[j] if cols[j].named not in _WRITTEN_ONCE else 0.0
+            lead[j + 1] = (
+                lead[j]
+                + (base.lead[j + 1] - base.lead[j])
+                + fill[j] * 0
+                + (inside[j] if cols[j].named not in _WRITTEN_ONCE else 0.0)
             )
         trail = [0.0] * (m + 1)
         for j in range(m - 1, -1, -1):

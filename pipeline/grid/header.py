@@ -259,7 +259,11 @@ def _under_span(upper: Header, lower: list[str]) -> list[str]:
     )
     extra = len(lower) - 1
     if extra > 0:
-        upper.columns = [*cols[: at + 1], *[Column("", None, {"other": 0.0})] * extra, *cols[at + 1 :]]
+        upper.columns = [
+            *cols[: at + 1],
+            *[Column("", None, {"other": 0.0})] * extra,
+            *cols[at + 1 :],
+        ]
     return [""] * at + lower
 
 

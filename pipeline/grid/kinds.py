@@ -164,8 +164,10 @@ def is_unit(k: str) -> bool:
     if len(k) > 2 and k[0] == "(" and k[-1] == ")":
         k = k[1:-1]  # a unit in brackets: (%), (万元)
     parts = [p for p in re.split(r"[/／每.·]", k) if p]
-    return bool(parts) and len(k) <= 8 and all(
-        p in units or (p[0] in "万千亿" and p[1:] in units) for p in parts
+    return (
+        bool(parts)
+        and len(k) <= 8
+        and all(p in units or (p[0] in "万千亿" and p[1:] in units) for p in parts)
     )
 
 

@@ -37,6 +37,7 @@ from .roles import settle
 from .stream import _single_cell_table, regroup, split_run, split_stream
 
 Result = tuple[TableRecord, list[Finding]]
+MIN_BARE_LABELS = 2  # lines of a label alone (or run into its value) make a head read by lines
 
 
 def interpret(table: Table, cfg: Config) -> list[Result]:
@@ -47,7 +48,11 @@ def interpret(table: Table, cfg: Config) -> list[Result]:
         for r in table.head
         if any(t.strip() for t in r.texts) and (table.title is None or _text(r) != table.title)
     ]
-    if _single_cell_table(head) and sum(r.sep == "cell" for r in head) >= 0.8 * len(head):
+    if (
+        _single_cell_table(head)
+        and sum(r.sep == "cell" for r in head) >= 0.8 * len(head)
+        and sum(1 for r in head if _bare_label(_text(r), cfg)) >= MIN_BARE_LABELS
+    ):
         # a one-cell-per-line head: the widths at which the whole table wraps its cells
         texts = [_text(r) for r in table.rows if _text(r)]
         head = regroup(head, cfg, full_widths(texts))
@@ -58,13 +63,28 @@ def interpret(table: Table, cfg: Config) -> list[Result]:
     header = _header(table.header_rows, cfg)
     rows = align_grid(header, table.body, cfg)
     roles, role_notes = settle(header, rows, cfg)
-    notes = [Finding("info", code, msg, table.table_no, None, line) for line, code, msg in role_notes]
+    notes = [
+        Finding("info", code, msg, table.table_no, None, line) for line, code, msg in role_notes
+    ]
     out = []
     for group in _projects(header, rows, roles):
         gfs = FieldState(**{k: _copy(v) for k, v in _state(fs).items()})
         _field_columns(header, group, roles, gfs)
         out.append(_record(table, gfs, group, roles, list(notes), cfg))
     return out
+
+
+def _bare_label(text: str, cfg: Config) -> bool:
+    """A line that is a field label alone (its value on the next line), or a label run
+    into its value with no separator (项目名称拆违经费)."""
+    if cfg.field_of(text):
+        return True
+    pieces = cfg.split_vocab(text)
+    return (
+        len(pieces) > 1
+        and cfg.field_of(pieces[0]) is not None
+        and text[len(pieces[0]) : len(pieces[0]) + 1] not in ":："
+    )
 
 
 def _text(row: Row) -> str:
@@ -133,9 +153,7 @@ def _projects(header: Header, rows: list[GridRow], roles: list[str]) -> list[lis
     a project starts at a row whose name cell holds a name other than the current one (a
     cell covered by a merged name cell, an empty one or the same name repeated go on with
     the project above)."""
-    names = [
-        j for j, c in enumerate(header.columns) if roles[j] == "field" and c.field == "name"
-    ]
+    names = [j for j, c in enumerate(header.columns) if roles[j] == "field" and c.field == "name"]
     if not names or not rows:
         return [rows]
     col = max(names)  # 单位名称 | 项目名称: the project is the innermost name

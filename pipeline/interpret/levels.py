@@ -198,13 +198,19 @@ def assign_levels(
         if h.l1 is not None:
             carried = h.l1.canonical
         heads.append(h)
-    merged = bool(rows) and all(r.spans for g in rows for r in g.rows) and any(
-        c is not None and c.covered == "up" for g in rows for c in g.cells
+    merged = (
+        bool(rows)
+        and all(r.spans for g in rows for r in g.rows)
+        and any(c is not None and c.covered == "up" for g in rows for c in g.cells)
     )
     pairs = list(zip(heads, content, strict=True))
     out: list[RowLevels] = []
     place = label_places(rows, cols)
-    if not merged and is_centred(pairs, cfg) and not (place is not None and _top_aligned(rows, cols)):
+    if (
+        not merged
+        and is_centred(pairs, cfg)
+        and not (place is not None and _top_aligned(rows, cols))
+    ):
         if "level12" in cols and not {"level1", "level2"} & set(cols):
             labels = [i for i, h in enumerate(heads) if _has_l1(h) or h.l2 is not None]
             if labels and labels[0] == 0 and off_middle(len(heads), labels) > 0:

@@ -66,7 +66,12 @@ def build(
                 notes.append((g.line, code, msg, None))
             if set(parts) == {"level3"}:
                 notes.append(
-                    (g.line, "row_incomplete", f"cell {parts['level3'].text[:30]!r} has no value", None)
+                    (
+                        g.line,
+                        "row_incomplete",
+                        f"cell {parts['level3'].text[:30]!r} has no value",
+                        None,
+                    )
                 )
             continue
         ind = _indicator(len(out) + 1, TreeState(l1, l2), parts, _source_row(g), flags)

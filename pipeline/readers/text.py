@@ -268,15 +268,21 @@ def layout_cells(line: str, line_no: int, markup: bool = True) -> list[Cell]:
 
 
 def split_line(
-    line: str, delimiter: str | None, markup: bool = True, spaces: str | None = None
+    line: str,
+    delimiter: str | None,
+    markup: bool = True,
+    spaces: str | None = None,
+    bars: bool = False,
 ) -> tuple[list[str], str | None]:
     """Split one text line into cell texts (``markup``: see ``clean_cell``), and name the
     separator that showed the boundaries (``Row.sep``): ``"tab"``, ``"bar"``, ``"space"``
-    or ``"spaces"`` (``spaces``: the document's ``space_mode``), None for a single cell."""
+    or ``"spaces"`` (``spaces``: the document's ``space_mode``), None for a single cell.
+    ``bars``: the document separates cells with bars, so one bar between two texts
+    (部门名称｜某局) separates them too."""
     if delimiter == "\t" or (delimiter is None and "\t" in line):
         return [clean_cell(c, markup) for c in line.split("\t")], "tab"
     s = line.strip()
-    if "|" in s and (s.startswith("|") or " | " in s or s.count("|") >= 2):
+    if "|" in s and (bars or s.startswith("|") or " | " in s or s.count("|") >= 2):
         # a leading bar is a border where the row is bordered on both sides (| a | b |);
         # without a closing one it separates an empty first cell ( |  | 质量指标 | …)
         if s.startswith("|") and s.endswith("|"):
@@ -337,6 +343,7 @@ def text_rows(
     lines = _join_row_wraps([_BARS.sub("|", x) for x in text.splitlines()])
     furniture = drop_page_furniture(lines)
     spaces = None if delimiter else space_mode(lines)
+    bars = delimiter is None and sum(1 for x in lines if x.count("|") >= 2) >= MIN_BAR_LINES
     gap = 0
     for i, line in enumerate(lines):
         if not line.strip():
@@ -367,7 +374,7 @@ def text_rows(
             gap = 0
             prev_line = i
             continue
-        cells, sep = split_line(_heading(line), delimiter, markup, spaces)
+        cells, sep = split_line(_heading(line), delimiter, markup, spaces, bars)
         if not any(cells):
             continue
         if md_table is not None and (len(cells) < 2 or "|" not in line):
@@ -435,6 +442,7 @@ def _join_row_wraps(lines: list[str]) -> list[str]:
     return out
 
 
+MIN_BAR_LINES = 3  # lines of bar-separated cells before a text counts as separating so
 MIN_BORDERED = 3  # bordered rows before a text counts as bordering its rows
 BORDERED_SHARE = 0.6
 MAX_ROW_WRAP = 3  # lines one bordered row may be broken into
@@ -532,7 +540,6 @@ def drop_running_headers(rows: list[Row], cfg: Config) -> list[Row]:
     if pages and texts and norm_key(texts[-1]) == str(pages[-1] + 1):
         drop[-1] = True  # the next page's number ends the text
     return [r for r, d in zip(rows, drop, strict=True) if not d]
-
 
 
 def looks_csv(text: str) -> bool:
