@@ -228,7 +228,10 @@ def header_at(rows: list[Row], i: int, cfg: Config) -> int:
     while j < len(rows) and rows[j].sep == "cell":
         t = _text1(rows[j]) or ""
         inside = bool(texts) and header_score(texts, cfg) > 0
-        if not _header_cell(t, cfg, inside):
+        # the first cell may be a header word read loosely (一级指标名称) where an exact
+        # one follows it
+        loose_first = not texts and _next_exact(rows, j, cfg)
+        if not _header_cell(t, cfg, inside or loose_first):
             # a header cell the vocabulary does not know (绩效指标描述) is one where more
             # header words follow it, or where the text closes the header row (|||)
             k = _unknown_header_cells(rows, j, cfg)
@@ -270,15 +273,33 @@ def _label_like(text: str | None) -> bool:
     return 2 <= len(k) <= 16 and not re.search(r"[\d%≥≤<>=＞＜，。；;,:：、]", k)
 
 
+def _next_exact(rows: list[Row], j: int, cfg: Config) -> bool:
+    nxt = _text1(rows[j + 1]) if j + 1 < len(rows) and rows[j + 1].sep == "cell" else None
+    return bool(nxt) and cfg.header_role(nxt or "") is not None
+
+
 def _unknown_header_cells(rows: list[Row], j: int, cfg: Config) -> int:
     """How many label-like one-cell lines from ``j`` on belong to the header: those before
-    the next header word (at most three), or those before a row end the text marks."""
+    the next header word (at most three), those before a row end the text marks, or those
+    right before the grid's first heading (the first row of a grid leads with its
+    level-1: 产出指标)."""
+    from .grid.kinds import is_heading, kind_of
+
     k = j
-    while k < len(rows) and k - j < 3 and rows[k].sep == "cell" and _label_like(_text1(rows[k])):
+    while (
+        k < len(rows)
+        and k - j < 3
+        and rows[k].sep == "cell"
+        and _label_like(_text1(rows[k]))
+        and not is_heading(kind_of(_text1(rows[k]) or "", cfg))
+    ):
         if rows[k].end:
             return k - j + 1
         k += 1
-        if k < len(rows) and _header_cell(_text1(rows[k]) or "", cfg, True):
+        nxt = _text1(rows[k]) or "" if k < len(rows) else ""
+        if k < len(rows) and _header_cell(nxt, cfg, True):
+            return k - j
+        if nxt and is_heading(kind_of(nxt, cfg)) and kind_of(nxt, cfg).heading_score >= 100:
             return k - j
     return 0
 

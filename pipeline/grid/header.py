@@ -135,6 +135,32 @@ def make_header(texts: list[str], rows: list[Row], cfg: Config) -> Header:
     return Header(cols, rows)
 
 
+def ungroup(header: Header) -> Header:
+    """A header written one cell a line whose two rows ran into one (指标值 | 运算符号 |
+    单位 | 数值: the group's name, then its columns): a value column followed by an
+    operator or unit column and one no word names is the group's name, not a column; the
+    unnamed one is the value."""
+    cols = header.columns
+    for j, c in enumerate(cols):
+        if c.named != "value":
+            continue
+        after = cols[j + 1 : j + 4]
+        parts = []
+        for a in after:
+            if a.named in ("op", "unit") or a.named is None:
+                parts.append(a)
+            else:
+                break
+        unnamed = [a for a in parts if a.named is None]
+        if len(parts) >= 2 and len(unnamed) == 1 and any(a.named for a in parts):
+            k = cols.index(unnamed[0])
+            new = list(cols)
+            new[k] = replace(c, text=unnamed[0].text)
+            del new[j]
+            return Header(new, header.rows)
+    return header
+
+
 OUTLINE = Column("", "level12", {"level12": 0.0})
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 from ..config import Config, norm_key
 from ..grid.align import GridRow
 from ..grid.align import align as align_grid
-from ..grid.header import Header, make_header, merge_lower, with_outline
+from ..grid.header import Header, make_header, merge_lower, ungroup, with_outline
 from ..model import Finding, Row, Table, TableRecord
 from ..selfeval import assess
 from .cells import Token, full_widths
@@ -139,7 +139,7 @@ def _header(rows: list[Row], cfg: Config) -> Header:
     """The grid's columns from its header row(s) or its one-cell-per-line header."""
     if all(r.sep == "cell" for r in rows):
         texts = [next((t for t in r.texts if t.strip()), "") for r in rows]
-        return with_outline(make_header(texts, rows, cfg))
+        return with_outline(ungroup(make_header(texts, rows, cfg)))
     header = make_header(list(rows[0].texts), rows[:1], cfg)
     for lower in rows[1:]:
         kept = lower.sep in ("tab", "bar", None)
