@@ -226,6 +226,22 @@ def assign_levels(
     return _top_down(rows, heads, cols, merged, cfg)
 
 
+FILLED_SHARE = 0.9  # rows writing their level-1 before a grid counts as filling merges
+MIN_FILLED_ROWS = 3
+
+
+def _filled_style(rows: list[GridRow], cols: dict[str, int]) -> bool:
+    """True when the grid writes its level-1 on (nearly) every row that holds a name, as
+    text that fills merged cells does: there an empty level cell is truly empty."""
+    c1, c2 = cols.get("level1"), cols.get("level2")
+    if c1 is None or c2 is None:
+        return False
+    named = [g for g in rows if any(c is not None and c.text.strip() for c in g.cells[c2 + 1 :])]
+    if len(named) < MIN_FILLED_ROWS:
+        return False
+    return sum(1 for g in named if g.text(c1)) >= FILLED_SHARE * len(named)
+
+
 def _top_down(
     rows: list[GridRow],
     heads: list[Headings],
@@ -236,7 +252,12 @@ def _top_down(
     out: list[RowLevels] = []
     state = TreeState()
     prev_page = rows[0].page if rows else None
+    filled = _filled_style(rows, cols)
     for k, (g, h) in enumerate(zip(rows, heads, strict=True)):
+        if filled and h.l2 is None and (h.l1 is not None or h.l1_unknown is not None):
+            # the grid writes its level-1 on every row: a merged cell there is filled,
+            # so an empty level-2 beside it is empty, not the one above carried down
+            state.l2 = None
         # a merged cell cut by a page break leaves an empty cell atop the next page
         continued, prev_page = g.page != prev_page, g.page
         if merged and not continued:

@@ -560,11 +560,19 @@ def looks_csv(text: str) -> bool:
 MAX_CSV_HEADER_LINE = 400  # lines searched for a CSV grid header
 
 
-def csv_rows(text: str) -> list[Row]:
-    """Rows of a CSV sheet dump; line numbers are those of each record's first line."""
+def _quoted_tabs(text: str) -> bool:
+    """Tab-separated text that quotes cells holding line breaks (what a spreadsheet writes
+    when its cells are copied as text): a field opening with a quote after a tab, whose
+    closing quote is on a later line."""
+    return "\t" in text and bool(re.search(r'(?:^|\t)"[^"\t\n]*\n', text, re.M))
+
+
+def csv_rows(text: str, delimiter: str = ",") -> list[Row]:
+    """Rows of a CSV (or quoted tab-separated) sheet dump; line numbers are those of each
+    record's first line.  A quoted cell may hold line breaks (its lines are joined)."""
     rows: list[Row] = []
     buf = io.StringIO(text)
-    reader = csv.reader(buf)
+    reader = csv.reader(buf, delimiter=delimiter)
     line = 1
     for rec in reader:
         start, line = line, reader.line_num + 1
@@ -605,6 +613,8 @@ def read_text(path: Path, data: bytes) -> SourceDoc:
         rows = text_rows(text, delimiter="\t")
     elif not is_html(text, suffix) and looks_csv(text):
         rows = csv_rows(text)
+    elif not is_html(text, suffix) and _quoted_tabs(text):
+        rows = csv_rows(text, "\t")
     elif is_html(text, suffix):
         from .html import html_rows  # a lazy import: html uses us
 
