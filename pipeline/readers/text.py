@@ -340,8 +340,9 @@ def text_rows(
     rows: list[Row] = []
     md_table: int | None = None
     prev_line = -2
-    lines = _join_row_wraps([_BARS.sub("|", x) for x in text.splitlines()])
+    lines = [_BARS.sub("|", x) for x in text.splitlines()]
     furniture = drop_page_furniture(lines)
+    lines = _join_row_wraps([("" if f else x) for x, f in zip(lines, furniture, strict=True)])
     spaces = None if delimiter else space_mode(lines)
     bars = delimiter is None and sum(1 for x in lines if x.count("|") >= 2) >= MIN_BAR_LINES
     gap = 0
@@ -411,10 +412,13 @@ def _rule_line(line: str) -> bool:
 
 
 def _join_row_wraps(lines: list[str]) -> list[str]:
-    """Rows of a bar-bordered table (| a | b |) broken over lines (a converter that
-    wraps long lines): a line that opens with a bar and does not close with one goes on in
-    the next lines, up to the one that closes.  Only where the text borders its rows on
-    both sides (most bar lines do), so a closing bar is expected."""
+    """Rows of a bar-separated table broken over lines (a converter or a mail client that
+    wraps long lines at a width): where rows are bordered on both sides (| a | b |), a line
+    that opens with a bar and does not close with one goes on in the next lines, up to the
+    one that closes; where they are not, lines with fewer bars than the table's rows have
+    go on in the next lines until the bars add up (the wrap falls inside a cell, whose
+    pieces join).  The joined lines leave empty lines behind, so line numbers stay."""
+    lines = _join_short_rows(lines)
     opened = [x.strip().startswith("|") for x in lines]
     both = sum(1 for x, o in zip(lines, opened, strict=True) if o and x.strip().endswith("|"))
     if both < MIN_BORDERED or both < BORDERED_SHARE * max(1, sum(opened)):
@@ -443,6 +447,49 @@ def _join_row_wraps(lines: list[str]) -> list[str]:
 
 
 MIN_BAR_LINES = 3  # lines of bar-separated cells before a text counts as separating so
+def _join_short_rows(lines: list[str]) -> list[str]:
+    counts = [x.count("|") for x in lines]
+    seen: dict[int, int] = {}
+    for c, x in zip(counts, lines, strict=True):
+        if c >= 2 and not _rule_line(x):
+            seen[c] = seen.get(c, 0) + 1
+    if not seen:
+        return lines
+    # a whole row's bars: the most seen at least three times (wrapped rows have fewer)
+    full = max((c for c, k in seen.items() if k >= MIN_BAR_LINES), default=0)
+    n = seen.get(full, 0)
+    bordered = sum(1 for x, c in zip(lines, counts, strict=True) if c >= 2 and x.strip().startswith("|"))
+    if n < MIN_BAR_LINES or bordered > sum(seen.values()) / 2:
+        return lines  # bordered rows are joined by their closing bars
+    closing = sum(1 for x, c in zip(lines, counts, strict=True) if c == full and x.rstrip().endswith("|"))
+    if closing < BORDERED_SHARE * n:
+        return lines  # whole rows do not close with a bar: a short row is no broken one
+    out = list(lines)
+    k = 0
+    while k < len(out):
+        c = counts[k]
+        if 0 < c < full and not out[k].rstrip().endswith("|"):
+            total, j = c, k
+            while total < full and j + 1 < len(out) and j - k < MAX_ROW_WRAP and out[j + 1].strip():
+                j += 1
+                total += counts[j]
+            if total == full and j > k:
+                out[k] = join_lines(out[k : j + 1]) if _cjk_break(out[k : j + 1]) else " ".join(
+                    x.strip() for x in out[k : j + 1]
+                )
+                for m in range(k + 1, j + 1):
+                    out[m] = ""
+                k = j + 1
+                continue
+        k += 1
+    return out
+
+
+def _cjk_break(parts: list[str]) -> bool:
+    """True when the lines broke inside a cell's Chinese text (no bar at the break)."""
+    return all(not a.rstrip().endswith("|") and not b.lstrip().startswith("|") for a, b in zip(parts, parts[1:], strict=False))
+
+
 MIN_BORDERED = 3  # bordered rows before a text counts as bordering its rows
 BORDERED_SHARE = 0.6
 MAX_ROW_WRAP = 3  # lines one bordered row may be broken into
