@@ -193,8 +193,10 @@ def align_row(cells: list[Cell], header: Header, cfg: Config, kept: bool) -> lis
             if i < n:  # cell i in no column
                 if kinds[i].kind == EMPTY:
                     d = SKIP_KEPT if kept else DROP_EMPTY
+                elif kinds[i].kind == "section" or _doubled(cells, i):
+                    d = DROP_EMPTY  # a side label, or a cell written twice (名称 | 名称)
                 else:
-                    d = DROP_EMPTY if kinds[i].kind == "section" else DROP_CELL
+                    d = DROP_CELL
                 if c + d < cost[i + 1][j]:
                     cost[i + 1][j] = c + d
                     back[i + 1][j] = (i, j, False)
@@ -213,6 +215,13 @@ def align_row(cells: list[Cell], header: Header, cfg: Config, kept: bool) -> lis
             out[pj] = cells[pi] if cells[pi].text.strip() else None
         i, j = pi, pj
     return out
+
+
+def _doubled(cells: list[Cell], i: int) -> bool:
+    """A cell that repeats the text of the cell before it (OCR and converters double a
+    name cell: 调度平台系统 | 调度平台系统)."""
+    t = cells[i].text.strip()
+    return i > 0 and bool(t) and t == cells[i - 1].text.strip() and not t[0].isdigit()
 
 
 MISPLACED = 2.0  # a cell of fixed-width text under another column than its own
@@ -678,9 +687,53 @@ def align(header: Header, rows: list[Row], cfg: Config) -> list[GridRow]:
     cell among them is a row of one cell: a heading across the grid, a note)."""
     if all(r.sep == "cell" for r in header.rows):
         return align_stream([r for r in rows], header, cfg)
+    header.columns = _widened(header.columns, rows, cfg)
     if header.rows[0].sep == "run":
         rows = [_split_run(r, header, cfg) for r in rows]
     return [_one(r, header, cfg) for r in rows if any(t.strip() for t in r.texts)]
+
+
+TRAILING = Column("", None, {"explanation": 0.0, "remark": -1.0, "other": -1.0, "deviation": -1.5})
+SHORT_HEADER_SHARE = 0.3  # rows writing cells past the header's last before it lacks columns
+
+
+def _explained(rows: list[Row], cfg: Config) -> bool:
+    """True when many rows end with an explanation after their value: their last cell is
+    prose or a phrase, the one before it a target."""
+    ends = []
+    for r in rows:
+        f = _filled_cols(r)
+        if len(f) < 2:
+            continue
+        last, before = kind_of(r.cells[f[-1]].text, cfg), kind_of(r.cells[f[-2]].text, cfg)
+        ends.append(last.kind in ("prose", "name") and before.kind in ("value", "number", "worded"))
+    return bool(ends) and sum(ends) >= SHORT_HEADER_SHARE * len(ends)
+
+
+def _widened(cols: list[Column], rows: list[Row], cfg: Config) -> list[Column]:
+    """A header cut short of its last columns (a converter dropped them; the rows still
+    write their cells): where many rows hold more cells than the header has columns, the
+    header gains columns for them (an explanation, a note; their cells decide)."""
+    if cols and cols[-1].named == "value" and _explained(rows, cfg):
+        # a header that ends at the value while the rows write an explanation after it:
+        # the converter cut the header's last column off
+        cols = [*cols, TRAILING]
+    width = len(cols) - (1 if cols and cols[0] is OUTLINE else 0)
+    longer = [r for r in rows if r.sep in ("tab", "bar") and len(_filled_cols(r)) > 1]
+    extra = [max(0, _last_filled(r) + 1 - width) for r in longer]
+    over = [e for e in extra if e > 0]
+    if not longer or len(over) < SHORT_HEADER_SHARE * len(longer):
+        return cols
+    return [*cols, *[TRAILING] * max(over)]
+
+
+def _filled_cols(r: Row) -> list[int]:
+    return [k for k, c in enumerate(r.cells) if c.text.strip()]
+
+
+def _last_filled(r: Row) -> int:
+    f = _filled_cols(r)
+    return f[-1] if f else -1
 
 
 def _split_run(r: Row, header: Header, cfg: Config) -> Row:

@@ -94,6 +94,27 @@ def heading_row(g: GridRow, cfg: Config) -> Headings | None:
     return h if h.used == 1 else None
 
 
+def _ambiguous_level1(heads: list[Headings], cfg: Config) -> None:
+    """A heading that is a level-1 and a level-2 alike (成本指标) written where a level-1
+    goes is the level-1 only where its own children follow it (经济成本指标 …), else the
+    level-2 of the level-1 above (SPEC section 2)."""
+    for k, h in enumerate(heads):
+        if h.l1 is None or h.l2 is not None:
+            continue
+        m2 = cfg.match2(h.l1.raw)
+        if m2 is None or m2.score < h.l1.score:
+            continue
+        children = set(cfg.level1_children.get(h.l1.canonical, []))
+        below = []
+        for later in heads[k + 1 :]:
+            if later.l1 is not None or later.l1_unknown is not None:
+                break
+            if later.l2 is not None:
+                below.append(later.l2.canonical)
+        if not any(c in children for c in below):
+            h.l1, h.l2 = None, m2
+
+
 def _has_l1(h: Headings) -> bool:
     return h.l1 is not None or h.l1_unknown is not None
 
@@ -198,6 +219,7 @@ def assign_levels(
         if h.l1 is not None:
             carried = h.l1.canonical
         heads.append(h)
+    _ambiguous_level1(heads, cfg)
     merged = (
         bool(rows)
         and all(r.spans for g in rows for r in g.rows)
