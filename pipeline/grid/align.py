@@ -169,59 +169,67 @@ def _close(flags: int) -> float:
 
 def align_row(cells: list[Cell], header: Header, cfg: Config, kept: bool) -> list[Cell | None]:
     """The cells of one row placed in the header's columns (``kept``: the text writes
-    empty cells, so few columns are left out)."""
+    empty cells, so few columns are left out).  The row is asked to be whole as in
+    ``align_stream``: a value with no name costs ``ROW_NO_NAME``."""
     cols = header.columns
     n, m = len(cells), len(cols)
     kinds = [kind_of(c.text, cfg) for c in cells]
     place = _places(cells, cols)
     inf = math.inf
-    # cost[i][j]: cells[:i] placed, columns[:j] decided; back pointers beside
-    cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int, bool] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    cost[0][0] = 0.0
+    # cost[(i, j, f)]: cells[:i] placed, columns[:j] decided, f the name/value flags
+    cost: dict[tuple[int, int, int], float] = {(0, 0, 0): 0.0}
+    back: dict[tuple[int, int, int], tuple[int, int, int, bool]] = {}
     for i in range(n + 1):
+        started = any(kinds[k].kind != EMPTY for k in range(i))
         for j in range(m + 1):
-            c = cost[i][j]
-            if c == inf:
-                continue
-            if j < m:  # column j left out
-                started = any(kinds[k].kind != EMPTY for k in range(i))
-                skip = _skip_inside(cols[j], kept) if started else _skip_leading(cols[j], kept)
-                if c + skip < cost[i][j + 1]:
-                    cost[i][j + 1] = c + skip
-                    back[i][j + 1] = (i, j, False)
-            if i < n:  # cell i in no column
-                if kinds[i].kind == EMPTY:
-                    d = SKIP_KEPT if kept else DROP_EMPTY
-                elif kinds[i].kind == "section" or _doubled(cells, i):
-                    d = DROP_EMPTY  # a side label, or a cell written twice (名称 | 名称)
-                else:
-                    d = DROP_CELL
-                if c + d < cost[i + 1][j]:
-                    cost[i + 1][j] = c + d
-                    back[i + 1][j] = (i, j, False)
-            if i < n and j < m:  # cell i in column j
-                f = column_fit(kinds[i], cols[j]) - (place[i][j] if place else 0.0)
-                if f > -inf and c - f < cost[i + 1][j + 1]:
-                    cost[i + 1][j + 1] = c - f
-                    back[i + 1][j + 1] = (i, j, True)
+            for f in range(4):
+                c = cost.get((i, j, f), inf)
+                if c == inf:
+                    continue
+                moves = []
+                if j < m:  # column j left out
+                    skip = _skip_inside(cols[j], kept) if started else _skip_leading(cols[j], kept)
+                    moves.append(((i, j + 1, f), c + skip, False))
+                if i < n:  # cell i in no column
+                    if kinds[i].kind == EMPTY:
+                        d = SKIP_KEPT if kept else DROP_EMPTY
+                    elif kinds[i].kind == "section" or _doubled(cells, i, kinds):
+                        d = DROP_EMPTY  # a side label, or a cell written twice (名称 | 名称)
+                    else:
+                        d = DROP_CELL
+                    moves.append(((i + 1, j, f), c + d, False))
+                if i < n and j < m:  # cell i in column j
+                    fit_ = column_fit(kinds[i], cols[j]) - (place[i][j] if place else 0.0)
+                    if fit_ > -inf:
+                        nf = f | (_flags(cols[j], kinds[i]) & (_HAS_NAME | _HAS_VALUE))
+                        moves.append(((i + 1, j + 1, nf), c - fit_, True))
+                for key, cc, placed in moves:
+                    if cc < cost.get(key, inf):
+                        cost[key] = cc
+                        back[key] = (i, j, f, placed)
+    ends = [(cost[(n, m, f)] + (ROW_NO_NAME if f == _HAS_VALUE else 0.0), f) for f in range(4) if (n, m, f) in cost]
+    key = (n, m, min(ends)[1])
     out: list[Cell | None] = [None] * m
-    i, j = n, m
-    while (i, j) != (0, 0):
-        b = back[i][j]
-        assert b is not None
-        pi, pj, placed = b
+    while key != (0, 0, 0):
+        pi, pj, pf, placed = back[key]
         if placed:
             out[pj] = cells[pi] if cells[pi].text.strip() else None
-        i, j = pi, pj
+        key = (pi, pj, pf)
     return out
 
 
-def _doubled(cells: list[Cell], i: int) -> bool:
-    """A cell that repeats the text of the cell before it (OCR and converters double a
-    name cell: 调度平台系统 | 调度平台系统)."""
+def _doubled(cells: list[Cell], i: int, kinds: list[Kind]) -> bool:
+    """A name cell written twice (OCR and converters double it: 调度平台系统 |
+    调度平台系统 | 1套): the repeat of a cell, followed by a value.  A heading repeated is
+    an indicator named like its level-2, and a name repeated before an explanation is its
+    worded target (严格控制会期 | 严格控制会期 | 严守获批会议方案会期…)."""
     t = cells[i].text.strip()
-    return i > 0 and bool(t) and t == cells[i - 1].text.strip() and not t[0].isdigit()
+    if i == 0 or not t or t != cells[i - 1].text.strip() or t[0].isdigit():
+        return False
+    if kinds[i].kind in ("heading1", "heading2"):
+        return False
+    nxt = next((k for k in kinds[i + 1 :] if k.kind != EMPTY), None)
+    return nxt is not None and nxt.kind in ("value", "number", "worded", "op")
 
 
 MISPLACED = 2.0  # a cell of fixed-width text under another column than its own
