@@ -70,6 +70,7 @@ class Config:
     grid_header: dict[str, str]  # normalized header word -> role
     grid_stop: tuple[str, ...]
     grid_stop_within: tuple[str, ...]
+    standard_words: frozenset[str]
     grid_header_contains: tuple[tuple[str, tuple[str, ...]], ...]
     titles: dict[str, re.Pattern[str]]
     config_hash: str
@@ -213,6 +214,7 @@ def load_config(directory: str | Path | None = None) -> Config:
         grid_header=grid_header,
         grid_stop=tuple(norm_key(w) for w in labels.get("grid_stop") or []),
         grid_stop_within=tuple(norm_key(w) for w in labels.get("grid_stop_within") or []),
+        standard_words=frozenset(norm_key(w) for w in labels.get("standard_words") or []),
         direction_words=frozenset(norm_key(w) for w in labels.get("direction_words") or []),
         grid_header_contains=tuple(
             (role, tuple(norm_key(w) for w in words))

@@ -108,6 +108,7 @@ class LabelsFile(_Strict):
     grid_header_contains: list[tuple[GRID_ROLES, list[str]]] = Field(default_factory=list)
     grid_stop: list[str] = Field(default_factory=list)
     grid_stop_within: list[str] = Field(default_factory=list)
+    standard_words: list[str] = Field(default_factory=list)
     running_headers: list[str] = Field(default_factory=list)
     direction_words: list[str] = Field(default_factory=list)
     budget_execution: dict[

@@ -207,7 +207,11 @@ def align_row(cells: list[Cell], header: Header, cfg: Config, kept: bool) -> lis
                     if cc < cost.get(key, inf):
                         cost[key] = cc
                         back[key] = (i, j, f, placed)
-    ends = [(cost[(n, m, f)] + (ROW_NO_NAME if f == _HAS_VALUE else 0.0), f) for f in range(4) if (n, m, f) in cost]
+    ends = [
+        (cost[(n, m, f)] + (ROW_NO_NAME if f == _HAS_VALUE else 0.0), f)
+        for f in range(4)
+        if (n, m, f) in cost
+    ]
     key = (n, m, min(ends)[1])
     out: list[Cell | None] = [None] * m
     while key != (0, 0, 0):
@@ -770,5 +774,7 @@ def _one(r: Row, header: Header, cfg: Config) -> GridRow:
         cells += [None] * (m - len(cells))
         if len(r.cells) <= m - lead or not any(c.text.strip() for c in r.cells[m - lead :]):
             return GridRow(cells, [r])
-    kept = r.sep in ("tab", "bar", None)  # "run", "space", "spaces": empty cells collapse
+    # tab and bar text keeps empty cells in place (spaces and runs collapse them), unless
+    # the header itself is padded with empty cells: then positions drift
+    kept = r.sep in ("tab", "bar", None) and not header.padded
     return GridRow(align_row(r.cells, header, cfg, kept), [r])

@@ -114,6 +114,16 @@ class Header:
     def role_cols(self, role: str) -> list[int]:
         return [i for i, c in enumerate(self.columns) if c.named == role]
 
+    @property
+    def padded(self) -> bool:
+        """True when empty cells pad the header between its words (OCR text padded to
+        arbitrary widths): its rows' positions say little, their order and cells more."""
+        named = [i for i, c in enumerate(self.columns) if c.text.strip()]
+        if len(named) < 2:
+            return False
+        inner = [c for c in self.columns[named[0] : named[-1]] if not c.text.strip()]
+        return len(inner) >= PADDING
+
 
 def make_header(texts: list[str], rows: list[Row], cfg: Config) -> Header:
     """Columns from header cell texts.  Trailing empty cells (padding) are no columns."""
@@ -173,6 +183,7 @@ def with_outline(header: Header) -> Header:
 
 
 NAME_IN_SECTION = -1.0
+PADDING = 2  # empty header cells between its words that show a padded header
 
 
 def merge_lower(

@@ -69,8 +69,6 @@ _OPS = frozenset(
 )
 NONE_MARKS = frozenset({"无", "/", "-", "—", "——", "－", "/"})
 _NATURE = re.compile(r"(定量|定性)(指标)?")
-_STANDARD = re.compile(r"[\u4e00-\u9fff]{2}标准")  # 计划标准, 历史标准, 行业标准
-STANDARD_MAX = 4
 _POINTS = re.compile(r"\d+(\.\d+)?分")
 _NUMBER = re.compile(r"[-+]?\d+(,\d{3})*(\.\d+)?%?")
 # an item number before a name (指标1：, 1、, (2), 1.)
@@ -106,7 +104,7 @@ def kind_of(text: str, cfg: Config) -> Kind:
         return Kind(DIRECTION, chars=n)
     if _NATURE.fullmatch(k):
         return Kind(NATURE, chars=n)
-    if n <= STANDARD_MAX and _STANDARD.fullmatch(k):
+    if k in cfg.standard_words:
         return Kind(STANDARD, chars=n)
     if _NUMBER.fullmatch(k):
         return Kind(NUMBER, chars=n)

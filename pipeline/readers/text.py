@@ -447,6 +447,8 @@ def _join_row_wraps(lines: list[str]) -> list[str]:
 
 
 MIN_BAR_LINES = 3  # lines of bar-separated cells before a text counts as separating so
+
+
 def _join_short_rows(lines: list[str]) -> list[str]:
     counts = [x.count("|") for x in lines]
     seen: dict[int, int] = {}
@@ -458,10 +460,14 @@ def _join_short_rows(lines: list[str]) -> list[str]:
     # a whole row's bars: the most seen at least three times (wrapped rows have fewer)
     full = max((c for c, k in seen.items() if k >= MIN_BAR_LINES), default=0)
     n = seen.get(full, 0)
-    bordered = sum(1 for x, c in zip(lines, counts, strict=True) if c >= 2 and x.strip().startswith("|"))
+    bordered = sum(
+        1 for x, c in zip(lines, counts, strict=True) if c >= 2 and x.strip().startswith("|")
+    )
     if n < MIN_BAR_LINES or bordered > sum(seen.values()) / 2:
         return lines  # bordered rows are joined by their closing bars
-    closing = sum(1 for x, c in zip(lines, counts, strict=True) if c == full and x.rstrip().endswith("|"))
+    closing = sum(
+        1 for x, c in zip(lines, counts, strict=True) if c == full and x.rstrip().endswith("|")
+    )
     if closing < BORDERED_SHARE * n:
         return lines  # whole rows do not close with a bar: a short row is no broken one
     out = list(lines)
@@ -474,8 +480,10 @@ def _join_short_rows(lines: list[str]) -> list[str]:
                 j += 1
                 total += counts[j]
             if total == full and j > k:
-                out[k] = join_lines(out[k : j + 1]) if _cjk_break(out[k : j + 1]) else " ".join(
-                    x.strip() for x in out[k : j + 1]
+                out[k] = (
+                    join_lines(out[k : j + 1])
+                    if _cjk_break(out[k : j + 1])
+                    else " ".join(x.strip() for x in out[k : j + 1])
                 )
                 for m in range(k + 1, j + 1):
                     out[m] = ""
@@ -487,7 +495,10 @@ def _join_short_rows(lines: list[str]) -> list[str]:
 
 def _cjk_break(parts: list[str]) -> bool:
     """True when the lines broke inside a cell's Chinese text (no bar at the break)."""
-    return all(not a.rstrip().endswith("|") and not b.lstrip().startswith("|") for a, b in zip(parts, parts[1:], strict=False))
+    return all(
+        not a.rstrip().endswith("|") and not b.lstrip().startswith("|")
+        for a, b in zip(parts, parts[1:], strict=False)
+    )
 
 
 MIN_BORDERED = 3  # bordered rows before a text counts as bordering its rows
