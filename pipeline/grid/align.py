@@ -170,7 +170,7 @@ def _close(flags: int) -> float:
 def align_row(cells: list[Cell], header: Header, cfg: Config, kept: bool) -> list[Cell | None]:
     """The cells of one row placed in the header's columns (``kept``: the text writes
     empty cells, so few columns are left out).  The row is asked to be whole as in
-    ``align_stream``: a value with no name costs ``ROW_NO_NAME``."""
+    ``align_stream``: a value with no name, or a name with no value, costs."""
     cols = header.columns
     n, m = len(cells), len(cols)
     kinds = [kind_of(c.text, cfg) for c in cells]
@@ -207,11 +207,7 @@ def align_row(cells: list[Cell], header: Header, cfg: Config, kept: bool) -> lis
                     if cc < cost.get(key, inf):
                         cost[key] = cc
                         back[key] = (i, j, f, placed)
-    ends = [
-        (cost[(n, m, f)] + (ROW_NO_NAME if f == _HAS_VALUE else 0.0), f)
-        for f in range(4)
-        if (n, m, f) in cost
-    ]
+    ends = [(cost[(n, m, f)] + _incomplete(f), f) for f in range(4) if (n, m, f) in cost]
     key = (n, m, min(ends)[1])
     out: list[Cell | None] = [None] * m
     while key != (0, 0, 0):
@@ -220,6 +216,16 @@ def align_row(cells: list[Cell], header: Header, cfg: Config, kept: bool) -> lis
             out[pj] = cells[pi] if cells[pi].text.strip() else None
         key = (pi, pj, pf)
     return out
+
+
+def _incomplete(flags: int) -> float:
+    """What a row holding a name without a value, or a value without a name, costs (a
+    row holding neither is a row of headings or notes)."""
+    if flags == _HAS_VALUE:
+        return ROW_NO_NAME
+    if flags == _HAS_NAME:
+        return ROW_NO_VALUE
+    return 0.0
 
 
 def _doubled(cells: list[Cell], i: int, kinds: list[Kind]) -> bool:

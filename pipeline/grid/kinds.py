@@ -272,10 +272,12 @@ def fit(kind: Kind, role: str) -> float:
     """How well a cell of ``kind`` sits in a column of ``role`` (0 best, ``_NEVER`` never).
     A heading matched fuzzily fits its level a little less."""
     if kind.kind in (HEADING1, HEADING2) and role in ("level1", "level2"):
-        # a heading fits each level by its match score at that level
+        # a heading fits each level by its match score at that level, and less where it
+        # matches the other level better (服务对象满意度指标: a level-2 exactly, a level-1
+        # only by likeness)
         score = kind.level1 if role == "level1" else kind.level2
         if score > 0:
-            return -(100 - score) / 20
+            return -(100 - score) / 20 - (max(kind.level1, kind.level2) - score) / 10
     f = _FIT[kind.kind].get(role, _NEVER)
     if kind.kind == VALUE and kind.chars > LONG_VALUE and role in ("explanation", "deviation"):
         f = -1.5  # a phrase holding a number: a target, or an explanation's clause
