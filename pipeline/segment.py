@@ -231,6 +231,10 @@ def header_at(rows: list[Row], i: int, cfg: Config) -> int:
         # the first cell may be a header word read loosely (一级指标名称) where an exact
         # one follows it
         loose_first = not texts and _next_exact(rows, j, cfg)
+        if texts and not cfg.header_role(t) and cfg.header_role(texts[-1] + t):
+            texts.append(t)  # a header word wrapped over two lines (指标解释及计 / 算公式)
+            j += 1
+            continue
         if not _header_cell(t, cfg, inside or loose_first):
             # a header cell the vocabulary does not know (绩效指标描述) is one where more
             # header words follow it, or where the text closes the header row (|||)

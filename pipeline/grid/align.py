@@ -372,6 +372,7 @@ SPLIT_GROUP = 1.5  # lines the text writes as one cell (a blank-delimited group)
 
 
 _QUANTITY = frozenset({"number", "value", "points"})
+_SIGNS = "≥≤><=＞＜≧≦＝"
 
 
 def _quantity(t: _Token) -> bool:
@@ -416,10 +417,14 @@ def _join_cost(a: _Token, b: _Token, width: int | None, widths: set[int]) -> flo
         return math.inf
     if _quantity(a) and _quantity(b):
         return math.inf  # two quantities are two cells (a target, a page number)
+    if b.text.lstrip()[:1] in _SIGNS and not _filled(a, width, widths):
+        return math.inf  # a line opening with a sign opens a target
     if _filled(a, width, widths):
         return JOIN_CUT
     if width is not None:
         return JOIN_WIDER
+    if not widths:
+        return JOIN_WIDER  # a text that shows no wrap width wraps no cell by width
     return JOIN_PLAIN if a.width >= b.width else JOIN_WIDER
 
 

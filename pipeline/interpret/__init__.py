@@ -139,13 +139,25 @@ def _header(rows: list[Row], cfg: Config) -> Header:
     """The grid's columns from its header row(s) or its one-cell-per-line header."""
     if all(r.sep == "cell" for r in rows):
         texts = [next((t for t in r.texts if t.strip()), "") for r in rows]
-        return with_outline(ungroup(make_header(texts, rows, cfg)))
+        return with_outline(ungroup(make_header(_unwrap(texts, cfg), rows, cfg)))
     header = make_header(list(rows[0].texts), rows[:1], cfg)
     for lower in rows[1:]:
         kept = lower.sep in ("tab", "bar", None)
         cells = lower.cells if lower.sep == "spaces" else None
         header = merge_lower(header, list(lower.texts), cfg, kept, cells) or header
     return with_outline(header)
+
+
+def _unwrap(texts: list[str], cfg: Config) -> list[str]:
+    """Header words wrapped over two lines in one-cell-per-line text (指标解释及计 / 算公式):
+    a line no header word names goes on the line before where together they are one."""
+    out: list[str] = []
+    for t in texts:
+        if out and not cfg.header_role(t) and cfg.header_role(out[-1] + t):
+            out[-1] += t
+        else:
+            out.append(t)
+    return out
 
 
 def _projects(header: Header, rows: list[GridRow], roles: list[str]) -> list[list[GridRow]]:
