@@ -582,6 +582,20 @@ def _column_widths(toks: list[_Token], segs: list[tuple[int, int, int]]) -> dict
         w, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
         if n >= 2 and w >= MIN_WRAP_WIDTH // 2:
             out[col] = w
+    # a column whose widest lines reach one width again and again (and none goes past
+    # it) wraps there, though the first reading joined none of its lines
+    lines: dict[int, set[tuple[str, int]]] = {}
+    for start, n, col in segs:
+        if col >= 0:
+            for t in toks[start : start + n]:
+                if t.text:
+                    lines.setdefault(col, set()).add((t.text, t.width))
+    for col, seen_lines in lines.items():
+        if col in out:
+            continue
+        top = max(w for _, w in seen_lines)
+        if top >= MIN_WRAP_WIDTH and sum(1 for _, w in seen_lines if w >= top - 1) >= MIN_WRAPPED:
+            out[col] = top
     return out
 
 
