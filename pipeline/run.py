@@ -77,15 +77,12 @@ import pyarrow as pa
 from . import __version__
 from .common import doc_id_of
 from .config import Config, load_config
-from .direction import assign_directions, load_directions
-from .interpret import interpret, split_projects
 from .keys import assign_keys
 from .model import DocResult, Finding, ReadError, TableRecord
 from .readers import SUPPORTED_SUFFIXES, Unsupported, read_document
 from .readers import zip as archive
 from .readers.limits import ResourceLimitError, limits
 from .readers.unsupported import hint_for
-from .segment import segment
 from .validate import budget_plausibility, validate
 from .write import (
     DATASETS,
@@ -326,6 +323,13 @@ def process_file(path: str | Path, cfg: Config) -> DocResult:
 
 
 def _process(path: str | Path, cfg: Config) -> DocResult:
+    # the stages after reading are imported by the process that parses (a worker, whose
+    # fork server preloads them: ``forkserver.PRELOAD``), not by the parent of a batch,
+    # which only plans, hashes and writes
+    from .direction import assign_directions, load_directions
+    from .interpret import interpret, split_projects
+    from .segment import segment
+
     p = Path(path)
     try:
         doc = read_document(p)
