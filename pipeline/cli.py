@@ -256,11 +256,15 @@ def ingest(
 ) -> None:
     """Read files and folders into the four Parquet datasets.
 
-    Writes documents/, targets/, indicators/ and findings/ under -o.  Every input is a row of `documents` with its status (ok, partial, empty, error,
-    skipped, duplicate, archive) and the reason; ZIP archives are read member by member.
-    The output is exactly the inputs of this run unless --append is given.  A folder that
-    holds a jixiao output (this one or another) is never read as input.
+    Writes documents/, targets/, indicators/ and findings/ under -o.  Every input is a
+    row of `documents` with its status (ok, partial, empty, error, skipped, duplicate,
+    archive) and the reason; ZIP archives are read member by member.  The output is
+    exactly the inputs of this run unless --append is given.  A folder that holds a
+    jixiao output (this one or another) is never read as input.
     """
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+    if len(missing) == len(paths):
+        raise UserError(f"{', '.join(map(str, missing))}: no such file or folder")
     if executor == "local":  # the workers' imports run while this process does its own
         from .forkserver import start
 
@@ -284,9 +288,6 @@ def ingest(
         limits()  # a JIXIAO_LIMIT_<NAME> that is not a number: said before any work
     except ValueError as e:
         raise UserError(str(e)) from None
-    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
-    if len(missing) == len(paths):
-        raise UserError(f"{', '.join(map(str, missing))}: no such file or folder")
     own: list[str] = []
     files = expand(paths, out_dir, own)
     if not files and own:
