@@ -45,8 +45,16 @@ def _run(args: list[str], timeout: float = 60) -> subprocess.CompletedProcess[st
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
 
 
-def dump_dom(page: Path) -> str:
-    res = _run(["--virtual-time-budget=5000", "--dump-dom", page.resolve().as_uri()])
+def dump_dom(page: Path, width: int = 1280, height: int = 2000) -> str:
+    """The DOM of ``page`` after its scripts ran, in a window of ``width`` × ``height``."""
+    res = _run(
+        [
+            "--virtual-time-budget=5000",
+            f"--window-size={width},{height}",
+            "--dump-dom",
+            page.resolve().as_uri(),
+        ]
+    )
     return res.stdout
 
 
