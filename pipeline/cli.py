@@ -269,6 +269,7 @@ def ingest(
         from .forkserver import start
 
         start()
+    import pandas  # noqa: F401  (pyarrow imports it at the first table: now, not after a result)
     from rich.markup import escape
     from rich.progress import (
         BarColumn,

@@ -17,12 +17,14 @@ from __future__ import annotations
 import multiprocessing
 from typing import Any
 
-# what a worker needs: the per-document function and the stages it runs
+# what a worker needs: the per-document function and the stages it runs, and pandas,
+# which pyarrow imports the first time a process builds or reads a table (0.25 s)
 PRELOAD = [
     "pipeline.executors",
     "pipeline.segment",
     "pipeline.interpret",
     "pipeline.direction",
+    "pandas",
 ]
 
 _CONTEXT: Any = None
