@@ -8,34 +8,42 @@ a progress bar (outside a terminal: one line per file, also to ``--log FILE``) a
 summary on stderr; exit code 1 when any file failed.  No input text is printed as Rich
 markup (every value is escaped or printed as ``Text``); ``jixiao`` alone prints the
 help; ``--version``.
+
+One set of habits for every subcommand:
+
+* what a command reads is an argument: the files and folders of ``ingest``; the datasets
+  folder (the output of an ingest, default ``data/parquet``) of ``query``, ``report``,
+  ``export`` and ``review``; the two of ``diff``.  What it writes is ``-o``/``--out``
+  (and ``--html``);
+* ``-h`` is ``--help``; ``--limit N`` is how many rows or items to print;
+* a user error (a path that does not exist or cannot be written, a bad option value, a
+  folder that holds no datasets, SQL that is refused) is one line on stderr,
+  ``error: <path or option>: <reason>``, and exit status 2; ``jixiao --debug …`` shows
+  the traceback instead.  Anything else is a bug and shows its traceback;
+* outside a terminal (a pipe, a log) every line is printed whole, never wrapped; in a
+  terminal the ingest summary is a box as wide as the terminal at most.
+
+Start-up: importing this module loads typer only; each command imports what it needs
+when it runs (``--version`` and ``--help`` load no pandas, pyarrow or pipeline stage).
 """
 
 from __future__ import annotations
 
+import errno
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table as RichTable
+from typer.core import TyperGroup
 
 from . import __version__
-from .config import load_config
-from .model import DocResult
-from .readers.limits import parse_limits, set_limits
-from .run import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_PART_DOCS,
-    DEFAULT_TIMEOUT,
-    DEFAULT_TIMEOUT_CAP,
-    BusyError,
-    Summary,
-    expand,
-    ingest_paths,
-)
-from .run import Progress as BatchProgress
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .model import DocResult
+    from .run import Summary
 
 _METAVARS = {"path": "PATH", "int": "N", "int range": "N", "float": "NUMBER"}
 _METAVARS |= {"float range": "NUMBER", "str": "TEXT"}
@@ -52,7 +60,7 @@ def _plain_help() -> None:
         if self.metavar:
             return self.metavar
         label = self.display_type(ctx).strip("<>")
-        return _METAVARS.get(label, label.upper())
+        return label if "|" in label else _METAVARS.get(label, label.upper())
 
     def argument_usage(self) -> str:
         name = self.metavar or (self.name or "").upper()
@@ -67,20 +75,102 @@ def _plain_help() -> None:
 
 _plain_help()
 
+
+class UserError(Exception):
+    """A mistake of the command line (not a bug): printed as one line, exit status 2."""
+
+
+def _say_error(message: str) -> None:
+    """``error: message`` on stderr, one line (red in a terminal)."""
+    line = " ".join(message.split())
+    typer.echo(f"{typer.style('error', fg='red')}: {line}", err=True)
+
+
+_PLAIN = {
+    errno.EEXIST: "a file is in the way (not a folder)",
+    errno.ENOTDIR: "a part of this path is a file, not a folder",
+}
+
+
+def _reason(e: BaseException) -> str:
+    """An OSError as ``path: reason`` (its own message for the others)."""
+    if isinstance(e, OSError) and e.strerror:
+        names = [str(n) for n in (e.filename, e.filename2) if n is not None]
+        why = _PLAIN.get(e.errno or 0, e.strerror)
+        return f"{' → '.join(names)}: {why}" if names else e.strerror
+    return str(e)
+
+
+class _Group(TyperGroup):
+    """``jixiao``: a user error is one line and exit status 2 (a traceback only with
+    ``--debug``); usage errors (a bad option value, a missing argument) too."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except (UserError, OSError) as e:
+            if ctx.params.get("debug") or (isinstance(e, OSError) and e.errno == errno.EPIPE):
+                raise
+            _say_error(_reason(e))
+            raise typer.Exit(2) from None
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.TyperException as e:  # click's usage errors: a bad option value …
+            if not standalone_mode:
+                raise
+            message = e.format_message().replace("Value error, ", "")
+            ctx = getattr(e, "ctx", None)
+            if ctx is not None:
+                message += f" (see {ctx.command_path} -h)"
+            _say_error(message)
+            sys.exit(e.exit_code)
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            _say_error("aborted")
+            sys.exit(1)
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
 app = typer.Typer(
+    cls=_Group,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     help="Budget performance target tables (绩效目标表) → Parquet.",
 )
-err = Console(stderr=True)
-err.soft_wrap = not err.is_terminal  # a log or a pipe: one message, one line
-out = Console()
 
 DEFAULT_OUT = Path("data/parquet")
+DataDir = Annotated[
+    Path,
+    typer.Argument(help="Datasets folder: the output of jixiao ingest.", show_default=True),
+]
+
+
+def _console(stderr: bool = False) -> Console:
+    """A Rich console on stdout or stderr; outside a terminal it never wraps a line."""
+    from rich.console import Console
+
+    c = Console(stderr=stderr, highlight=False)
+    c.soft_wrap = not c.is_terminal
+    return c
 
 
 def _version(value: bool) -> None:
     if value:
-        out.print(f"jixiao {__version__}", markup=False, highlight=False)
+        typer.echo(f"jixiao {__version__}")
         raise typer.Exit()
 
 
@@ -93,20 +183,27 @@ def main(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", help="Show the traceback of an error instead of one line."),
+    ] = False,
 ) -> None:
     """Budget performance target tables (绩效目标表) → Parquet."""
     if ctx.invoked_subcommand is None:  # bare `jixiao`: the help, and success
-        out.print(ctx.get_help(), markup=False, highlight=False)
+        typer.echo(ctx.get_help())
         raise typer.Exit()
 
 
 @app.command(
     epilog="Examples: jixiao ingest data/raw -o data/parquet  ·  jixiao ingest new.pdf "
-    "-o data/parquet --append  ·  jixiao ingest attachments.zip --log ingest.log -q"
+    "-o data/parquet --append  ·  jixiao ingest attachments.zip --log ingest.log -q  ·  "
+    "resource limits per document: JIXIAO_LIMIT_<NAME>=VALUE (pipeline/readers/limits.py)"
 )
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to read.")],
-    out_dir: Annotated[Path, typer.Option("-o", "--out", help="Output directory.")] = DEFAULT_OUT,
+    out_dir: Annotated[
+        Path, typer.Option("-o", "--out", help="Datasets folder to write.")
+    ] = DEFAULT_OUT,
     config: Annotated[
         Path | None, typer.Option(help="Config directory (default configs/).")
     ] = None,
@@ -116,7 +213,7 @@ def ingest(
         typer.Option("-j", "--jobs", min=1, help="Worker processes (default: one per CPU)."),
     ] = None,
     executor: Annotated[
-        str,
+        Literal["local", "dask", "inline"],
         typer.Option(help="local (process pool), dask (cluster) or inline (no workers)."),
     ] = "local",
     scheduler: Annotated[
@@ -127,23 +224,26 @@ def ingest(
         float,
         typer.Option(
             min=0.0,
-            help="Seconds per page of a file before its worker is stopped (0: none).",
+            help="Seconds per page of a file (a file without pages counts as one) before its "
+            "worker is stopped; 0: none.",
         ),
-    ] = DEFAULT_TIMEOUT,
+    ] = 120.0,
     timeout_cap: Annotated[
         float,
-        typer.Option(min=0.0, help="Seconds one file may take at most (0: no cap)."),
-    ] = DEFAULT_TIMEOUT_CAP,
+        typer.Option(
+            min=0.0, help="Seconds one file may take at most, whatever its pages (0: no cap)."
+        ),
+    ] = 1800.0,
     max_mb: Annotated[
         float, typer.Option(min=0.0, help="Files larger than this (MiB) are not read (0: none).")
-    ] = DEFAULT_MAX_BYTES / 2**20,
+    ] = 200.0,
     incremental: Annotated[
         bool,
         typer.Option("--incremental/--no-incremental", help="Reuse rows of unchanged documents."),
     ] = True,
     part_docs: Annotated[
         int, typer.Option(min=1, help="Documents per Parquet part (and per checkpoint).")
-    ] = DEFAULT_PART_DOCS,
+    ] = 200,
     append: Annotated[
         bool,
         typer.Option(
@@ -153,45 +253,59 @@ def ingest(
     log: Annotated[
         Path | None, typer.Option("--log", help="Write one line per file to this file.")
     ] = None,
-    limit: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--limit",
-            metavar="NAME=VALUE",
-            help="Raise (or lower) a resource limit per document, e.g. --limit max_cells=5000000"
-            " or --limit max_memory_mb=8192 (names: readers/limits.py).",
-        ),
-    ] = None,
 ) -> None:
-    """Read documents and write the documents/targets/indicators/findings datasets.
+    """Read files and folders into the four Parquet datasets.
 
-    Every input is a row of `documents` with its status (ok, empty, error, skipped,
-    duplicate, archive) and the reason; ZIP archives are read member by member.
-    The output is exactly the inputs of this run unless --append is given.
+    Writes documents/, targets/, indicators/ and findings/ under -o.  Every input is a
+    row of `documents` with its status (ok, partial, empty, error, skipped, duplicate,
+    archive) and the reason; ZIP archives are read member by member.  The output is
+    exactly the inputs of this run unless --append is given.  A folder that holds a
+    jixiao output (this one or another) is never read as input.
     """
-    if executor not in ("local", "dask", "inline"):
-        err.print(f"[red]error[/]: --executor {escape(executor)}: use local, dask or inline")
-        raise typer.Exit(2)
-    if limit:
-        try:
-            set_limits(**parse_limits(limit))
-        except ValueError as e:
-            err.print(f"[red]error[/]: {escape(str(e))}")
-            raise typer.Exit(2) from None
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
-    for p in missing:
-        err.print(f"[red]error[/]: {escape(str(p))}: no such file or folder")
-    files = expand([p for p in paths if p not in missing])
+    if len(missing) == len(paths):
+        raise UserError(f"{', '.join(map(str, missing))}: no such file or folder")
+    if executor == "local":  # the workers' imports run while this process does its own
+        from .forkserver import start
+
+        start()
+    import pandas  # noqa: F401  (pyarrow imports it at the first table: now, not after a result)
+    from rich.markup import escape
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from .config import load_config
+    from .config_files import ConfigError
+    from .readers.limits import limits
+    from .run import BusyError, expand, ingest_paths
+    from .run import Progress as BatchProgress
+
+    try:
+        limits()  # a JIXIAO_LIMIT_<NAME> that is not a number: said before any work
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    own: list[str] = []
+    files = expand(paths, out_dir, own)
+    if not files and own:
+        raise UserError(f"{', '.join(own)}: jixiao's own output, never read as input")
     if not files:
-        err.print("[red]error[/]: nothing to ingest")
-        raise typer.Exit(2)
-    cfg = load_config(config)
+        raise UserError(f"{', '.join(map(str, paths))}: no files to ingest")
+    try:
+        cfg = load_config(config)
+    except ConfigError as e:
+        raise UserError(str(e)) from None
+    err = _console(stderr=True)
     lines = not quiet and not err.is_terminal  # no bar outside a terminal: a line per file
     progress = Progress(
         TextColumn("[bold]ingest"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("files · [red]{task.fields[failed]} failed[/]"),
+        TextColumn("files · {task.fields[pages]} pages · [red]{task.fields[failed]} failed[/]"),
         TextColumn("· {task.fields[reused]} reused"),
         TimeElapsedColumn(),
         TextColumn("{task.fields[name]}", markup=False),
@@ -202,7 +316,9 @@ def ingest(
     log_fh = open(log, "a", encoding="utf-8") if log else None  # noqa: SIM115
     try:
         with progress:
-            task = progress.add_task("ingest", total=len(files), name="", failed=0, reused=0)
+            task = progress.add_task(
+                "ingest", total=len(files), name="", failed=0, reused=0, pages=0
+            )
 
             def on_file(path: Path, res: DocResult) -> None:
                 line = file_line(path, res)
@@ -210,7 +326,7 @@ def ingest(
                     log_fh.write(line + "\n")
                     log_fh.flush()
                 if lines:
-                    err.print(line, markup=False, highlight=False, soft_wrap=True)
+                    err.print(line, markup=False, highlight=False)
                 elif res.status == "error":
                     progress.console.print(f"[red]error[/]: {escape(res.error or '')}")
 
@@ -222,11 +338,12 @@ def ingest(
                     name=p.name,
                     failed=p.failed,
                     reused=p.reused,
+                    pages=p.pages,
                 )
 
             try:
                 summary = ingest_paths(
-                    paths,  # a missing one too: a documents row saying so
+                    paths,
                     out_dir,
                     cfg,
                     on_file=on_file,
@@ -242,13 +359,12 @@ def ingest(
                     append=append,
                 )
             except BusyError as e:
-                err.print(f"[red]error[/]: {escape(str(e))}")
-                raise typer.Exit(2) from None
+                raise UserError(str(e)) from None
     finally:
         if log_fh is not None:
             log_fh.close()
-    print_summary(summary)
-    if summary.failed or missing:
+    print_summary(summary, err)
+    if summary.failed:
         raise typer.Exit(1)
 
 
@@ -260,105 +376,120 @@ def file_line(path: Path, res: DocResult) -> str:
     return f"{res.status:9} {path}  {what}".rstrip()
 
 
-def print_summary(summary: Summary) -> None:
-    """The table printed after an ingest; every value escaped (no input text is markup)."""
-    t = RichTable(title=f"jixiao ingest → {escape(str(summary.out_dir))}", show_header=False)
-    t.add_column(no_wrap=True)
-    t.add_column(overflow="fold")
+def summary_rows(summary: Summary) -> list[tuple[str, str]]:
+    """The ingest summary as (label, text) rows."""
     st = summary.statuses
     states = ", ".join(f"{n} {k}" for k, n in st.most_common())
-    t.add_row(
-        "documents",
-        escape(
+    rows = [
+        (
+            "documents",
             f"{summary.documents} ({states}; {summary.parsed} parsed, "
-            f"{summary.reused} unchanged and reused)"
+            f"{summary.reused} unchanged and reused)",
         ),
-    )
-    paged = summary.pages
-    t.add_row("pages", f"{paged} (PDF, Office, images); {summary.text_files} text files")
-    t.add_row("tables", str(summary.tables))
-    t.add_row("indicators", str(summary.indicators))
-    findings = ", ".join(f"{c} {n}" for c, n in summary.findings.most_common()) or "0"
-    t.add_row("findings", escape(findings))
+        ("pages", f"{summary.pages} (PDF, Office, images); {summary.text_files} text files"),
+        ("tables", str(summary.tables)),
+        ("indicators", str(summary.indicators)),
+        ("findings", ", ".join(f"{c} {n}" for c, n in summary.findings.most_common()) or "0"),
+    ]
     for suffix, n, hint, paths in summary.skipped_by_suffix():
         shown = ", ".join(Path(p).name for p in paths[:3]) + (" …" if len(paths) > 3 else "")
-        t.add_row("skipped", escape(f"{n} {suffix} ({shown}): {hint}"))
+        rows.append(("skipped", f"{n} {suffix} ({shown}): {hint}"))
+    for folder in summary.own_outputs:
+        rows.append(("not read", f"{folder}: a jixiao output folder (never read as input)"))
     if summary.duplicates:
         shown = "; ".join(f"{a} = {b}" for a, b in summary.duplicates[:3])
         more = " …" if len(summary.duplicates) > 3 else ""
-        t.add_row("duplicates", escape(f"{len(summary.duplicates)} ({shown}{more})"))
+        rows.append(("duplicates", f"{len(summary.duplicates)} ({shown}{more})"))
     if summary.kept:
-        t.add_row("kept", f"{summary.kept} documents of earlier runs (--append)")
+        rows.append(("kept", f"{summary.kept} documents of earlier runs (--append)"))
     if summary.dropped:
         shown = ", ".join(summary.dropped[:5]) + (" …" if len(summary.dropped) > 5 else "")
-        t.add_row(
-            "dropped",
-            escape(
+        rows.append(
+            (
+                "dropped",
                 f"{len(summary.dropped)} documents of the previous run not given again "
-                f"({shown}); use --append to keep them"
-            ),
+                f"({shown}); use --append to keep them",
+            )
         )
-    rate = summary.documents / summary.seconds if summary.seconds else 0.0
-    t.add_row("time", f"{summary.seconds:.2f} s ({rate:.1f} documents/s)")
-    console = err if err.is_terminal else Console(stderr=True, width=200)  # a log: whole paths
-    console.print(t)
+    took = f"{summary.seconds:.2f} s"
+    if summary.parsed and summary.seconds:
+        took += f" ({summary.parsed / summary.seconds:.1f} documents parsed/s)"
+    elif summary.documents:
+        took += " (nothing parsed: every document unchanged)"
+    rows.append(("time", took))
+    return rows
 
 
-QUERY_FORMATS = ("table", "csv", "json", "parquet")
+def print_summary(summary: Summary, console: Console | None = None) -> None:
+    """The summary printed after an ingest: in a terminal a box no wider than it, elsewhere
+    one whole line per row.  Every value is printed as text (no input text is markup)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    con = console or _console(stderr=True)
+    title = f"jixiao ingest → {summary.out_dir}"
+    rows = summary_rows(summary)
+    if not con.is_terminal:
+        con.print(Text(title), soft_wrap=True)
+        for label, text in rows:
+            con.print(Text(f"{label:<11} {text}"), soft_wrap=True)
+        return
+    t = Table(title=Text(title), show_header=False)
+    t.add_column(no_wrap=True)
+    t.add_column(overflow="fold")
+    for label, text in rows:
+        t.add_row(label, Text(text))
+    con.print(t)
 
 
 @app.command(
     epilog='Examples: jixiao query "SELECT unit, count(*) FROM indicators GROUP BY 1"  ·  '
-    'jixiao query "SELECT * FROM targets" --format csv -o targets.csv  ·  '
+    'jixiao query "SELECT * FROM targets" data/parquet -o targets.csv  ·  '
     'jixiao query "SELECT * FROM findings" --format json --limit 0'
 )
 def query(
     sql: Annotated[
         str, typer.Argument(help="SQL over views documents/targets/indicators/findings.")
     ],
-    data: Annotated[
-        Path, typer.Option("-d", "--data", help="Output directory of an ingest.")
-    ] = DEFAULT_OUT,
+    data: DataDir = DEFAULT_OUT,
     fmt: Annotated[
-        str | None,
-        typer.Option(
-            "-f", "--format", help="table, csv, json or parquet (default: from -o, else table)."
-        ),
+        Literal["table", "csv", "json", "parquet"] | None,
+        typer.Option("-f", "--format", help="Default: from -o's extension, else table."),
     ] = None,
     out_file: Annotated[
         Path | None, typer.Option("-o", "--out", help="Write the result to this file.")
     ] = None,
     limit: Annotated[
         int | None,
-        typer.Option(help="Rows at most; 0: all (default: 50 in a terminal table, else all)."),
+        typer.Option(
+            min=0, help="Rows to print at most; 0: all (default: 50 in a terminal table, else all)."
+        ),
     ] = None,
     allow_files: Annotated[
         bool,
         typer.Option("--allow-files", help="Let the SQL read and write other files."),
     ] = False,
 ) -> None:
-    """Run DuckDB SQL over an ingest's output (read-only, confined to its datasets)."""
+    """Run read-only DuckDB SQL over the datasets.
+
+    The views documents, targets, indicators and findings; nothing else is readable
+    unless --allow-files is given.
+    """
+    from rich.markup import escape
+
     from .query import QueryError, run_query
 
-    try:
-        fmt = _format_of(fmt, out_file, QUERY_FORMATS, "table")
-    except ValueError as e:
-        err.print(f"[red]error[/]: {escape(str(e))}")
-        raise typer.Exit(2) from None
-    if limit is not None and limit < 0:
-        err.print("[red]error[/]: --limit takes 0 (all rows) or a positive number")
-        raise typer.Exit(2)
+    fmt = _format_of(fmt, out_file, ("table", "csv", "json", "parquet"), "table")
     if fmt == "parquet" and out_file is None:
-        err.print("[red]error[/]: --format parquet needs -o FILE")
-        raise typer.Exit(2)
+        raise UserError("--format parquet needs -o FILE")
+    out = _console()
     to_terminal = out_file is None and out.is_terminal
     if limit is None:
         limit = 50 if fmt == "table" and to_terminal else 0
     try:
         con = run_query(data, sql, allow_files)
-    except (QueryError, FileNotFoundError) as e:
-        err.print(f"[red]error[/]: {escape(str(e))}")
-        raise typer.Exit(2) from None
+    except QueryError as e:
+        raise UserError(str(e)) from None
     cols = [d[0] for d in con.description or []]
     rows = con.fetchall() if limit == 0 else con.fetchmany(limit + 1)
     more = limit > 0 and len(rows) > limit
@@ -366,6 +497,7 @@ def query(
     from .export import write_rows
 
     n = write_rows(fmt, cols, rows, out_file, to_terminal, out)
+    err = _console(stderr=True)
     if out_file is not None:
         err.print(f"{n} rows → {escape(str(out_file))}")
     if more:
@@ -374,54 +506,55 @@ def query(
 
 def _format_of(fmt: str | None, path: Path | None, known: tuple[str, ...], default: str) -> str:
     """The output format: ``--format``, else ``-o``'s extension, else ``default``; a
-    mismatch between the two is refused."""
+    mismatch between the two is refused (``UserError``)."""
     ext = path.suffix.lower().lstrip(".") if path is not None else ""
     ext = {"jsonl": "json", "txt": "table", "xls": "xlsx"}.get(ext, ext)
-    if fmt is not None and fmt not in known:
-        raise ValueError(f"--format {fmt!r}: use one of {', '.join(known)}")
     if fmt is not None and ext and ext in known and ext != fmt:
-        raise ValueError(f"--format {fmt} but -o {path} ends in .{ext}: say one format")
+        raise UserError(f"--format {fmt} but -o {path} ends in .{ext}: say one format")
     if fmt is not None and path is not None and ext not in known:
-        raise ValueError(f"-o {path}: for --format {fmt} name it *.{fmt}")
+        raise UserError(f"-o {path}: for --format {fmt} name it *.{fmt}")
     if fmt is None and path is not None:
         if ext not in known:
-            raise ValueError(f"-o {path}: cannot tell the format; use one of {', '.join(known)}")
+            raise UserError(f"-o {path}: cannot tell the format; use one of {', '.join(known)}")
         return ext
     return fmt or default
 
 
-@app.command()
+@app.command(epilog="Example: jixiao report data/parquet -o report.html")
 def report(
-    data: Annotated[Path, typer.Argument(help="Output directory of an ingest.")] = DEFAULT_OUT,
+    data: DataDir = DEFAULT_OUT,
     out_file: Annotated[Path, typer.Option("-o", "--out", help="HTML file.")] = Path("report.html"),
 ) -> None:
-    """Write a self-contained HTML summary (counts, charts, findings, low-confidence rows)."""
+    """Write a self-contained HTML report of the datasets.
+
+    Counts, charts, the findings and the lowest-confidence rows, in one page that opens
+    offline.
+    """
+    from rich.markup import escape
+
     from .report import build_report
 
-    try:
-        path = build_report(data, out_file)
-    except FileNotFoundError as e:
-        err.print(f"[red]error[/]: {escape(str(e))}")
-        raise typer.Exit(2) from None
-    err.print(f"report → {escape(str(path))}")
+    path = build_report(data, out_file)
+    _console(stderr=True).print(f"report → {escape(str(path))}")
 
 
 @app.command(
-    epilog="Examples: jixiao export -o indicators.xlsx  ·  jixiao export --dataset targets "
-    "-o targets.csv --chinese-headers  ·  jixiao export --where \"kind = 'qualitative'\" "
-    "-o vague.csv"
+    epilog="Examples: jixiao export -o indicators.xlsx  ·  jixiao export data/parquet "
+    "--dataset targets -o targets.csv --chinese-headers  ·  jixiao export --where "
+    "\"kind = 'qualitative'\" -o vague.csv"
 )
 def export(
-    data: Annotated[Path, typer.Argument(help="Output directory of an ingest.")] = DEFAULT_OUT,
+    data: DataDir = DEFAULT_OUT,
     fmt: Annotated[
-        str | None,
-        typer.Option("-f", "--format", help="xlsx or csv (default: from -o, else xlsx)."),
+        Literal["xlsx", "csv"] | None,
+        typer.Option("-f", "--format", help="Default: from -o's extension, else xlsx."),
     ] = None,
     out_file: Annotated[
         Path | None, typer.Option("-o", "--out", help="File to write (default DATASET.FORMAT).")
     ] = None,
     dataset: Annotated[
-        str, typer.Option(help="indicators, targets, findings or documents.")
+        Literal["indicators", "targets", "findings", "documents"],
+        typer.Option(help="The dataset to export."),
     ] = "indicators",
     where: Annotated[
         str | None, typer.Option(help="SQL predicate, e.g. \"kind = 'qualitative'\".")
@@ -439,63 +572,71 @@ def export(
         ),
     ] = False,
 ) -> None:
-    """Export a filtered view of one dataset to Excel (xlsx) or CSV (UTF-8 with BOM)."""
+    """Export one dataset, filtered, to Excel (xlsx) or CSV.
+
+    CSV is UTF-8 with a BOM, so Excel reads the Chinese; the format comes from -o's
+    extension.
+    """
+    from rich.markup import escape
+
     from .export import FORMATS, ExportError, export_dataset
 
-    try:
-        fmt = _format_of(fmt, out_file, FORMATS, "xlsx")
-    except ValueError as e:
-        err.print(f"[red]error[/]: {escape(str(e))}")
-        raise typer.Exit(2) from None
+    fmt = _format_of(fmt, out_file, FORMATS, "xlsx")
     cols = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
     try:
         path, n = export_dataset(
             data, fmt, out_file, dataset, where, cols, chinese_headers, raw=raw
         )
-    except (ExportError, FileNotFoundError) as e:
-        err.print(f"[red]error[/]: {escape(str(e))}")
-        raise typer.Exit(2) from None
-    err.print(f"{n} rows of {escape(dataset)} → {escape(str(path))}")
+    except ExportError as e:
+        raise UserError(str(e)) from None
+    _console(stderr=True).print(f"{n} rows of {escape(dataset)} → {escape(str(path))}")
 
 
-@app.command()
+@app.command(
+    epilog="Examples: jixiao diff old_out data/parquet --html diff.html  ·  "
+    "jixiao diff --by project out_2023 out_2024  ·  jixiao diff old_out data/parquet "
+    "--fail-on changes"
+)
 def diff(
-    old: Annotated[Path, typer.Argument(help="Output directory of the earlier run (or year).")],
-    new: Annotated[Path, typer.Argument(help="Output directory of the later run (or year).")],
+    old: Annotated[Path, typer.Argument(help="Datasets folder of the earlier run (or year).")],
+    new: Annotated[Path, typer.Argument(help="Datasets folder of the later run (or year).")],
     out_dir: Annotated[
         Path | None, typer.Option("-o", "--out", help="Write the changes dataset here.")
     ] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
     by: Annotated[
-        str | None,
-        typer.Option("--by", help="'project': two years, projects matched by name (fuzzy)."),
-    ] = None,
+        Literal["run", "project"],
+        typer.Option(
+            "--by",
+            help="run: two runs, rows paired by their keys; project: two years, projects "
+            "matched by name (fuzzy).",
+        ),
+    ] = "run",
     threshold: Annotated[
-        float, typer.Option(help="--by project: lowest name match score (0-100).")
+        float, typer.Option(min=0.0, max=100.0, help="--by project: lowest name match score.")
     ] = 80.0,
     fail_on: Annotated[
-        str | None,
+        Literal["changes", "content"] | None,
         typer.Option(
             "--fail-on",
-            help="'changes': exit 1 when any table or indicator differs (a CI gate); "
-            "'content': the same, moves to another page aside.",
+            help="changes: exit 1 when any table or indicator differs (a CI gate); "
+            "content: the same, moves to another page aside.",
         ),
     ] = None,
-    limit: Annotated[int, typer.Option(help="Changes to print at most.")] = 50,
+    limit: Annotated[int, typer.Option(min=0, help="Changes to print at most.")] = 50,
 ) -> None:
-    """Compare two ingest outputs: tables and indicators added, removed, changed, moved."""
+    """Compare two runs (or two years) row by row.
+
+    Tables and indicators added, removed, changed field by field, or moved.
+    """
+    from rich.markup import escape
+
     from .diff import load_and_diff, print_summary, write_diff
     from .diff_report import write_diff_html
 
-    if by not in (None, "project", "run") or fail_on not in (None, "changes", "content"):
-        err.print("[red]error[/]: --by takes 'project'; --fail-on takes 'changes' or 'content'")
-        raise typer.Exit(2)
-    try:
-        result = load_and_diff(old, new, by, threshold)
-    except FileNotFoundError as e:
-        err.print(f"[red]error[/]: {escape(str(e))}")
-        raise typer.Exit(2) from None
-    print_summary(result, out, limit)
+    result = load_and_diff(old, new, by, threshold)
+    print_summary(result, _console(), limit)
+    err = _console(stderr=True)
     if out_dir is not None:
         err.print(f"changes dataset → {escape(str(write_diff(result, out_dir)))}")
     if html is not None:
@@ -504,20 +645,22 @@ def diff(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(epilog="Example: jixiao review data/parquet --limit 10 --html review.html")
 def review(
-    data: Annotated[Path, typer.Argument(help="Output directory of an ingest.")] = DEFAULT_OUT,
-    limit: Annotated[int, typer.Option(help="Items to print at most.")] = 30,
+    data: DataDir = DEFAULT_OUT,
+    limit: Annotated[int, typer.Option(min=0, help="Items to print at most.")] = 30,
     html: Annotated[Path | None, typer.Option("--html", help="Write the queue as HTML.")] = None,
 ) -> None:
-    """List the rows a person should check (findings, weak matches, low OCR confidence)."""
+    """List the rows a person should check, most doubtful first.
+
+    Findings, headings matched below 100, low OCR confidence, doubtful flags.
+    """
+    from rich.markup import escape
+
     from .review import load_queue, print_queue, write_review_html
 
-    try:
-        run, items = load_queue(data)
-    except FileNotFoundError as e:
-        err.print(f"[red]error[/]: {escape(str(e))}")
-        raise typer.Exit(2) from None
-    print_queue(items, out, limit)
+    run, items = load_queue(data)
+    print_queue(items, _console(), limit)
     if html is not None:
-        err.print(f"review queue → {escape(str(write_review_html(run, items, html)))}")
+        path = write_review_html(run, items, html)
+        _console(stderr=True).print(f"review queue → {escape(str(path))}")

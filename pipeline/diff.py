@@ -310,25 +310,31 @@ def _info(run: RunData) -> RunInfo:
 # --------------------------------------------------------------------------- places
 
 
+def file_key(row: dict) -> str | None:
+    """The input a row belongs to: its ``file_id`` (``doc_id`` in outputs older than it).
+    Not ``doc_id``: two copies of one file share it and would be taken for one input."""
+    return row.get("file_id") or row.get("doc_id")
+
+
 class RunIndex:
-    """Per-run lookups: documents by id, indicators by table, table bboxes."""
+    """Per-run lookups: documents by input, indicators by table, table bboxes."""
 
     def __init__(self, run: RunData) -> None:
         self.run = run
-        self.docs = {d.get("doc_id"): d for d in run.documents}
+        self.docs = {file_key(d): d for d in run.documents}
         self.by_table: dict[str, list[dict]] = defaultdict(list)
         for i in run.indicators:
             self.by_table[self.table_id(i)].append(i)
 
     @staticmethod
     def table_id(row: dict) -> str:
-        return f"{row.get('doc_id')}\x1f{row.get('table_no')}"
+        return f"{file_key(row)}\x1f{row.get('table_no')}"
 
     def indicators_of(self, t: dict) -> list[dict]:
         return self.by_table.get(self.table_id(t), [])
 
     def _doc(self, row: dict) -> dict:
-        return self.docs.get(row.get("doc_id")) or {}
+        return self.docs.get(file_key(row)) or {}
 
     def table_place(self, t: dict) -> Place:
         page = t.get("page")

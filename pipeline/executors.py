@@ -12,10 +12,10 @@ a page boundary when the next page would not fit, and returns the pages read wit
 finding naming the missing ones, before the worker would be stopped.
 
 * ``local`` (default): a ``pebble.ProcessPool`` of ``jobs`` worker processes on this
-  machine, started from a fork server (a clean, single-threaded process that has already
-  imported the pipeline).  pebble stops a worker whose file runs past the timeout and
-  replaces a worker that dies (segfault, SIGKILL by the OOM killer, ``os._exit``); the
-  file becomes a ``WorkerFailure`` and the pool goes on.
+  machine, started from a fork server (``forkserver.py``: a clean, single-threaded
+  process that has already imported the pipeline).  pebble stops a worker whose file runs
+  past the timeout and replaces a worker that dies (segfault, SIGKILL by the OOM killer,
+  ``os._exit``); the file becomes a ``WorkerFailure`` and the pool goes on.
 * ``dask``: a ``dask.distributed`` client, on a ``LocalCluster`` of ``jobs`` worker
   processes or on an existing cluster (``address``, e.g. ``tcp://host:8786``; jixiao must be
   installed on the workers and the input paths readable there).  Files go in chunks of a
@@ -46,6 +46,7 @@ import os
 import signal
 from typing import Any, NamedTuple
 
+from . import forkserver
 from .config import Config
 from .readers.budget import budget_seconds, pages_of, set_deadline
 from .readers.limits import Limits, limits, set_limits
@@ -142,21 +143,6 @@ def failure_of(exc: BaseException, timeout: float | None) -> WorkerFailure:
     return WorkerFailure("worker_crashed", f"the worker failed: {name}: {exc}")
 
 
-_CONTEXT: Any = None
-
-
-def mp_context() -> Any:
-    """A fork-server multiprocessing context that preloads the pipeline (forking this
-    process directly is unsafe once it runs threads: progress bar, OCR runtime, pool
-    managers)."""
-    global _CONTEXT
-    if _CONTEXT is None:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["pipeline.executors"])
-        _CONTEXT = ctx
-    return _CONTEXT
-
-
 def _pool(jobs: int, cfg: Config) -> Any:
     from pebble import ProcessPool
 
@@ -165,7 +151,7 @@ def _pool(jobs: int, cfg: Config) -> Any:
         max_tasks=MAX_TASKS_PER_WORKER,
         initializer=_init_worker,
         initargs=(cfg, max(1, (os.cpu_count() or 1) // jobs), limits()),
-        context=mp_context(),
+        context=forkserver.context(),
     )
     _stop_workers_first(pool)
     return pool

@@ -37,10 +37,10 @@ FORMATS = ("xlsx", "csv")
 EXCEL_MAX_ROWS = 1_048_575  # a sheet's 1,048,576 rows less the header
 BATCH = 5000
 ORDER = {
-    "documents": "source, doc_id",
-    "targets": "source, doc_id, table_no",
-    "indicators": "source, doc_id, table_no, row_no",
-    "findings": "source, doc_id, table_no NULLS FIRST, row_no NULLS FIRST, line",
+    "documents": "source, file_id",
+    "targets": "source, file_id, table_no",
+    "indicators": "source, file_id, table_no, row_no",
+    "findings": "source, file_id, table_no NULLS FIRST, row_no NULLS FIRST, line",
 }
 MONEY = {"budget_yuan", "budget_planned", "budget_adjusted", "budget_executed"}
 

@@ -41,7 +41,7 @@ def _check_output_dir(d: Path) -> None:
         hint = ""
         if d.name in DATASETS or d.name.startswith("year"):
             parent = d.parent.parent if d.name.startswith("year") else d.parent
-            hint = f"; it looks like one dataset of one: use -d {parent}"
+            hint = f"; it looks like one dataset of one: give {parent}"
         raise FileNotFoundError(
             f"{d}: not the output directory of an ingest (no {MANIFEST} and no "
             f"{', '.join(DATASETS)} folders){hint}"

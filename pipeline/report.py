@@ -5,8 +5,14 @@ partitioned ``indicators/year=2024/*.parquet``; read with DuckDB).
 Out: an HTML file with inline CSS and charts as inline base64 PNG (matplotlib, CJK font
 where one is installed): counts, numeric vs qualitative targets by department and by
 level-2 indicator, units and operators, vague targets per project by direction, budget
-against measurable targets, findings by code, the findings table and the
+against measurable targets, findings by code and severity, the findings table and the
 lowest-confidence indicator rows.  Nothing is fetched when the page opens.
+
+The charts stay legible from a sample to a batch of thousands of indicators: bars carry
+their counts (no crowded value axis), count axes get as many ticks as their labels have
+room for, legends sit beside the plot, never over a bar, and each figure lays out its
+labels inside its own width (``tests/test_report.py`` checks all of it on both sizes).
+Tables are joined on ``file_id`` (two copies of one file share ``doc_id``).
 
 ``open_datasets`` (typed views over either layout, never missing one) is shared with
 ``export.py``.
@@ -54,6 +60,7 @@ DIRECTION_COLORS = {
     "other": "#b0b0b0",
 }
 KIND_COLORS = {"numeric": "#4c78a8", "qualitative": "#f58518"}
+SEVERITY_COLORS = {"error": "#d62728", "warning": "#f2a93b", "info": "#9d9d9d"}
 TOP = 20  # rows in the per-project charts and the low-confidence table
 MAX_FINDINGS = 300  # rows of the findings table (the counts cover all)
 
@@ -112,8 +119,8 @@ QUERIES: dict[str, str] = {
                count(*) FILTER (i.kind = 'numeric') AS numeric,
                count(*) FILTER (i.kind = 'qualitative') AS qualitative
         FROM indicators i
-        JOIN targets t USING (doc_id, table_no)
-        JOIN documents d USING (doc_id)
+        JOIN targets t USING (file_id, table_no)
+        JOIN documents d USING (file_id)
         GROUP BY ALL ORDER BY numeric + qualitative DESC, department""",
     "by_level2": """
         SELECT coalesce(level2, '(none)') AS level2,
@@ -135,7 +142,7 @@ QUERIES: dict[str, str] = {
                t.budget_yuan,
                count(i.row_no) FILTER (i.kind = 'numeric') AS measurable,
                count(i.row_no) AS indicators
-        FROM targets t LEFT JOIN indicators i USING (doc_id, table_no)
+        FROM targets t LEFT JOIN indicators i USING (file_id, table_no)
         GROUP BY ALL ORDER BY t.budget_yuan DESC NULLS LAST, project""",
     "findings_by_code": """
         SELECT code, severity, count(*) AS n FROM findings GROUP BY ALL ORDER BY n DESC, code""",
@@ -253,8 +260,12 @@ def _rc() -> dict[str, Any]:
 
 
 def _png(fig: Any) -> str:
+    """A chart as base64 PNG (drawn with the report's fonts and settings)."""
+    import matplotlib
+
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=96, bbox_inches="tight")
+    with matplotlib.rc_context(_rc()):
+        fig.savefig(buf, format="png", dpi=96, bbox_inches="tight")
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -263,23 +274,33 @@ def _short(s: Any, n: int = 22) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def _figure(n_rows: int, width: float = 7.5) -> Any:
+def _figure(n_rows: int, width: float = 6.4) -> Any:
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, max(1.6, 0.32 * n_rows + 0.9)))
+    # constrained: labels and a legend beside the plot fit inside the figure's width
+    return Figure(figsize=(width, max(1.6, 0.32 * n_rows + 0.9)), layout="constrained")
+
+
+def _count_axis(axis: Any) -> None:
+    """Whole-number ticks, as many as the axis has room for (matplotlib's ``auto``
+    counts the space its labels need, so wide numbers get fewer ticks, never a run)."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(nbins="auto", integer=True, min_n_ticks=2))
 
 
 def chart_stacked(
     df: pd.DataFrame, label: str, parts: dict[str, str], title: str, xlabel: str = "indicators"
-) -> str | None:
-    """Horizontal stacked bars: one bar per ``label`` value, one segment per column in
-    ``parts`` (column → colour).  Returns base64 PNG, None for no data."""
+) -> Any:
+    """Horizontal stacked bars: one bar per ``label`` value (the first ``TOP``), one
+    segment per column in ``parts`` (column → colour) that has any count; the legend
+    beside the plot, never over a bar.  A matplotlib ``Figure``; None for no data."""
     import matplotlib
-    from matplotlib.ticker import MaxNLocator
 
     if df.empty:
         return None
     df = df.head(TOP).iloc[::-1]
+    parts = {c: color for c, color in parts.items() if c in df and df[c].fillna(0).any()}
     with matplotlib.rc_context(_rc()):
         fig = _figure(len(df))
         ax = fig.subplots()
@@ -290,35 +311,36 @@ def chart_stacked(
             ax.barh(labels, vals, left=left, color=color, label=col)
             left = [a + b for a, b in zip(left, vals, strict=True)]
         ax.set_title(title, loc="left", fontsize=10)
-        ax.legend(loc="lower right", fontsize=8, frameon=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
         ax.set_xlabel(xlabel)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        return _png(fig)
+        _count_axis(ax.xaxis)
+        return fig
 
 
-def chart_bars(df: pd.DataFrame, label: str, value: str, title: str, color: str) -> str | None:
-    """Horizontal bars of ``value`` by ``label`` (base64 PNG; None for no data)."""
+def chart_bars(df: pd.DataFrame, label: str, value: str, title: str, color: str) -> Any:
+    """Horizontal bars of ``value`` by ``label``, each labelled with its count (so no
+    value axis, whose ticks would crowd a narrow chart).  A ``Figure``; None for no data."""
     import matplotlib
-    from matplotlib.ticker import MaxNLocator
 
     if df.empty:
         return None
     df = df.head(TOP).iloc[::-1]
     with matplotlib.rc_context(_rc()):
-        fig = _figure(len(df), width=3.6)
+        fig = _figure(len(df), width=3.2)
         ax = fig.subplots()
         ax.barh([_short(x, 20) for x in df[label]], df[value], color=color)
         for y, v in enumerate(df[value]):
-            ax.text(v, y, f" {int(v)}", va="center", fontsize=8)
+            ax.text(v, y, f" {int(v):,}", va="center", fontsize=8)
         ax.set_title(title, loc="left", fontsize=10)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        return _png(fig)
+        ax.set_xlim(0, max(float(df[value].max()), 1.0))
+        ax.xaxis.set_visible(False)
+        ax.spines["bottom"].set_visible(False)
+        return fig
 
 
-def chart_budget(df: pd.DataFrame) -> str | None:
+def chart_budget(df: pd.DataFrame) -> Any:
     """Scatter of a table's budget (万元, log scale) against its measurable targets."""
     import matplotlib
-    from matplotlib.ticker import MaxNLocator
 
     d = df[df["budget_yuan"].notna() & (df["budget_yuan"] > 0)]
     if d.empty:
@@ -333,12 +355,30 @@ def chart_budget(df: pd.DataFrame) -> str | None:
         ax.set_xlabel("budget (万元, log scale)")
         ax.set_ylabel("measurable (numeric) targets")
         ax.set_title("Budget against measurable targets, one point per table", loc="left")
-        ax.legend(frameon=False, fontsize=8)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        for _, r in d.nlargest(3, "budget_yuan").iterrows():
-            ax.annotate(_short(r["project"], 14), (r["budget_yuan"] / 1e4, r["measurable"]),
-                        fontsize=7, xytext=(4, 2), textcoords="offset points")  # fmt: skip
-        return _png(fig)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+        _count_axis(ax.yaxis)
+        return fig
+
+
+def largest_budgets(df: pd.DataFrame, n: int = 3) -> str:
+    """The ``n`` tables with the largest budgets, named (for the scatter's caption: names
+    written beside the points would run into each other)."""
+    d = df[df["budget_yuan"].notna() & (df["budget_yuan"] > 0)].nlargest(n, "budget_yuan")
+    return "; ".join(
+        f"{r['project']} ({r['budget_yuan'] / 1e4:,.0f} 万元, {r['measurable']} measurable)"
+        for _, r in d.iterrows()
+    )
+
+
+def severity_pivot(df: pd.DataFrame) -> pd.DataFrame:
+    """Findings per code, one column per severity, most frequent code first."""
+    cols = list(SEVERITY_COLORS)
+    if df.empty:
+        return pd.DataFrame(columns=["code", *cols, "total"])
+    p = df.pivot_table(index="code", columns="severity", values="n", aggfunc="sum")
+    p = p.reindex(columns=cols).fillna(0).astype(int)
+    p["total"] = p.sum(axis=1)
+    return p.reset_index().sort_values(["total", "code"], ascending=[False, True])
 
 
 def vague_pivot(df: pd.DataFrame) -> pd.DataFrame:
@@ -418,6 +458,62 @@ def _figure_html(png: str | None, alt: str, caption: str) -> str:
     )
 
 
+def charts(data: ReportData) -> list[tuple[str, str, Any]]:
+    """The page's charts: (alt text, caption, matplotlib ``Figure`` or None for no data)."""
+    f = data.frames
+    return [
+        (
+            "numeric vs qualitative by department",
+            f"Numeric (measurable) and qualitative targets per department (document issuer); "
+            f"the {TOP} with the most targets.",
+            chart_stacked(f["by_department"], "department", KIND_COLORS, "Targets by department"),
+        ),
+        (
+            "operators",
+            "Operators (>=, <=, =, range …).",
+            chart_bars(f["operators"], "op", "n", "Operators of numeric targets", "#72b7b2"),
+        ),
+        (
+            "numeric vs qualitative by level-2 indicator",
+            "Numeric and qualitative targets per canonical level-2 heading (二级指标).",
+            chart_stacked(f["by_level2"], "level2", KIND_COLORS, "Targets by level-2 indicator"),
+        ),
+        (
+            "most common units",
+            "The 15 most common units.",
+            chart_bars(f["units"], "unit", "n", "Units of numeric targets", "#4c78a8"),
+        ),
+        (
+            "vague targets per project",
+            f"Qualitative targets per table by direction (configs/directions.yaml); top {TOP}.",
+            chart_stacked(
+                vague_pivot(f["vague_by_project"]),
+                "project",
+                DIRECTION_COLORS,
+                "Vague targets per project",
+                "qualitative targets",
+            ),
+        ),
+        (
+            "budget against measurable targets",
+            "Each point is a table: its budget against how many of its targets are numeric. "
+            f"Largest budgets: {largest_budgets(f['budget_vs_measurable']) or 'none'}.",
+            chart_budget(f["budget_vs_measurable"]),
+        ),
+        (
+            "findings by code",
+            "Validation findings by code, coloured by severity (error, warning, info).",
+            chart_stacked(
+                severity_pivot(f["findings_by_code"]),
+                "code",
+                SEVERITY_COLORS,
+                "Findings by code",
+                "findings",
+            ),
+        ),
+    ]
+
+
 def render(data: ReportData) -> str:
     """The HTML page for ``data``."""
     c, f = data.counts, data.frames
@@ -438,49 +534,10 @@ def render(data: ReportData) -> str:
         for k, v, note in cards
     )
     vague = vague_pivot(f["vague_by_project"])
-    charts = [
-        _figure_html(
-            chart_stacked(f["by_department"], "department", KIND_COLORS, "Targets by department"),
-            "numeric vs qualitative by department",
-            "Numeric (measurable) and qualitative targets per department (document issuer).",
-        ),
-        _figure_html(
-            chart_bars(f["operators"], "op", "n", "Operators of numeric targets", "#72b7b2"),
-            "operators",
-            "Operators (>=, <=, =, range …).",
-        ),
-        _figure_html(
-            chart_stacked(f["by_level2"], "level2", KIND_COLORS, "Targets by level-2 indicator"),
-            "numeric vs qualitative by level-2 indicator",
-            "Numeric and qualitative targets per canonical level-2 heading (二级指标).",
-        ),
-        _figure_html(
-            chart_bars(f["units"], "unit", "n", "Units of numeric targets", "#4c78a8"),
-            "most common units",
-            "The 15 most common units.",
-        ),
-        _figure_html(
-            chart_stacked(
-                vague,
-                "project",
-                DIRECTION_COLORS,
-                "Vague targets per project",
-                "qualitative targets",
-            ),
-            "vague targets per project",
-            f"Qualitative targets per table by direction (configs/directions.yaml); top {TOP}.",
-        ),
-        _figure_html(
-            chart_budget(f["budget_vs_measurable"]),
-            "budget against measurable targets",
-            "Each point is a table: its budget against how many of its targets are numeric.",
-        ),
-        _figure_html(
-            chart_bars(f["findings_by_code"], "code", "n", "Findings by code", "#e45756"),
-            "findings by code",
-            "Validation findings by code (all severities).",
-        ),
-    ]
+    figures = "".join(
+        _figure_html(None if fig is None else _png(fig), alt, caption)
+        for alt, caption, fig in charts(data)
+    )
     n_find = c["findings"]
     shown = len(f["findings"])
     more = f" (first {shown} of {n_find}; all with <code>jixiao export --dataset findings</code>)"
@@ -498,7 +555,7 @@ def render(data: ReportData) -> str:
 <h1>{html.escape(title)}</h1>
 <div class="meta">{html.escape(meta)}</div>
 <section id="counts"><h2>Counts</h2><div class="cards">{cards_html}</div></section>
-<section id="charts"><h2>Charts</h2><div class="charts">{"".join(charts)}</div></section>
+<section id="charts"><h2>Charts</h2><div class="charts">{figures}</div></section>
 <section id="vague"><h2>Vague targets per project</h2>
 {html_table(vague.head(TOP))}</section>
 <section id="findings-by-code"><h2>Findings by code</h2>

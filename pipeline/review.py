@@ -26,7 +26,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from .diff import Place, RunData, RunIndex, load_run, where
+from .diff import Place, RunData, RunIndex, file_key, load_run, where
 from .diff_report import Snippets, card, esc, highlight, page
 from .model import OCR_LOW_CONF
 
@@ -71,19 +71,19 @@ def review_items(run: RunData) -> list[ReviewItem]:
     """Every doubtful row, table and document of ``run``, most doubtful first."""
     idx = RunIndex(run)
     items: dict[tuple, ReviewItem] = {}
-    tables = {(t.get("doc_id"), t.get("table_no")): t for t in run.targets}
-    inds = {(i.get("doc_id"), i.get("table_no"), i.get("row_no")): i for i in run.indicators}
-    docs = {d.get("doc_id"): d for d in run.documents}
+    tables = {(file_key(t), t.get("table_no")): t for t in run.targets}
+    inds = {(file_key(i), i.get("table_no"), i.get("row_no")): i for i in run.indicators}
+    docs = {file_key(d): d for d in run.documents}
 
-    def item_for(doc_id: str | None, table_no: int | None, row_no: int | None) -> ReviewItem:
-        ind = inds.get((doc_id, table_no, row_no)) if row_no is not None else None
-        tab = tables.get((doc_id, table_no)) if table_no is not None else None
+    def item_for(fid: str | None, table_no: int | None, row_no: int | None) -> ReviewItem:
+        ind = inds.get((fid, table_no, row_no)) if row_no is not None else None
+        tab = tables.get((fid, table_no)) if table_no is not None else None
         key = (
-            (doc_id, table_no, row_no)
+            (fid, table_no, row_no)
             if ind is not None
-            else (doc_id, table_no, None)
+            else (fid, table_no, None)
             if tab is not None
-            else (doc_id, None, None)
+            else (fid, None, None)
         )
         if key in items:
             return items[key]
@@ -114,7 +114,7 @@ def review_items(run: RunData) -> list[ReviewItem]:
                 place=idx.table_place(tab),
             )
         else:
-            d = docs.get(doc_id) or {}
+            d = docs.get(fid) or {}
             it = ReviewItem(
                 0.0,
                 "document",
@@ -131,7 +131,7 @@ def review_items(run: RunData) -> list[ReviewItem]:
         return it
 
     for f in run.findings:
-        it = item_for(f.get("doc_id"), f.get("table_no"), f.get("row_no"))
+        it = item_for(file_key(f), f.get("table_no"), f.get("row_no"))
         sev = f.get("severity")
         it.doubt += SEVERITY.get(sev or "", 0.1)
         it.severity = _worse(it.severity, sev)
@@ -155,7 +155,7 @@ def review_items(run: RunData) -> list[ReviewItem]:
             parts.append((FLAG_WEIGHT.get(fl, OTHER_FLAG), f"flag {fl}"))
         if not parts:
             continue
-        it = item_for(i.get("doc_id"), i.get("table_no"), i.get("row_no"))
+        it = item_for(file_key(i), i.get("table_no"), i.get("row_no"))
         for w, why in parts:
             it.doubt += w
             it.reasons.append(why)

@@ -19,12 +19,15 @@ and never raises.  ``ingest_paths`` runs it over a batch:
   document whose reader could not read a page, sheet or part (an error finding from the
   reader) has status ``partial``.  Every input gets exactly one
   ``documents`` row with a status and, when not ``ok``, a ``reason``: regular files are
-  read; everything else named or found in a folder (dangling links, FIFOs, devices,
-  hidden files in folders) is ``skipped`` without being opened; formats jixiao does not
+  read; a named input that does not exist is an ``error`` (``not_found``); everything
+  else named or found in a folder (dangling links, FIFOs, devices, hidden files in
+  folders) is ``skipped`` without being opened; formats jixiao does not
   read are ``skipped`` with what to do (``readers.unsupported``); a ZIP archive is a row
   with status ``archive`` followed by one input per member (``archive.zip!member``);
   an input with the content of an earlier one is read all the same, with status
-  ``duplicate`` and a ``duplicate_content`` finding.  Warnings that libraries raise
+  ``duplicate`` and a ``duplicate_content`` finding.  jixiao's own output (the
+  datasets, versions, lock and manifest of ``out_dir`` or of any other output folder
+  found among the inputs) is never an input (``Summary.own_outputs`` names them).  Warnings that libraries raise
   while a file is read are ``library_warning`` findings of that file.
 * **Incremental.**  A document is reused, not parsed again, when its content hash
   (``doc_id``), its path as given, the pipeline version, the pipeline's code hash and
@@ -77,22 +80,21 @@ import pyarrow as pa
 from . import __version__
 from .common import doc_id_of
 from .config import Config, load_config
-from .direction import assign_directions, load_directions
-from .interpret import interpret
 from .keys import assign_keys
 from .model import DocResult, Finding, ReadError, TableRecord
 from .readers import SUPPORTED_SUFFIXES, Unsupported, read_document
 from .readers import zip as archive
 from .readers.limits import ResourceLimitError, limits
 from .readers.unsupported import hint_for
-from .segment import segment
 from .validate import budget_plausibility, validate
 from .write import (
+    CURRENT,
     DATASETS,
     MANIFEST,
     MANIFEST_VERSION,
     PARTITIONED,
     SCHEMAS,
+    VERSIONS,
     doc_tables,
     from_ipc,
     list_files,
@@ -135,6 +137,7 @@ class Summary:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, first copy)
     dropped: list[str] = field(default_factory=list)  # paths of the last run not in this one
     kept: int = 0  # --append: documents of earlier runs kept without being given again
+    own_outputs: list[str] = field(default_factory=list)  # jixiao output folders not read
 
     def skipped_by_suffix(self) -> list[tuple[str, int, str, list[str]]]:
         """Skipped inputs grouped by extension: (suffix, count, what to do, paths)."""
@@ -181,17 +184,56 @@ class BusyError(RuntimeError):
     """Another ingest holds the output directory."""
 
 
-def expand(paths: Iterable[str | Path]) -> list[Path]:
+OWN = frozenset({*DATASETS, VERSIONS, CURRENT, WORK, MANIFEST, LOCK})  # in an output folder
+
+
+def is_output_dir(d: str | Path) -> bool:
+    """True for a folder jixiao writes to: it holds an ingest's lock, manifest or pointer."""
+    d = Path(d)
+    return (d / LOCK).exists() or os.path.lexists(d / MANIFEST) or os.path.islink(d / CURRENT)
+
+
+def _own_entry(parent: str, name: str, out: str | None) -> bool:
+    """``parent/name`` is one of jixiao's own entries (datasets, versions, work folder,
+    pointer, manifest, lock) of an output folder: ``out`` or any folder that holds one."""
+    if name.startswith(f".{MANIFEST}.tmp-"):
+        return True
+    return name in OWN and (parent == out or is_output_dir(parent))
+
+
+def _in_output(p: Path, out: str | None) -> bool:
+    """A named path that is, or lies inside, one of jixiao's own entries."""
+    parts = Path(os.path.abspath(p)).parts
+    return any(_own_entry(os.path.join(*parts[:i]), parts[i], out) for i in range(1, len(parts)))
+
+
+def expand(
+    paths: Iterable[str | Path], out: str | Path | None = None, own: list[str] | None = None
+) -> list[Path]:
     """Every input named, and every entry under the folders named (sorted, no duplicates):
     files of any type (those jixiao does not read become ``skipped`` rows), dot-files,
     links and other non-regular entries alike, so each is accounted for.  Hidden folders
-    (``.git``) are not entered; links to folders are not followed."""
-    out: list[Path] = []
+    (``.git``) are not entered; links to folders are not followed.  jixiao's own output is
+    never an input: the datasets, versions, lock and manifest of the output folder ``out``
+    or of any other folder that holds an ingest's output are left out, wherever they lie
+    (``own`` gets the folders and named paths left out so)."""
+    out_abs = os.path.abspath(out) if out is not None else None
+    left: list[str] = [] if own is None else own
+    result: list[Path] = []
     seen: set[str] = set()
     for p in map(Path, paths):
+        if _in_output(p, out_abs):
+            left.append(str(p))
+            continue
         if p.is_dir():
             found = []
             for root, dirs, names in os.walk(p):
+                here = os.path.abspath(root)
+                if here == out_abs or is_output_dir(here):
+                    if any(_own_entry(here, n, out_abs) for n in dirs + names):
+                        left.append(root)
+                    dirs[:] = [d for d in dirs if not _own_entry(here, d, out_abs)]
+                    names = [n for n in names if not _own_entry(here, n, out_abs)]
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found += [Path(root) / n for n in names]
             found.sort()
@@ -204,8 +246,8 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
                 r = os.path.abspath(f)
             if r not in seen:
                 seen.add(r)
-                out.append(f)
-    return out
+                result.append(f)
+    return result
 
 
 def _not_regular(p: Path, named: bool) -> tuple[str, str] | None:
@@ -216,7 +258,7 @@ def _not_regular(p: Path, named: bool) -> tuple[str, str] | None:
     except FileNotFoundError:
         if os.path.islink(p):
             return "not_a_file", f"{p}: a dangling symbolic link (its target does not exist)"
-        return "not_a_file", f"{p}: no such file"
+        return "not_found", f"{p}: no such file or folder"
     except OSError as e:
         return "not_a_file", f"{p}: cannot stat: {e.strerror or e}"
     if stat.S_ISREG(st.st_mode):
@@ -326,6 +368,13 @@ def process_file(path: str | Path, cfg: Config) -> DocResult:
 
 
 def _process(path: str | Path, cfg: Config) -> DocResult:
+    # the stages after reading are imported by the process that parses (a worker, whose
+    # fork server preloads them: ``forkserver.PRELOAD``), not by the parent of a batch,
+    # which only plans, hashes and writes
+    from .direction import assign_directions, load_directions
+    from .interpret import interpret
+    from .segment import segment
+
     p = Path(path)
     try:
         doc = read_document(p, cfg)
@@ -492,8 +541,9 @@ def plan_inputs(
     out: list[tuple[Path, str | None, int, Note | None]] = []
     for f in files:
         why = _not_regular(f, str(f) in named)
-        if why is not None:
-            out.append((f, None, -1, ("skipped", "warning", *why)))
+        if why is not None:  # a named input that does not exist failed; the others are skipped
+            how = ("error", "error") if why[0] == "not_found" else ("skipped", "warning")
+            out.append((f, None, -1, (*how, *why)))
             continue
         doc_id, size = _hash_file(f)
         if not archive.is_archive(f):
@@ -1078,7 +1128,8 @@ def ingest_paths(
     started = _now()
     cfg = cfg or load_config()
     paths = list(paths)
-    files = expand(paths)
+    own: list[str] = []
+    files = expand(paths, out_dir, own)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with _locked(out):
@@ -1132,6 +1183,7 @@ def ingest_paths(
         batch.carried = carried
         summary = batch.run(started, t0)
         summary.dropped = [e["path"] for e in earlier]
+        summary.own_outputs = own
         summary.kept = sum(1 for i in plan if i.kept or str(i.path) not in given)
         return summary
 

@@ -80,7 +80,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from . import __version__
@@ -491,6 +490,8 @@ def read_dataset(out_dir: str | Path, name: str, columns: list[str] | None = Non
     cols = columns or SCHEMAS[name].names
     if not d.is_dir() or not any(d.rglob("*.parquet")):
         return SCHEMAS[name].empty_table().select(cols)
+    import pyarrow.dataset as ds  # here, not at the top: it imports pandas (0.2 s)
+
     hive = name in PARTITIONED and any(p.name.startswith("year=") for p in d.iterdir())
     part = ds.partitioning(YEAR, flavor="hive") if hive else None  # an older output
     return ds.dataset(d, format="parquet", partitioning=part).to_table(columns=cols)

@@ -7,7 +7,7 @@ bash scripts/setup.sh
 echo
 echo "Parquet datasets written under $(pwd)/data/parquet/ (documents, targets, indicators, findings)."
 echo "Example queries:"
-q() { echo "\$ jixiao query \"$1\""; .venv/bin/jixiao query "$1" -d data/parquet --limit 8; }
+q() { echo "\$ jixiao query \"$1\""; .venv/bin/jixiao query "$1" data/parquet --limit 8; }
 q "SELECT kind, count(*) AS indicators FROM indicators GROUP BY kind ORDER BY 2 DESC"
 q "SELECT table_name, level3, value_raw FROM indicators WHERE kind = 'qualitative' LIMIT 8"
 q "SELECT name, budget_yuan, n_indicators FROM targets ORDER BY budget_yuan DESC NULLS LAST"

@@ -2,7 +2,8 @@
 
 ``dump_dom(path)`` returns the DOM after scripts ran; ``screenshot(path, png)`` writes a
 PNG.  Tests that need it call ``require()``, which skips with a clear reason where the
-browser is missing (``scripts/setup.sh`` installs it when it runs as root).
+browser is missing (``scripts/test-packages.sh``, run by ``scripts/test.sh``, installs it
+when it runs as root).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def binary() -> str | None:
 def require() -> str:
     b = binary()
     if b is None:
-        pytest.skip("Debian chromium is not installed (scripts/setup.sh installs it as root)")
+        pytest.skip("Debian chromium is not installed (scripts/test.sh installs it as root)")
     return b
 
 
@@ -44,8 +45,16 @@ def _run(args: list[str], timeout: float = 60) -> subprocess.CompletedProcess[st
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
 
 
-def dump_dom(page: Path) -> str:
-    res = _run(["--virtual-time-budget=5000", "--dump-dom", page.resolve().as_uri()])
+def dump_dom(page: Path, width: int = 1280, height: int = 2000) -> str:
+    """The DOM of ``page`` after its scripts ran, in a window of ``width`` × ``height``."""
+    res = _run(
+        [
+            "--virtual-time-budget=5000",
+            f"--window-size={width},{height}",
+            "--dump-dom",
+            page.resolve().as_uri(),
+        ]
+    )
     return res.stdout
 
 

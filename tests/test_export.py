@@ -114,8 +114,8 @@ def test_default_file_name(data: Path, tmp_path: Path, monkeypatch: pytest.Monke
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "pdf"], "format 'pdf'"),
-        (["--dataset", "budget"], "dataset 'budget'"),
+        (["--format", "pdf"], "'pdf' is not one of 'xlsx', 'csv'"),
+        (["--dataset", "budget"], "'budget' is not one of"),
         (["--columns", "level3,nonsense"], "no column nonsense"),
         (["--where", "kind = "], "--where"),
         (["--where", "no_such_column > 1"], "no_such_column"),

@@ -10,6 +10,7 @@ the full-size ones and times them.  No assertion here is about time.
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import zipfile
@@ -349,14 +350,10 @@ def test_hostile_batch(tmp_path: Path):
     assert not any(d["error"] and "internal" in d["error"] for d in docs.values())
 
 
-def test_limit_option_parses_names_and_numbers():
-    from pipeline.readers.limits import parse_limits
-
-    assert parse_limits(["max_cells=5000000", "max_ratio=300"]) == {
-        "max_cells": 5_000_000,
-        "max_ratio": 300.0,
-    }
-    with pytest.raises(ValueError, match="no such limit"):
-        parse_limits(["max_cels=1"])
-    with pytest.raises(ValueError, match="not a number"):
-        parse_limits(["max_cells=lots"])
+def test_a_limit_that_is_not_a_number_is_one_line_before_any_work(tmp_path: Path):
+    env = {**os.environ, "JIXIAO_LIMIT_MAX_CELLS": "lots"}
+    cmd = [sys.executable, "-m", "pipeline", "ingest", str(SAMPLE), "-o", str(tmp_path / "o")]
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert r.returncode == 2
+    assert r.stderr.strip() == "error: JIXIAO_LIMIT_MAX_CELLS='lots': not a number"
+    assert not (tmp_path / "o").exists()

@@ -308,11 +308,26 @@ def test_a_docx_named_doc_and_a_renamed_zip_are_read_by_their_content(tmp_path: 
     assert docs["bundle.dat!table.txt"]["status"] == "ok"
 
 
-def test_a_missing_path_is_an_error_and_a_row(tmp_path: Path):
+def test_a_missing_input_has_one_status_and_one_reason_everywhere(tmp_path: Path):
+    """A named input that does not exist: the line on stderr, the documents row, its
+    finding and the summary all say ``error`` and the same reason."""
     shutil.copy(SAMPLE, tmp_path / "a.txt")
-    r = _cli("ingest", str(tmp_path / "a.txt"), str(tmp_path / "nope.txt"), "-o",
-             str(tmp_path / "out"), "-q")  # fmt: skip
-    assert r.returncode == 1 and "nope.txt: no such file or folder" in r.stderr
-    docs = {d["source"]: d for d in read_dataset(tmp_path / "out", "documents").to_pylist()}
-    assert docs["nope.txt"]["status"] == "skipped" and "no such file" in docs["nope.txt"]["reason"]
+    nope = tmp_path / "nosuch.pdf"
+    reason = f"{nope}: no such file or folder"
+    out = tmp_path / "out"
+    r = _cli("ingest", str(tmp_path / "a.txt"), str(nope), "-o", str(out))
+    assert r.returncode == 1, r.stderr  # a file failed; the others are written
+    assert re.search(rf"^error\s+{re.escape(str(nope))}\s+{re.escape(reason)}$", r.stderr, re.M)
+    assert "skipped" not in r.stderr and "not a regular file" not in r.stderr
+    assert re.search(r"^documents\s+2 \(1 error, 1 ok;", r.stderr, re.M), r.stderr
+    docs = {d["source"]: d for d in read_dataset(out, "documents").to_pylist()}
+    assert docs["nosuch.pdf"]["status"] == "error"
+    assert docs["nosuch.pdf"]["reason"] == docs["nosuch.pdf"]["error"] == reason
     assert docs["a.txt"]["status"] == "ok"
+    findings = read_dataset(out, "findings").to_pylist()
+    [f] = [f for f in findings if f["source"] == "nosuch.pdf"]
+    assert (f["severity"], f["code"], f["message"]) == ("error", "not_found", reason)
+    # nothing to ingest at all: one line, exit status 2, nothing written
+    r = _cli("ingest", str(nope), "-o", str(tmp_path / "none"))
+    assert r.returncode == 2 and r.stderr.strip() == f"error: {reason}"
+    assert not (tmp_path / "none").exists()

@@ -84,7 +84,7 @@ def test_installed_wheel_ingests_from_another_directory(wheel: Path, tmp_path: P
     header = (elsewhere / "x.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert "一级指标" in header
     r = _run(
-        [jixiao, "query", "SELECT count(*) AS n FROM indicators", "-d", "out", "--format", "csv"],
+        [jixiao, "query", "SELECT count(*) AS n FROM indicators", "out", "--format", "csv"],
         elsewhere,
         env,
     )

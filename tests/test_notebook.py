@@ -133,3 +133,11 @@ def test_relative_data_folder_is_relative_to_the_checkout(monkeypatch) -> None:
     scope: dict = {"Path": Path, "os": os}
     exec("\n".join(lines[start : end + 1]), scope)  # noqa: S102
     assert scope["DATA"] == ROOT / "data" / "parquet"
+
+
+def test_tables_are_joined_on_file_id() -> None:
+    """``doc_id`` is the content hash: two copies of one file share it, and a join on it
+    counts each copy's rows twice (the README says: join on ``file_id``)."""
+    text = NOTEBOOK.read_text(encoding="utf-8")
+    assert "USING (doc_id" not in text and "ON (doc_id" not in text
+    assert text.count("USING (file_id, table_no)") == 2

@@ -58,7 +58,7 @@ def _truth(data: Path, sql: str) -> list[tuple]:
 
 def test_query_csv_is_parsed_into_full_values(data: Path):
     sql = "SELECT row_no, level3, explanation FROM indicators ORDER BY table_no, row_no"
-    r = _cli("query", sql, "-d", str(data), "--format", "csv")
+    r = _cli("query", sql, str(data), "--format", "csv")
     assert r.returncode == 0, r.stderr
     rows = list(csv.reader(io.StringIO(r.stdout)))
     assert rows[0] == ["row_no", "level3", "explanation"]
@@ -70,18 +70,18 @@ def test_query_csv_is_parsed_into_full_values(data: Path):
 def test_query_table_json_parquet_and_limits(data: Path, tmp_path: Path):
     sql = "SELECT level3, explanation FROM indicators ORDER BY length(explanation) DESC"
     longest = _truth(data, sql)[0][1]
-    r = _cli("query", sql, "-d", str(data))  # a table, but not to a terminal: cells whole
+    r = _cli("query", sql, str(data))  # a table, but not to a terminal: cells whole
     assert r.returncode == 0 and longest in r.stdout and "…" not in r.stdout
-    r = _cli("query", sql, "-d", str(data), "--format", "json", "--limit", "3")
+    r = _cli("query", sql, str(data), "--format", "json", "--limit", "3")
     assert [o["explanation"] for o in json.loads(r.stdout)][0] == longest
     assert len(json.loads(r.stdout)) == 3
-    r = _cli("query", sql, "-d", str(data), "-o", str(tmp_path / "x.parquet"))
+    r = _cli("query", sql, str(data), "-o", str(tmp_path / "x.parquet"))
     assert r.returncode == 0 and pq.read_table(tmp_path / "x.parquet").num_rows == 140
-    r = _cli("query", sql, "-d", str(data), "-o", str(tmp_path / "x.json"), "--limit", "0")
+    r = _cli("query", sql, str(data), "-o", str(tmp_path / "x.json"), "--limit", "0")
     assert len(json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))) == 140
-    r = _cli("query", sql, "-d", str(data), "--limit", "-1")
+    r = _cli("query", sql, str(data), "--limit", "-1")
     assert r.returncode == 2 and "--limit" in r.stderr
-    r = _cli("query", sql, "-d", str(data), "--format", "csv", "-o", str(tmp_path / "x.json"))
+    r = _cli("query", sql, str(data), "--format", "csv", "-o", str(tmp_path / "x.json"))
     assert r.returncode == 2 and "say one format" in r.stderr
 
 
@@ -101,9 +101,7 @@ def test_query_table_json_parquet_and_limits(data: Path, tmp_path: Path):
 def test_query_sees_the_datasets_and_nothing_else(
     data: Path, tmp_path: Path, sql: str, message: str
 ):
-    r = runner.invoke(
-        app, ["query", sql.format(tmp=tmp_path, data=data), "-d", str(data), "-f", "csv"]
-    )
+    r = runner.invoke(app, ["query", sql.format(tmp=tmp_path, data=data), str(data), "-f", "csv"])
     assert r.exit_code == 2 and message in r.output, r.output
     assert not (tmp_path / "out.csv").exists() and not (data / "documents" / "evil.csv").exists()
     assert not (tmp_path / "x.db").exists()
@@ -113,16 +111,16 @@ def test_allow_files_opens_the_connection(data: Path, tmp_path: Path):
     f = tmp_path / "other.csv"
     f.write_text("a\n7\n", encoding="utf-8")
     sql = f"SELECT a FROM read_csv('{f}')"
-    assert runner.invoke(app, ["query", sql, "-d", str(data), "-f", "csv"]).exit_code == 2
-    r = runner.invoke(app, ["query", sql, "-d", str(data), "-f", "csv", "--allow-files"])
+    assert runner.invoke(app, ["query", sql, str(data), "-f", "csv"]).exit_code == 2
+    r = runner.invoke(app, ["query", sql, str(data), "-f", "csv", "--allow-files"])
     assert r.exit_code == 0 and r.output.split() == ["a", "7"]
 
 
 def test_a_dataset_folder_is_not_an_ingest_output(data: Path):
-    r = runner.invoke(app, ["query", "SELECT 1", "-d", str(data / "indicators")])
+    r = runner.invoke(app, ["query", "SELECT 1", str(data / "indicators")])
     assert r.exit_code == 2
     text = " ".join(r.output.split())
-    assert "not the output directory of an ingest" in text and f"-d {data}" in text
+    assert "not the output directory of an ingest" in text and f"give {data}" in text
 
 
 @pytest.fixture
@@ -180,7 +178,7 @@ def test_export_takes_the_format_from_the_file_name(data: Path, tmp_path: Path):
 
 
 def test_markup_in_values_paths_and_errors_is_text(hostile: Path, tmp_path: Path):
-    r = runner.invoke(app, ["query", "SELECT source FROM documents", "-d", str(hostile)])
+    r = runner.invoke(app, ["query", "SELECT source FROM documents", str(hostile)])
     assert r.exit_code == 0 and "[/]x[red]" in r.output
     s = Summary(out_dir=tmp_path / "[/]out")
     s.skipped = [("a[/]b.ofd", "a[/]b.ofd: [/] broken", "unsupported")]

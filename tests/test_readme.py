@@ -6,11 +6,15 @@ This test never rewrites the README; regenerate with ``.venv/bin/python -m pipel
 from __future__ import annotations
 
 import re
+import shlex
+import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from pipeline import docs
+from pipeline.cli import app
 from pipeline.report import open_datasets
 from pipeline.run import ingest_paths
 from pipeline.write import SCHEMAS
@@ -88,3 +92,24 @@ def test_readme_names_the_commands() -> None:
         "notebooks/analysis.ipynb",
     ):
         assert cmd in text, cmd
+
+
+def _cli_examples() -> list[str]:
+    """Every ``.venv/bin/jixiao …`` line of the README's indented code blocks, in order."""
+    text = README.read_text(encoding="utf-8")
+    return re.findall(r"^    \.venv/bin/jixiao (.+)$", text, re.M)
+
+
+def test_every_cli_example_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """In a copy of the checkout's data/raw, one after the other, as a user would type them
+    (the first ingests data/raw into data/parquet); each succeeds and writes nothing
+    outside data/ and reports/ (git ignores reports/)."""
+    examples = _cli_examples()
+    assert len(examples) >= 10 and examples[0].startswith("ingest data/raw -o data/parquet")
+    shutil.copytree(ROOT / "data" / "raw", tmp_path / "data" / "raw")
+    monkeypatch.chdir(tmp_path)
+    for line in examples:
+        r = CliRunner().invoke(app, shlex.split(line, comments=True))
+        assert r.exit_code == 0, (line, r.output)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "reports"]
+    assert "reports/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()

@@ -102,3 +102,21 @@ def test_ranking_by_severity_score_confidence_and_flags(tmp_path: Path):
     ]  # rows 1 and 5 (a level-1 filled from the tree) need no look
     html = render_review(load_run(tmp_path / "out"), items)
     assert "source not available" in html and "gone.png" in html
+
+
+def test_two_copies_of_one_file_are_reviewed_apart(sample_run: Path, tmp_path: Path):
+    """A copy shares the sample's doc_id but not its file_id: its rows are items of their
+    own (same doubts), not added to the sample's."""
+    import shutil
+
+    shutil.copy(SAMPLE, tmp_path / "copy.txt")
+    out = tmp_path / "out"
+    ingest_paths([SAMPLE, tmp_path / "copy.txt"], out, executor="inline")
+    one = review_items(load_run(sample_run))
+    both = review_items(load_run(out))
+    copy = [it for it in both if it.source == "copy.txt"]
+    original = [it for it in both if it.source == SAMPLE.name]
+    assert [round(it.doubt, 6) for it in original] == [round(it.doubt, 6) for it in one]
+    dup = [it for it in copy if "duplicate_content" in it.codes]
+    assert len(dup) == 1 and dup[0].level == "document"
+    assert len(copy) == len(one) + 1

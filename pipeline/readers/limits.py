@@ -70,22 +70,5 @@ def set_limits(value: Limits | None = None, **changes: float) -> Limits:
     return _CURRENT
 
 
-def parse_limits(items: list[str]) -> dict[str, float | int]:
-    """``["max_cells=5000000", …]`` (the ``--limit`` option) → changes for ``set_limits``;
-    ``ValueError`` naming the item for an unknown name or a value that is not a number."""
-    fields = {f.name: f for f in dataclasses.fields(Limits)}
-    out: dict[str, float | int] = {}
-    for item in items:
-        name, _, raw = item.partition("=")
-        name = name.strip().lower()
-        if name not in fields:
-            raise ValueError(f"--limit {item}: no such limit (one of {', '.join(fields)})")
-        try:
-            out[name] = int(raw) if fields[name].type in ("int", int) else float(raw)
-        except ValueError:
-            raise ValueError(f"--limit {item}: {raw!r} is not a number") from None
-    return out
-
-
 def mb(n: float) -> str:
     return f"{n / (1 << 20):,.0f} MB"
