@@ -211,7 +211,7 @@ def _header_cell(text: str, cfg: Config, inside: bool) -> bool:
 def header_at(rows: list[Row], i: int, cfg: Config) -> int:
     """The number of rows the grid header starting at row ``i`` takes (0: none there).
     A header is a row of header words, or a run of one-cell lines that are."""
-    from .grid.header import header_score
+    from .readers.grid.header import header_score
 
     row = rows[i]
     if row.sep != "cell" or sum(1 for t in row.texts if t.strip()) > 1:
@@ -287,7 +287,7 @@ def _unknown_header_cells(rows: list[Row], j: int, cfg: Config) -> int:
     the next header word (at most three), those before a row end the text marks, or those
     right before the grid's first heading (the first row of a grid leads with its
     level-1: 产出指标)."""
-    from .grid.kinds import is_heading, kind_of
+    from .readers.grid.kinds import is_heading, kind_of
 
     k = j
     while (
@@ -316,7 +316,7 @@ def _sparse_header(rows: list[Row], i: int, cfg: Config) -> bool:
     """A header row naming fewer columns by known words (指标 | 绩效指标值 | 数据来源): a
     row of labels only, one of them naming the value or the name, right above a grid row
     (one holding a heading or a value)."""
-    from .grid.kinds import VALUE, NUMBER, WORDED, is_heading, kind_of
+    from .readers.grid.kinds import NUMBER, VALUE, WORDED, is_heading, kind_of
 
     texts = [t for t in rows[i].texts if t.strip()]
     bare = [_BRACKETED.sub("", norm_key(t)) for t in texts]  # 绩效指标值（%）: a unit noted
@@ -352,7 +352,7 @@ def _grid_end(rows: list[Row], start: int, stream: bool, cfg: Config) -> int:
     are lines of several cells, at a line of one cell that no grid row follows.  A line
     such as 附表2 between rows of one grid (more projects' rows under the same header)
     does not end it."""
-    from .grid.kinds import is_heading, kind_of
+    from .readers.grid.kinds import is_heading, kind_of
 
     k = start
     while k < len(rows):

@@ -24,17 +24,17 @@ project.
 from __future__ import annotations
 
 from ..config import Config, norm_key
-from ..grid.align import GridRow
-from ..grid.align import align as align_grid
-from ..grid.header import Header, make_header, merge_lower, ungroup, with_outline
 from ..model import Finding, Row, Table, TableRecord
+from ..readers.grid.align import GridRow
+from ..readers.grid.align import align as align_grid
+from ..readers.grid.cells import full_widths
+from ..readers.grid.header import Header, make_header, merge_lower, ungroup, with_outline
+from ..readers.grid.heads import head_rows, single_cell_table
 from ..selfeval import assess
-from .cells import Token, full_widths
 from .fields import FieldState, _fill_fields, _stated_total, _store_budget, read_fields
 from .levels import assign_levels
 from .records import build, is_indicator, parts_of
 from .roles import settle
-from .stream import _single_cell_table, regroup, split_run, split_stream
 
 Result = tuple[TableRecord, list[Finding]]
 MIN_BARE_LABELS = 2  # lines of a label alone (or run into its value) make a head read by lines
@@ -49,13 +49,13 @@ def interpret(table: Table, cfg: Config) -> list[Result]:
         if any(t.strip() for t in r.texts) and (table.title is None or _text(r) != table.title)
     ]
     if (
-        _single_cell_table(head)
+        single_cell_table(head)
         and sum(r.sep == "cell" for r in head) >= 0.8 * len(head)
         and sum(1 for r in head if _bare_label(_text(r), cfg)) >= MIN_BARE_LABELS
     ):
         # a one-cell-per-line head: the widths at which the whole table wraps its cells
         texts = [_text(r) for r in table.rows if _text(r)]
-        head = regroup(head, cfg, full_widths(texts))
+        head = head_rows(head, cfg, full_widths(texts))
     for row in head:
         read_fields(row, cfg, fs)
     if table.header_start is None:
@@ -212,4 +212,4 @@ def _table_bbox(table: Table) -> tuple[float, float, float, float] | None:
     )
 
 
-__all__ = ["Token", "interpret", "split_run", "split_stream"]
+__all__ = ["interpret"]

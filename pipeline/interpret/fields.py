@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from ..config import Config, norm_key
 from ..config_files import HEADER_FIELDS
 from ..model import Row, Table, TableRecord
+from ..readers.grid.cells import _AMOUNT, _num
 from ..segment import clean_issuer, project_in_title
 from ..validate import BUDGET_MIN_YUAN
-from .cells import _AMOUNT, _num
 
 _COLON_SPLIT = re.compile(r"^([^:：]{2,16})[:：]\s*(.*)$")
 

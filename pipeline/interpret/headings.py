@@ -10,8 +10,16 @@ import re
 from dataclasses import dataclass
 
 from ..config import Config, HeadingMatch, heading_key, norm_key
-from .cells import Token
-from .schema import Grid
+from ..model import Row
+
+
+@dataclass(slots=True)
+class Token:
+    """A cell's text with its column and row."""
+
+    text: str
+    col: int
+    row: Row
 
 
 @dataclass(slots=True)
@@ -69,57 +77,20 @@ def only_child_worded_like(
     return HeadingMatch(children[0], 2, m1.score if m1 else 0.0, text) if like else None
 
 
-def take_headings(tokens: list[Token], cfg: Config, positional: Grid | None = None) -> Headings:
-    """Consume leading heading tokens: at most one level-1, then at most one level-2."""
-    h = Headings()
-    i = 0
-    while i < len(tokens) and h.l2 is None:
-        t = tokens[i].text
-        m1, m2 = classify(t, cfg)
-        nxt = tokens[i + 1].text if i + 1 < len(tokens) else None
-        role = positional.roles.get(tokens[i].col) if positional else None
-        if h.l1 is None and h.l1_unknown is None and m1 is not None:
-            if m2 is not None:  # ambiguous (成本指标): level-1 only if its child follows
-                n1, n2 = classify(nxt, cfg) if nxt else (None, None)
-                if not (n2 and cfg.parent_of(n2.canonical) == m1.canonical) and role != "level1":
-                    h.l2 = m2
-                    i += 1
-                    break
-            h.l1 = m1
-            i += 1
-            continue
-        if m2 is not None:
-            h.l2 = m2
-            i += 1
-            break
-        child = only_child_worded_like(h.l1.canonical, m1, t, cfg) if h.l1 and nxt else None
-        if child is not None:
-            # 满意度指标 | 公众满意度指标 | …: a level-2 worded like its level-1, whose
-            # only child it then is
-            h.l2 = child
-            i += 1
-            break
-        if h.l1 is None and h.l1_unknown is None and heading_like(t) and nxt:
-            n1, n2 = classify(nxt, cfg)
-            # a level-1 outside the schema (管理类指标): before a level-2, or in count
-            # mode before a whole indicator (its name and value)
-            before_row = positional is None and len(tokens) - i >= 3 and n1 is None
-            if n2 is not None or (positional and role in ("level1", "level12")) or before_row:
-                h.l1_unknown = t
-                i += 1
-                continue
-        if positional and role in ("level1", "level2") and len(tokens) - i >= 2:
-            # a clean grid: the cell sits in a level column though it matches no heading
-            if role == "level1" and h.l1 is None and h.l1_unknown is None:
-                h.l1_unknown = t
-                i += 1
-                continue
-            if role == "level2":
-                h.l2 = HeadingMatch(t, 2, 0.0, t)
-                i += 1
-                break
-        break
-    h.used = i
+def heading_of(text: str, cfg: Config) -> Headings | None:
+    """The headings a cell holding nothing but a heading sets (一、产出指标 → level-1,
+    （一）数量指标 → level-2; 成本指标, both, is a level-2 here: a row of its own opens the
+    level-1's children only under a level-1 of its own), or None."""
+    m1, m2 = classify(text, cfg)
+    h = Headings(used=1)
+    if m2 is not None:
+        h.l2 = m2
+    elif m1 is not None:
+        h.l1 = m1
+    elif heading_like(text):
+        h.l1_unknown = text
+    else:
+        return None
     return h
 
 
@@ -189,13 +160,13 @@ def _similarity(a: str, b: str) -> float:
     return round(float(fuzz.ratio(norm_key(a), norm_key(b))), 1)
 
 
-def _heading_prefix(s: str, cfg: Config) -> str | None:
+def heading_prefix(s: str, cfg: Config) -> str | None:
     best = None
     for key in list(cfg.level1_keys) + list(cfg.level2_keys):
         if len(key) >= 3 and s.startswith(key) and (best is None or len(key) > len(best)):
             best = key
     if best is None:
         m = re.match(r"(.{2,4}指标)", s)
-        if m and _heading_prefix(s[m.end() :], cfg) in cfg.level2_keys:
+        if m and heading_prefix(s[m.end() :], cfg) in cfg.level2_keys:
             best = m.group(1)  # a garbled level-1 before a known level-2
     return best

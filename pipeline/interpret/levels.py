@@ -23,9 +23,9 @@ order:
 from __future__ import annotations
 
 from ..config import Config, HeadingMatch
-from ..grid.align import GridRow
-from ..grid.kinds import is_heading, kind_of
-from .cells import _PAGE_NO, Token
+from ..readers.grid.align import GridRow
+from ..readers.grid.cells import _PAGE_NO
+from ..readers.grid.kinds import is_heading, kind_of
 from .centred import Place, assign, assign_one_column, is_centred, off_middle
 from .headings import (
     Headings,
@@ -33,8 +33,8 @@ from .headings import (
     TreeState,
     classify,
     heading_like,
+    heading_of,
     only_child_worded_like,
-    take_headings,
     update_tree,
 )
 
@@ -89,9 +89,7 @@ def heading_row(g: GridRow, cfg: Config) -> Headings | None:
     texts = [c.text.strip() for c in g.cells if c is not None and c.text.strip()]
     if len(set(texts)) != 1 or not is_heading(kind_of(texts[0], cfg)):
         return None
-    row = g.rows[0]
-    h = take_headings([Token(texts[0], 0, row)], cfg)
-    return h if h.used == 1 else None
+    return heading_of(texts[0], cfg)
 
 
 def _ambiguous_level1(heads: list[Headings], cfg: Config) -> None:

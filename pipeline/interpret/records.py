@@ -10,11 +10,13 @@ table cut off mid-row) is left out with a note.
 
 from __future__ import annotations
 
-from ..model import Cell, Indicator, Row
-from ..grid.align import GridRow
-from .align import _indicator
-from .cells import Token
-from .headings import TreeState
+import re
+
+from ..config import norm_key
+from ..model import OCR_LOW_CONF, Cell, Indicator, Row
+from ..normalize import normalize_value
+from ..readers.grid.align import GridRow
+from .headings import Level, Token, TreeState
 from .levels import RowLevels
 
 # the roles a record reads (other columns are kept out of every field)
@@ -79,3 +81,72 @@ def build(
             notes.append((g.line, code, msg, ind.row_no))
         out.append(ind)
     return out, notes
+
+
+# an item number before a name (指标1：培训人次, 1、培训人次, (2)造林面积): not part of it
+_ITEM_PREFIX = re.compile(
+    r"^(?:指标\s*\d{1,2}\s*[：:.、．]?|\d{1,2}\s*[：:、．.]|[(（]\d{1,2}[)）])\s*(?=\D)"
+)
+
+
+def strip_item_prefix(name: str | None) -> str | None:
+    """A level-3 name without its item number (指标1：培训人次 → 培训人次)."""
+    if not name:
+        return name
+    out = _ITEM_PREFIX.sub("", name, count=1)
+    return out or name
+
+
+def _indicator(row_no: int, state: TreeState, parts: dict, row: Row, flags: list[str]) -> Indicator:
+    l1 = state.l1 or Level(None, None, None)
+    l2 = state.l2 or Level(None, None, None)
+    level3 = strip_item_prefix(_joined(parts.get("level3")))
+    target = normalize_value(
+        _joined(parts.get("value")), level3, _joined(parts.get("op")), _joined(parts.get("unit"))
+    )
+    actual = None
+    if "actual" in parts:
+        written = _joined(parts.get("actual"))
+        actual = normalize_value(written, level3, None, _joined(parts.get("unit")))
+        actual.raw = written  # as written: a separate unit column is not joined (SPEC §3)
+    confs = [c.conf for c in row.cells if c.conf is not None and c.text]
+    min_conf = min(confs) if confs else None
+    fl = list(flags) + list(target.flags)
+    if min_conf is not None and min_conf < OCR_LOW_CONF:
+        fl.append("low_ocr_confidence")
+    return Indicator(
+        row_no=row_no,
+        level1=l1.canonical,
+        level2=l2.canonical,
+        level3=level3,
+        target=target,
+        explanation=_joined(parts.get("explanation")),
+        level1_raw=l1.raw,
+        level2_raw=l2.raw,
+        level1_score=l1.score,
+        level2_score=l2.score,
+        line=row.line,
+        page=row.page,
+        bbox=row.bbox,
+        flags=fl,
+        actual=actual,
+        weight=_number(_joined(parts.get("weight"))),
+        score=_number(_joined(parts.get("score"))),
+        deviation=_joined(parts.get("deviation")),
+        min_conf=min_conf,
+    )
+
+
+def _joined(x: Token | None) -> str | None:
+    return (x.text or None) if x is not None else None
+
+
+_AMOUNT = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def _number(text: str | None) -> float | None:
+    """The first number in a cell (a weight, a score: 10, 9.5分)."""
+    if not text:
+        return None
+    m = _AMOUNT.search(norm_key(text))
+    return float(m.group(0).replace(",", "")) if m else None

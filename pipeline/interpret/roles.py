@@ -16,9 +16,9 @@ take their next role.
 from __future__ import annotations
 
 from ..config import Config
-from ..grid.align import GridRow
-from ..grid.header import Header
-from ..grid.kinds import EMPTY, fit, kind_of
+from ..readers.grid.align import GridRow
+from ..readers.grid.header import Header
+from ..readers.grid.kinds import EMPTY, fit, kind_of
 
 # roles one column at most holds (the others may repeat: remarks, unknown columns)
 UNIQUE = frozenset(
@@ -82,7 +82,7 @@ def settle(header: Header, rows: list[GridRow], cfg: Config) -> tuple[list[str],
                     f"beside {header.columns[keep].text!r}: kept out of the fields",
                 )
             )
-    for j, (col, role) in enumerate(zip(header.columns, roles, strict=True)):
+    for col, role in zip(header.columns, roles, strict=True):
         if col.named and col.named not in (role, "side", "field") and role != "other":
             notes.append(
                 (

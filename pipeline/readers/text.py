@@ -28,8 +28,8 @@ import re
 from pathlib import Path
 
 from ..common import doc_id_of, drop_page_furniture, join_lines
-from ..model import Cell, Finding, ReadError, Row, SourceDoc
 from ..config import Config, norm_key
+from ..model import Cell, Finding, ReadError, Row, SourceDoc
 from .base import Reader, active_config
 
 # a tag as markup writes it: ``<`` + an ASCII name (or ``/``, ``!``, ``?``) … ``>`` on one
@@ -254,7 +254,7 @@ def layout_cells(line: str, line_no: int, markup: bool = True) -> list[Cell]:
     """The cells of a fixed-width line (runs of two or more spaces between them) with
     where each stands: ``bbox`` x0/x1 in display columns (a CJK character two wide), the
     line as y.  Columns of a text laid out like a page line up at these positions."""
-    from ..interpret.cells import display_width
+    from .grid.cells import display_width
 
     out: list[Cell] = []
     s = line.rstrip("\r\n").replace("\t", " ")
@@ -547,7 +547,7 @@ def split_run_headers(rows: list[Row], cfg: Config) -> list[Row]:
     """A line of one cell that is a grid header whose words ran together with no separator
     (年度绩效指标一级指标二级指标三级指标年度指标值) → its words as cells (``Row.sep``
     ``"run"``: the boundaries are the vocabulary's, not the text's)."""
-    from ..grid.header import header_score, split_header_run
+    from .grid.header import header_score, split_header_run
 
     for r in rows:
         if r.sep != "cell" or len(r.cells) != 1 or len(r.cells[0].text) <= MIN_RUN_HEADER:
@@ -603,7 +603,7 @@ def drop_running_headers(rows: list[Row], cfg: Config) -> list[Row]:
 def looks_csv(text: str) -> bool:
     """Text that is a CSV sheet dump whatever its suffix: a line whose comma-separated
     fields are a grid header (一级指标,二级指标,三级指标,指标值)."""
-    from ..grid.header import header_score
+    from .grid.header import header_score
 
     cfg = active_config()
     for line in text.splitlines()[:MAX_CSV_HEADER_LINE]:

@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..config import Config, heading_key, norm_key
-from ..normalize import looks_numeric
+from ...config import Config, heading_key, norm_key
+from ...normalize import looks_numeric
 
 # column roles a grid knows (``configs/labels.yaml`` grid_header names them)
 INDICATOR_ROLES = ("level1", "level2", "level12", "level3", "value")
@@ -67,7 +67,7 @@ _OPS = frozenset(
     """≥ ≤ > < = >= <= ＝ ＞ ＜ ≧ ≦ ⩾ ⩽ 大于 小于 等于 大于等于 小于等于 不低于 不少于 不高于
     不超过 不大于 不小于 至少 以上 以下 以内""".split()
 )
-NONE_MARKS = frozenset({"无", "/", "-", "—", "——", "－", "/"})
+NONE_MARKS = frozenset({"无", "/", "-", "—", "——", "－"})
 _NATURE = re.compile(r"(定量|定性)(指标)?")
 _POINTS = re.compile(r"\d+(\.\d+)?分")
 _NUMBER = re.compile(r"[-+]?\d+(,\d{3})*(\.\d+)?%?")
@@ -89,8 +89,8 @@ OUTSIDE_HEADING_SCORE = 70.0  # a heading outside the schema fits a level column
 @lru_cache(maxsize=200_000)
 def kind_of(text: str, cfg: Config) -> Kind:
     """What ``text`` holds (see the module docstring)."""
-    from ..interpret.cells import _value_alone
-    from ..interpret.headings import heading_like
+    from ...interpret.headings import heading_like
+    from .cells import _value_alone
 
     k = norm_key(text)
     n = len(k)
@@ -146,7 +146,7 @@ def _worded(k: str) -> bool:
     """A short worded target: a few words ending in a word of judgement or change
     (合规, 有所提升, 按时完成, 明显改善); a name holding such a word (促进创业人数) ends
     otherwise."""
-    from ..interpret.cells import _QUAL_WORDS
+    from .cells import _QUAL_WORDS
 
     if len(k) > WORDED_MAX or _SENTENCE.search(k):
         return False
@@ -156,7 +156,7 @@ def _worded(k: str) -> bool:
 def is_unit(k: str) -> bool:
     """A unit alone (%, 人次, 万元, 元/人/月, 元每人每月, 平方米), or the 无 / - a unit column
     holds for a worded target: known units, 万/千/亿 before one, joined by / or 每."""
-    from ..interpret.cells import _UNITS
+    from .cells import _UNITS
 
     units = set(_UNITS) | {"季度", "半年", "学期", "年度"}
     if len(k) > 2 and k[0] == "(" and k[-1] == ")":

@@ -10,10 +10,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..common import PAGE_NUMBER
-from ..config import norm_key
-from ..model import Row
-from ..normalize import looks_numeric
+from ...common import PAGE_NUMBER
+from ...config import norm_key
+from ...model import Row
+from ...normalize import looks_numeric
 
 _QUAL_WORDS = (
     "合理",

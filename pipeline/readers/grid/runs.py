@@ -1,8 +1,8 @@
-"""Runs: the columns of a table row whose cells ran together with no separator.
+"""Runs: a table row whose cells ran together with no separator → its cells.
 
-In:  the text of such a row after its headings (``split_run`` in ``stream.py`` finds the
-headings and the value), the header's content roles, ``Config``.
-Out: the row's cells, in the header's order.
+In:  the row's text, the header's content roles and ``Config``.
+Out: the row's cells, in the header's order (``split_run``: headings at its start, then
+the level-3 name, the value and what follows it).
 
 * ``read_short_columns`` / ``decode_short``: in a 自评表 the numbers of several columns
   run into one digit string: ``≥2个`` then ``10210`` for 分值 10 | 实际完成值 2 | 得分 10,
@@ -28,8 +28,8 @@ from __future__ import annotations
 import math
 import re
 
-from ..config import Config, norm_key
-from .cells import _QUAL_RUN
+from ...config import Config, norm_key
+from .cells import _QUAL_RUN, _SENTENCE, value_span, worded_tail
 
 SHORT_ROLES = ("weight", "actual", "score")  # short numeric columns after the value
 
@@ -382,3 +382,67 @@ def truncated_heading(s: str, cfg: Config) -> str | None:
             ):
                 best = k
     return best
+
+
+def split_run(text: str, cfg: Config, roles: tuple[str, ...] = ()) -> list[str]:
+    """Split a cell whose cells ran together: headings, level-3, value, explanation.
+    With the header's content ``roles``, the short 自评表 columns after the value
+    (分值, 完成值, 得分) are cut out of the text that follows it (``runs``)."""
+    from ...interpret.headings import heading_prefix
+
+    s = norm_key(text.replace("²", "\x01").replace("³", "\x02"))
+    s = s.replace("\x01", "²").replace("\x02", "³")  # m² and m³ stay units
+    parts: list[str] = []
+    for w in sorted(cfg.sections, key=len, reverse=True):
+        if len(w) >= 2 and s.startswith(w) and heading_prefix(s[len(w) :], cfg):
+            s = s[len(w) :]
+            break
+    for _ in range(2):  # at most a level-1 and a level-2 prefix
+        best = heading_prefix(s, cfg) or truncated_heading(s, cfg)
+        if best is None:
+            break
+        parts.append(best)
+        s = s[len(best) :]
+    if not parts and (w := outside_level1_prefix(s, cfg)):
+        parts.append(w)  # a level-1 outside the schema (管理类指标) leads the row
+        s = s[len(w) :]
+    n_head = len(parts)
+
+    def done(cells: list[str]) -> list[str]:
+        return read_short_columns(cells, n_head, roles) if roles else cells
+
+    if not s:
+        return parts
+    span = value_span(s)
+    q = _QUAL_RUN.search(s, 2)
+    if q and (span is None or _SENTENCE.search(s, 0, span[0])):
+        # a worded target before any sentence; a number after a comma is explanation
+        span = (q.start(), q.end())
+    if span is None and q is None and (cells := restated(s)) is not None:
+        return done([*parts, *cells])  # the explanation restates the target
+    if span is None and (t := worded_tail(s)) is not None:
+        span = (t, len(s))
+    if span is None and s.find("定性", 2) > 0:
+        # a separate 指标性质 column ran in: the worded target follows its 定性 mark
+        k = s.find("定性", 2)
+        return done([*parts, s[:k], s[k + 2 :]] if s[k + 2 :] else [*parts, s[:k]])
+    if span:
+        a, b = span
+        if (c := clause_start(s[:a])) is not None:
+            a = c  # a target written as a clause: 在规定时间结案率为95%
+        head = s[:a]
+        half = len(head) // 2
+        if len(head) % 2 == 0 and head[:half] == head[half:]:
+            head = head[:half]  # a doubled name cell: 调度平台系统调度平台系统
+        for mark in ("定性", "无"):  # the 指标性质 cell of a worded target
+            if head.endswith(mark) and len(head) > len(mark) + 1 and q and span[0] == q.start():
+                head = head[: -len(mark)]
+                break
+        parts += [head, s[a:b]]
+        if s[b:]:
+            parts.append(s[b:])
+        return done(parts)
+    if (cells := worded_cells(s)) is not None:
+        return done([*parts, *cells])  # a worded target no number or known word marks
+    parts.append(s)
+    return done(parts)

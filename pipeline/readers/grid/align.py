@@ -31,9 +31,9 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ..common import join_lines
-from ..config import Config
-from ..model import BBox, Cell, Row
+from ...common import join_lines
+from ...config import Config
+from ...model import BBox, Cell, Row
 from .header import OUTLINE, Column, Header
 from .kinds import EMPTY, Kind, fit, kind_of
 
@@ -308,7 +308,7 @@ def _tokens(rows: list[Row], blank_mode: bool, cfg: Config) -> list[_Token]:
     text that puts blank lines between cells (``blank_mode``) a line right after a line
     goes on its cell and extra blank lines are empty cells; in plain text a blank line is
     an empty cell."""
-    from ..interpret.cells import display_width
+    from .cells import display_width
 
     out: list[_Token] = []
     prev: Row | None = None
@@ -345,7 +345,7 @@ def wrap_widths(texts: list[str]) -> set[int]:
     width where at least three different lines reach it (no line is wider than its
     column, and a wrapped column fills its width again and again), and any other width
     ``full_widths`` finds as a peak of wide lines."""
-    from ..interpret.cells import display_width, full_widths
+    from .cells import display_width, full_widths
 
     distinct = {t for t in texts if t}
     if not distinct:
@@ -776,7 +776,7 @@ def _last_filled(r: Row) -> int:
 def _split_run(r: Row, header: Header, cfg: Config) -> Row:
     """A line of one cell under a header whose words ran together: its cells ran together
     too (产出指标数量指标覆盖率100%), split at its headings and its value."""
-    from ..interpret.stream import split_run
+    from .runs import split_run
 
     if r.sep != "cell" or len(r.cells) != 1:
         return r

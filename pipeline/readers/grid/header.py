@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from ..config import Config, norm_key
-from ..model import Cell, Row
+from ...config import Config, norm_key
+from ...model import Cell, Row
 
 # roles a header word names, and the other roles such a column is known to hold, with
 # their priors (how much less likely than the named role)
