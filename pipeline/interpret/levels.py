@@ -117,9 +117,11 @@ def _has_l1(h: Headings) -> bool:
     return h.l1 is not None or h.l1_unknown is not None
 
 
-def _explicitly_empty(g: GridRow, c: int | None) -> bool:
-    """An empty level cell the reader says no merged cell above covers."""
-    if c is None or not all(r.spans for r in g.rows):
+def _explicitly_empty(g: GridRow, c: int | None, merging: set[int]) -> bool:
+    """An empty level cell the reader says no merged cell above covers, in a column where
+    the grid merges cells (``merging``).  A sheet that never merges a column writes a level
+    once and leaves the cells under it blank: there a blank carries the level down."""
+    if c is None or c not in merging or not all(r.spans for r in g.rows):
         return False
     cell = g.cells[c] if c < len(g.cells) else None
     return cell is None or (not cell.text.strip() and cell.covered != "up")
@@ -272,9 +274,19 @@ def _top_down(
     out: list[RowLevels] = []
     state = TreeState()
     prev_page = rows[0].page if rows else None
+    merging = {
+        j for g in rows for j, c in enumerate(g.cells) if c is not None and c.covered == "up"
+    }
     filled = _filled_style(rows, cols)
     for k, (g, h) in enumerate(zip(rows, heads, strict=True)):
-        if filled and h.l2 is None and (h.l1 is not None or h.l1_unknown is not None):
+        c2 = cols.get("level2")
+        covered = c2 is not None and g.cells[c2] is not None and g.cells[c2].covered == "up"
+        if (
+            filled
+            and not covered
+            and h.l2 is None
+            and (h.l1 is not None or h.l1_unknown is not None)
+        ):
             # the grid writes its level-1 on every row: a merged cell there is filled,
             # so an empty level-2 beside it is empty, not the one above carried down
             state.l2 = None
@@ -282,9 +294,9 @@ def _top_down(
         continued, prev_page = g.page != prev_page, g.page
         if merged and not continued:
             no_l1 = h.l1 is None and h.l1_unknown is None
-            if no_l1 and _explicitly_empty(g, cols.get("level1")):
+            if no_l1 and _explicitly_empty(g, cols.get("level1"), merging):
                 state.l1 = None
-            if h.l2 is None and _explicitly_empty(g, cols.get("level2")):
+            if h.l2 is None and _explicitly_empty(g, cols.get("level2"), merging):
                 # or one whose text was printed in its part on the next page
                 nxt = rows[k + 1] if k + 1 < len(rows) else None
                 h.l2 = _label_after_break(g, nxt, cols, h, state, cfg)
