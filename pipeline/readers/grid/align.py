@@ -372,6 +372,7 @@ SPLIT_GROUP = 1.5  # lines the text writes as one cell (a blank-delimited group)
 
 
 _QUANTITY = frozenset({"number", "value", "points"})
+WHOLE_HEADING = 4  # characters of a heading word written whole (数量指标, not 数量)
 _SIGNS = "≥≤><=＞＜≧≦＝"
 
 
@@ -403,9 +404,13 @@ def _named(k: Kind) -> bool:
 
 
 def _whole(t: _Token) -> bool:
-    """A line that is a cell of its own kind: nothing wraps onto it or off it."""
+    """A line that is a cell of its own kind: nothing wraps onto it or off it.  A heading
+    counts when written whole (数量指标); a short synonym (满意度, 数量) is also the tail of
+    a wrapped name."""
     k = t.kind
-    return k.kind in STANDALONE or (k.kind in ("heading1", "heading2") and k.heading_score >= 100)
+    return k.kind in STANDALONE or (
+        k.kind in ("heading1", "heading2") and k.heading_score >= 100 and k.chars >= WHOLE_HEADING
+    )
 
 
 def _join_cost(a: _Token, b: _Token, width: int | None, widths: set[int]) -> float:
@@ -417,8 +422,8 @@ def _join_cost(a: _Token, b: _Token, width: int | None, widths: set[int]) -> flo
         return math.inf
     if _quantity(a) and _quantity(b):
         return math.inf  # two quantities are two cells (a target, a page number)
-    if b.text.lstrip()[:1] in _SIGNS and not _filled(a, width, widths):
-        return math.inf  # a line opening with a sign opens a target
+    if (b.text.lstrip()[:1] in _SIGNS or _quantity(b)) and not _filled(a, width, widths):
+        return math.inf  # a line opening with a sign, or a quantity alone, opens a target
     if _filled(a, width, widths):
         return JOIN_CUT
     if width is not None:
