@@ -176,9 +176,9 @@ _FIT: dict[str, dict[str, float]] = {
     EMPTY: {},  # handled by the aligner: an empty cell holds any column's place
     NONE: {"op": 0.0, "unit": 0.0, "value": -2.0, "actual": -1.0, "remark": -1.0}
     | {"other": -1.0, "explanation": -2.0, "direction": -2.0, "nature": -2.0, "field": -2.0},
-    HEADING1: {"level1": 0.0, "level12": 0.0, "level2": -3.0, "level3": -5.0, "other": -4.0}
+    HEADING1: {"level1": 0.0, "level12": 0.0, "level2": -3.0, "level3": -4.0, "other": -4.0}
     | {"field": -4.0},
-    HEADING2: {"level2": 0.0, "level12": 0.0, "level1": -3.0, "level3": -4.0, "other": -4.0}
+    HEADING2: {"level2": 0.0, "level12": 0.0, "level1": -3.0, "level3": -2.5, "other": -4.0}
     | {"field": -4.0},
     HEADER: {"other": -2.0, "level3": -5.0, "remark": -4.0, "side": -1.0},
     SECTION: {"side": 0.0, "other": -3.0, "field": -3.0, "level1": -4.0, "level12": -4.0},
