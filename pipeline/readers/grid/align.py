@@ -394,7 +394,7 @@ def _filled(a: _Token, width: int | None, widths: set[int]) -> bool:
     if t[-1] in _CLAUSE_OPEN:
         return True
     if width is not None:
-        return a.width >= width - 1
+        return width > 0 and a.width >= width - 1  # 0: a column that does not wrap
     return any(0 <= w - a.width <= 1 for w in widths)
 
 
@@ -653,7 +653,8 @@ def _decode(
                 if f[jj] == -inf or f[jj] < -8.5:
                     per_col.append(inf)
                     continue
-                w = col_widths.get(jj)
+                # the second reading knows which columns wrap: one it saw no wrap in does not
+                w = col_widths.get(jj, 0 if col_widths else None)
                 if L > 1 and named:
                     join = 0.0  # the lines make a heading or header word: the vocabulary joins them
                 else:
