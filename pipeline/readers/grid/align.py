@@ -420,8 +420,8 @@ def _join_cost(a: _Token, b: _Token, width: int | None, widths: set[int]) -> flo
         return 0.0
     if b.before != LINE or _whole(a) or _whole(b):
         return math.inf
-    if _quantity(a) and _quantity(b):
-        return math.inf  # two quantities are two cells (a target, a page number)
+    if _quantity(a):
+        return math.inf  # a short quantity (95%, 10次, a page number) is a whole cell
     if (b.text.lstrip()[:1] in _SIGNS or _quantity(b)) and not _filled(a, width, widths):
         return math.inf  # a line opening with a sign, or a quantity alone, opens a target
     if _filled(a, width, widths):
