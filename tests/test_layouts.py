@@ -1,0 +1,1157 @@
+"""Real-world text layouts of 绩效目标表: one composed document and one regression test per
+failure class the text reader and the grid path handle.
+
+Every document here is composed for its test (invented projects, values and
+explanations, in the style of published tables), written to ``tmp_path`` and read
+through the public path: ``pipeline.run.process_file`` (reader → segmenter →
+interpreter) or ``read_document`` → ``segment`` → ``interpret``.  Each test asserts the
+records the way an analyst reads the table (SPEC): the table's name, kind, year or
+budget where the class touches them, and for every indicator its levels, ``value_raw``
+(and op/unit where the class is about them), explanation, and for 自评表 the completion,
+weight and score.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Config, load_config
+from pipeline.interpret import interpret
+from pipeline.model import DocResult, TableRecord
+from pipeline.readers import read_document
+from pipeline.run import process_file
+from pipeline.segment import segment
+
+# level1, level2, level3, value_raw, explanation
+Row5 = tuple[str | None, str | None, str | None, str | None, str | None]
+# level1, level2, level3, value_raw, actual_raw, weight, score
+SelfRow = tuple[
+    str | None, str | None, str | None, str | None, str | None, float | None, float | None
+]
+
+
+@pytest.fixture(scope="module")
+def cfg() -> Config:
+    return load_config()
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def write(tmp_path: Path, text: str, name: str = "doc.txt") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(tmp_path: Path, text: str, cfg: Config, name: str = "doc.txt") -> DocResult:
+    """``text`` written to ``tmp_path / name`` and processed as one file."""
+    res = process_file(write(tmp_path, text, name), cfg)
+    assert res.status == "ok", (res.status, res.error, [f.message for f in res.findings])
+    return res
+
+
+def only(res: DocResult) -> TableRecord:
+    assert len(res.tables) == 1, [(t.name, len(t.indicators)) for t in res.tables]
+    return res.tables[0]
+
+
+def records(path: Path, cfg: Config) -> list[TableRecord]:
+    """The records of a file through the stages one by one."""
+    doc = read_document(path, cfg)
+    return [rec for table in segment(doc, cfg).tables for rec, _ in interpret(table, cfg)]
+
+
+def rows(rec: TableRecord) -> list[Row5]:
+    return [(i.level1, i.level2, i.level3, i.target.raw, i.explanation) for i in rec.indicators]
+
+
+def self_rows(rec: TableRecord) -> list[SelfRow]:
+    return [
+        (
+            i.level1,
+            i.level2,
+            i.level3,
+            i.target.raw,
+            i.actual.raw if i.actual else None,
+            i.weight,
+            i.score,
+        )
+        for i in rec.indicators
+    ]
+
+
+def ops(rec: TableRecord) -> list[tuple[str | None, float | None, str | None]]:
+    return [(i.target.op, i.target.value, i.target.unit) for i in rec.indicators]
+
+
+def tabbed(grid: list[list[str]]) -> str:
+    return "".join("\t".join(r) + "\n" for r in grid)
+
+
+def barred(grid: list[list[str]]) -> str:
+    return "".join(" | ".join(r) + "\n" for r in grid)
+
+
+def width(text: str) -> int:
+    """Display width as a page lays text out (CJK, full-width and ambiguous two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+def fixed(stops: list[int], cells: list[str]) -> str:
+    """One line of fixed-width text: each cell starts at its column's stop (display
+    columns), at least two spaces after the cell before it; empty cells leave blanks."""
+    line = ""
+    for stop, cell in zip(stops, cells, strict=True):
+        if not cell:
+            continue
+        pad = stop - width(line)
+        line += " " * (max(pad, 2) if line else max(pad, 0)) + cell
+    return line
+
+
+def wrapped(text: str, n: int) -> list[str]:
+    """``text`` cut into lines of ``n`` characters (a column of fixed width)."""
+    return [text[k : k + n] for k in range(0, len(text), n)]
+
+
+P, B, S = "产出指标", "效益指标", "满意度指标"
+QTY, QUAL, TIME, COST = "数量指标", "质量指标", "时效指标", "成本指标"
+SOC, ECO, ENV, SAT = "社会效益指标", "经济效益指标", "生态效益指标", "服务对象满意度指标"
+
+
+# --- 1. a grid under a heading that is no title ----------------------------------------
+
+
+def test_untitled_grid_under_a_plain_heading(tmp_path: Path, cfg: Config) -> None:
+    """Class: a grid under a heading that is no form title (项目具体目标表), named by its
+    name field.  Pages that publish one project's targets often head the grid with such a
+    heading instead of the form's title; the table must still be found."""
+    text = "项目具体目标表\n" + tabbed(
+        [
+            ["项目名称", "社区老年助餐服务补助"],
+            ["主管部门", "某区民政局"],
+            ["项目资金（元）", "560000"],
+            ["一级指标", "二级指标", "三级指标", "指标值", "指标解释及计算公式"],
+            [P, QTY, "助餐服务人次", "≥12000人次", "全年为辖区老年人提供助餐服务的人次"],
+            ["", "", "助餐点数量", "≥6个", "建成并运营的社区助餐点个数"],
+            ["", QUAL, "餐食抽检合格率", "100%", "抽检合格批次/抽检总批次×100%"],
+            [B, SOC, "老年人就餐便利程度", "有所提升", "与上年相比老年人就餐便利程度的变化"],
+            [S, SAT, "就餐老人满意度", "≥90%", "问卷调查满意人数/调查总人数×100%"],
+        ]
+    )
+    rec = only(run(tmp_path, text, cfg))
+    assert (rec.kind, rec.name, rec.budget_yuan) == ("project", "社区老年助餐服务补助", 560000)
+    assert rows(rec) == [
+        (P, QTY, "助餐服务人次", "≥12000人次", "全年为辖区老年人提供助餐服务的人次"),
+        (P, QTY, "助餐点数量", "≥6个", "建成并运营的社区助餐点个数"),
+        (P, QUAL, "餐食抽检合格率", "100%", "抽检合格批次/抽检总批次×100%"),
+        (B, SOC, "老年人就餐便利程度", "有所提升", "与上年相比老年人就餐便利程度的变化"),
+        (S, SAT, "就餐老人满意度", "≥90%", "问卷调查满意人数/调查总人数×100%"),
+    ]
+
+
+def test_untitled_self_evaluation_grid_under_a_notice_heading(tmp_path: Path, cfg: Config) -> None:
+    """Class: a 自评表 grid under a notice heading (评价结果的公示) with a name field and no
+    form title.  Departments publish self-evaluations as notices; the completion, weight
+    and score columns make it a 自评表 all the same."""
+    text = "关于2023年度项目绩效自评评价结果的公示\n" + barred(
+        [
+            ["项目名称", "城区公共自行车运营维护"],
+            ["主管部门", "某市交通运输局"],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+            [P, QTY, "维护公共自行车数量", "≥3000辆", "3120辆", "20", "20"],
+            ["", QUAL, "车辆完好率", "≥95%", "96.5%", "20", "20"],
+            ["", TIME, "故障车辆修复时限", "≤48小时", "36小时", "10", "10"],
+            [B, SOC, "市民绿色出行比例", "有所提升", "有所提升", "20", "18"],
+            [S, SAT, "使用者满意度", "≥90%", "88%", "20", "17"],
+        ]
+    )
+    rec = only(run(tmp_path, text, cfg))
+    assert (rec.kind, rec.form, rec.name) == (
+        "project",
+        "self_evaluation",
+        "城区公共自行车运营维护",
+    )
+    assert self_rows(rec) == [
+        (P, QTY, "维护公共自行车数量", "≥3000辆", "3120辆", 20, 20),
+        (P, QUAL, "车辆完好率", "≥95%", "96.5%", 20, 20),
+        (P, TIME, "故障车辆修复时限", "≤48小时", "36小时", 10, 10),
+        (B, SOC, "市民绿色出行比例", "有所提升", "有所提升", 20, 18),
+        (S, SAT, "使用者满意度", "≥90%", "88%", 20, 17),
+    ]
+
+
+# --- 2. the year beside the title ------------------------------------------------------
+
+YEAR_GRID = [
+    ["一级指标", "二级指标", "三级指标", "指标值", "指标解释"],
+    [P, QTY, "发放图书册数", "≥20000册", "全年向农家书屋配送的图书册数"],
+    ["", TIME, "图书配送完成时间", "2024年6月底前", "按合同约定完成全部配送"],
+    [B, SOC, "农家书屋借阅人次", "≥5000人次", "全年各书屋借阅登记人次合计"],
+    [S, SAT, "村民阅读满意度", "≥85%", "抽样问卷调查满意比例"],
+]
+YEAR_ROWS: list[Row5] = [
+    (P, QTY, "发放图书册数", "≥20000册", "全年向农家书屋配送的图书册数"),
+    (P, TIME, "图书配送完成时间", "2024年6月底前", "按合同约定完成全部配送"),
+    (B, SOC, "农家书屋借阅人次", "≥5000人次", "全年各书屋借阅登记人次合计"),
+    (S, SAT, "村民阅读满意度", "≥85%", "抽样问卷调查满意比例"),
+]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["项目支出绩效目标表\n（2024年度）\n", "项目支出绩效目标表（2024年度）\n"],
+    ids=["year_line", "year_in_brackets"],
+)
+def test_year_beside_the_title(tmp_path: Path, cfg: Config, title: str) -> None:
+    """Class: the budget year printed on its own line under the title (（2024年度）) or in
+    brackets at the title's end.  The national template prints the year as a subtitle, and
+    converters either keep it on its own line or run it into the title."""
+    text = title + barred([["项目名称", "农家书屋图书更新"], ["项目资金（万元）", "36"]])
+    text += barred(YEAR_GRID)
+    res = run(tmp_path, text, cfg)
+    rec = only(res)
+    assert (res.year, rec.year, rec.kind, rec.form) == (2024, 2024, "project", "target")
+    assert (rec.name, rec.budget_yuan) == ("农家书屋图书更新", 360000)
+    assert rows(rec) == YEAR_ROWS
+
+
+# --- 3. a title split over two lines ---------------------------------------------------
+
+
+def test_title_split_over_two_lines(tmp_path: Path, cfg: Config) -> None:
+    """Class: a department title broken over two lines (…部门整体支出 / 绩效目标表).  A
+    centred title wider than the page wraps, and text extraction keeps the break; the
+    table is a department table of the year the first line names."""
+    text = "某县农业农村局2025年部门整体支出\n绩效目标表\n" + tabbed(
+        [
+            ["部门（单位）名称", "某县农业农村局"],
+            ["年度预算申请（万元）", "资金总额", "860.5"],
+            ["", "基本支出", "520"],
+            ["", "项目支出", "340.5"],
+            ["年度总体目标", "推进高标准农田建设，稳定粮食生产，提升农业社会化服务水平。"],
+            ["一级指标", "二级指标", "三级指标", "指标值", "指标解释"],
+            [P, QTY, "新建高标准农田面积", "≥1.2万亩", "当年验收合格的高标准农田面积"],
+            ["", QUAL, "农田建设项目验收合格率", "100%", "验收合格项目数/项目总数×100%"],
+            [B, ECO, "粮食播种面积", "≥45万亩", "全年粮食作物播种面积"],
+            ["", ENV, "化肥使用量", "较上年减少", "与上年相比化肥施用总量的变化"],
+            [S, SAT, "农户满意度", "≥90%", "抽样调查满意户数/调查户数×100%"],
+        ]
+    )
+    res = run(tmp_path, text, cfg)
+    rec = only(res)
+    assert (rec.kind, rec.form, rec.year) == ("department", "target", 2025)
+    assert (rec.name, rec.budget_yuan) == ("某县农业农村局", 8_605_000)
+    assert rows(rec) == [
+        (P, QTY, "新建高标准农田面积", "≥1.2万亩", "当年验收合格的高标准农田面积"),
+        (P, QUAL, "农田建设项目验收合格率", "100%", "验收合格项目数/项目总数×100%"),
+        (B, ECO, "粮食播种面积", "≥45万亩", "全年粮食作物播种面积"),
+        (B, ENV, "化肥使用量", "较上年减少", "与上年相比化肥施用总量的变化"),
+        (S, SAT, "农户满意度", "≥90%", "抽样调查满意户数/调查户数×100%"),
+    ]
+
+
+# --- 4. space-separated rows -----------------------------------------------------------
+
+
+def test_space_separated_rows_with_levels_on_a_groups_first_row(
+    tmp_path: Path, cfg: Config
+) -> None:
+    """Class: cells separated by single spaces (each space a boundary; two spaces hold an
+    empty cell), levels written on a group's first row only.  Naive extraction of a ruled
+    PDF writes one space per cell border and nothing for a merged cell's covered part."""
+    lines = [
+        "2024年度项目支出绩效目标表",
+        "项目名称 乡村公路日常养护",
+        "主管部门 某县交通运输局",
+        "项目资金（元） 480000",
+        "一级指标 二级指标 三级指标 指标值 指标解释",
+        "产出指标 数量指标 养护农村公路里程 ≥320公里 纳入日常养护的农村公路总里程",
+        "  修复路面坑槽面积 ≥2000平方米 全年修补路面坑槽的面积",
+        " 质量指标 路况优良率 ≥80% 优良路段里程/养护总里程×100%",
+        " 时效指标 雨后巡查到位时间 ≤24小时 降雨结束后完成路面巡查的时间",
+        "效益指标 社会效益指标 群众出行条件 持续改善 与上年相比农村群众出行条件的变化",
+        "满意度指标 服务对象满意度指标 沿线群众满意度 ≥90% 问卷调查满意人数/调查人数×100%",
+    ]
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    assert (rec.name, rec.budget_yuan) == ("乡村公路日常养护", 480000)
+    assert rows(rec) == [
+        (P, QTY, "养护农村公路里程", "≥320公里", "纳入日常养护的农村公路总里程"),
+        (P, QTY, "修复路面坑槽面积", "≥2000平方米", "全年修补路面坑槽的面积"),
+        (P, QUAL, "路况优良率", "≥80%", "优良路段里程/养护总里程×100%"),
+        (P, TIME, "雨后巡查到位时间", "≤24小时", "降雨结束后完成路面巡查的时间"),
+        (B, SOC, "群众出行条件", "持续改善", "与上年相比农村群众出行条件的变化"),
+        (S, SAT, "沿线群众满意度", "≥90%", "问卷调查满意人数/调查人数×100%"),
+    ]
+
+
+# --- 5-7. one cell per line ------------------------------------------------------------
+
+
+def test_one_cell_per_line_with_blank_lines_between_cells(tmp_path: Path, cfg: Config) -> None:
+    """Class: one cell per line, a blank line between cells, a level cell wrapped inside
+    its group (满意度 / 指标 with no blank line between).  Copying a PDF table out of a
+    viewer gives each cell a paragraph; a cell's own wrapped lines stay together."""
+    cells = [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "指标解释",
+        "产出指标",
+        "数量指标",
+        "开展防汛演练次数",
+        "≥4次",
+        "全年组织开展防汛应急演练的次数",
+        "质量指标",
+        "应急物资完好率",
+        "≥98%",
+        "完好物资数量/储备物资总量×100%",
+        "效益指标",
+        "社会效益指标",
+        "汛期人员伤亡事故",
+        "0起",
+        "因防汛工作不到位造成的人员伤亡事故数",
+        "满意度\n指标",
+        "服务对象满\n意度指标",
+        "沿河居民满意度",
+        "≥90%",
+        "抽样调查满意人数/调查人数×100%",
+    ]
+    head = "2024年度项目支出绩效目标表\n\n项目名称：防汛应急能力提升\n\n项目资金（元）：260000\n\n"
+    rec = only(run(tmp_path, head + "\n\n".join(cells) + "\n", cfg))
+    assert (rec.name, rec.budget_yuan) == ("防汛应急能力提升", 260000)
+    assert rows(rec) == [
+        (P, QTY, "开展防汛演练次数", "≥4次", "全年组织开展防汛应急演练的次数"),
+        (P, QUAL, "应急物资完好率", "≥98%", "完好物资数量/储备物资总量×100%"),
+        (B, SOC, "汛期人员伤亡事故", "0起", "因防汛工作不到位造成的人员伤亡事故数"),
+        (S, SAT, "沿河居民满意度", "≥90%", "抽样调查满意人数/调查人数×100%"),
+    ]
+
+
+def test_one_cell_per_line_closed_by_bars_with_row_ends(tmp_path: Path, cfg: Config) -> None:
+    """Class: one cell per line closed by `` |``, a line of bars (``||||``) after each
+    row, empty cells as lone bars, a wrapped cell whose first line is not closed
+    (满意度 / 指标 |).  Some converters write a table that way, one cell a line."""
+    grid = [
+        ["一级指标", "二级指标", "三级指标", "指标值", "指标解释"],
+        [P, QTY, "新增馆藏图书", "≥3000册", "全年新采购入藏图书册数"],
+        ["", "", "免费开放天数", "≥300天", "书屋全年对外开放天数"],
+        ["", QUAL, "图书编目准确率", "≥99%", "编目无误册数/编目总册数×100%"],
+        [B, SOC, "年接待读者人次", "≥12000人次", "全年进馆读者登记人次"],
+        ["满意度\n指标", SAT, "读者满意度", "≥90%", "读者问卷调查满意比例"],
+    ]
+    out = ["2024年度项目支出绩效目标表", "项目名称 |", "社区书屋运营补助 |", "||||"]
+    out += ["项目资金（元） |", "150000 |", "||||"]
+    for r in grid:
+        for c in r:
+            out.append(f"{c} |" if c else "|")
+        out.append("||||")
+    rec = only(run(tmp_path, "\n".join(out) + "\n", cfg))
+    assert (rec.name, rec.budget_yuan) == ("社区书屋运营补助", 150000)
+    assert rows(rec) == [
+        (P, QTY, "新增馆藏图书", "≥3000册", "全年新采购入藏图书册数"),
+        (P, QTY, "免费开放天数", "≥300天", "书屋全年对外开放天数"),
+        (P, QUAL, "图书编目准确率", "≥99%", "编目无误册数/编目总册数×100%"),
+        (B, SOC, "年接待读者人次", "≥12000人次", "全年进馆读者登记人次"),
+        (S, SAT, "读者满意度", "≥90%", "读者问卷调查满意比例"),
+    ]
+
+
+def test_one_cell_per_line_with_explanations_wrapped_at_a_fixed_width(
+    tmp_path: Path, cfg: Config
+) -> None:
+    """Class: plain one cell per line, long explanations wrapped at the explanation
+    column's width (12 characters), no blank lines.  Naive PDF text extraction writes each
+    line of a cell as a line; only the width the lines reach tells a wrap from a cell."""
+    ex1 = "全年累计为居家老年人提供上门助洁助浴等服务的户次以服务台账为准"
+    ex2 = "服务质量抽查合格的户次占抽查总户次的比例"
+    ex3 = "接受服务的老年人中对上门服务表示满意的人数占调查总人数的比例"
+    lines = [
+        "2024年度项目支出绩效目标表",
+        "项目名称",
+        "居家养老上门服务",
+        "项目资金（元）",
+        "850000",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "指标解释",
+        P,
+        QTY,
+        "上门服务户次",
+        "≥6000户次",
+        *wrapped(ex1, 12),
+        QUAL,
+        "服务抽查合格率",
+        "≥95%",
+        *wrapped(ex2, 12),
+        B,
+        SOC,
+        "独居老人安全状况",
+        "明显改善",
+        "独居老人意外未及时发现事件减少",
+        S,
+        SAT,
+        "服务对象满意度",
+        "≥92%",
+        *wrapped(ex3, 12),
+    ]
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    assert (rec.name, rec.budget_yuan) == ("居家养老上门服务", 850000)
+    assert rows(rec) == [
+        (P, QTY, "上门服务户次", "≥6000户次", ex1),
+        (P, QUAL, "服务抽查合格率", "≥95%", ex2),
+        (B, SOC, "独居老人安全状况", "明显改善", "独居老人意外未及时发现事件减少"),
+        (S, SAT, "服务对象满意度", "≥92%", ex3),
+    ]
+
+
+# --- 8. columns that hold no value: standard, direction, nature ------------------------
+
+
+def test_standard_and_direction_columns_stay_out_of_value_and_explanation(
+    tmp_path: Path, cfg: Config
+) -> None:
+    """Class: a 指标方向 column of 正向/反向 and a 评价标准 column of 计划标准/历史标准
+    beside value, unit and explanation.  Newer provincial templates add both; neither is
+    part of the target or of the explanation."""
+    text = "2024年度项目支出绩效目标表\n" + barred(
+        [
+            ["项目名称", "农村户厕改造提升"],
+            [
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "指标方向",
+                "指标值",
+                "计量单位",
+                "评价标准",
+                "指标解释",
+            ],
+            [
+                P,
+                QTY,
+                "改造农村户厕数量",
+                "正向",
+                "800",
+                "户",
+                "计划标准",
+                "全年完成改造并通过验收的户厕数量",
+            ],
+            [
+                "",
+                QUAL,
+                "改造户厕验收合格率",
+                "正向",
+                "98",
+                "%",
+                "历史标准",
+                "验收合格户数/改造户数×100%",
+            ],
+            ["", COST, "户均改造成本", "反向", "3500", "元/户", "计划标准", "项目总支出/改造户数"],
+            [
+                B,
+                ENV,
+                "粪污无害化处理率",
+                "正向",
+                "90",
+                "%",
+                "行业标准",
+                "无害化处理户数/改造户数×100%",
+            ],
+            [S, SAT, "农户满意度", "正向", "90", "%", "计划标准", "抽样调查满意户数/调查户数×100%"],
+        ]
+    )
+    rec = only(run(tmp_path, text, cfg))
+    assert rec.name == "农村户厕改造提升"
+    assert rows(rec) == [
+        (P, QTY, "改造农村户厕数量", "800户", "全年完成改造并通过验收的户厕数量"),
+        (P, QUAL, "改造户厕验收合格率", "98%", "验收合格户数/改造户数×100%"),
+        (P, COST, "户均改造成本", "3500元/户", "项目总支出/改造户数"),
+        (B, ENV, "粪污无害化处理率", "90%", "无害化处理户数/改造户数×100%"),
+        (S, SAT, "农户满意度", "90%", "抽样调查满意户数/调查户数×100%"),
+    ]
+    assert [(i.target.value, i.target.unit) for i in rec.indicators] == [
+        (800, "户"),
+        (98, "%"),
+        (3500, "元"),
+        (90, "%"),
+        (90, "%"),
+    ]
+
+
+def test_nature_column_of_quantitative_and_qualitative(tmp_path: Path, cfg: Config) -> None:
+    """Class: a 指标性质 column holding 定量/定性 (the kind of indicator, not an operator)
+    before a value that writes its own sign.  Several regions title that column 指标性质
+    whatever it holds; 定量 must not be joined into the target."""
+    text = "2024年度项目支出绩效目标表\n" + barred(
+        [
+            ["项目名称", "儿童免疫规划疫苗接种"],
+            ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "指标解释"],
+            [P, QTY, "接种疫苗剂次", "定量", "≥5000剂次", "全年完成免疫规划疫苗接种剂次"],
+            ["", TIME, "接种信息录入及时率", "定量", "≥98%", "24小时内录入条数/接种总条数×100%"],
+            [B, SOC, "适龄儿童免疫规划疫苗接种率", "定量", "≥95%", "已接种儿童数/适龄儿童数×100%"],
+            ["", "", "群众预防接种意识", "定性", "明显增强", "通过宣传使群众主动接种意识增强"],
+            [S, SAT, "接种对象家长满意度", "定量", "≥90%", "问卷调查满意人数/调查人数×100%"],
+        ]
+    )
+    rec = only(run(tmp_path, text, cfg))
+    assert rows(rec) == [
+        (P, QTY, "接种疫苗剂次", "≥5000剂次", "全年完成免疫规划疫苗接种剂次"),
+        (P, TIME, "接种信息录入及时率", "≥98%", "24小时内录入条数/接种总条数×100%"),
+        (B, SOC, "适龄儿童免疫规划疫苗接种率", "≥95%", "已接种儿童数/适龄儿童数×100%"),
+        (B, SOC, "群众预防接种意识", "明显增强", "通过宣传使群众主动接种意识增强"),
+        (S, SAT, "接种对象家长满意度", "≥90%", "问卷调查满意人数/调查人数×100%"),
+    ]
+    assert [i.target.op for i in rec.indicators] == [">=", ">=", ">=", None, ">="]
+
+
+def test_direction_column_holding_operators_is_the_operator(tmp_path: Path, cfg: Config) -> None:
+    """Class: a column headed 指标方向 that holds ≥ / = / ≤.  Some templates head the
+    operator column so; its cells are the operator, joined into ``value_raw``."""
+    text = "2024年度项目支出绩效目标表\n" + barred(
+        [
+            ["项目名称", "市场监管执法检查"],
+            ["一级指标", "二级指标", "三级指标", "指标方向", "指标值", "计量单位", "指标解释"],
+            [P, QTY, "开展执法检查次数", "≥", "24", "次", "全年组织开展专项执法检查的次数"],
+            ["", QUAL, "案件按期办结率", "=", "100", "%", "按期办结案件数/立案数×100%"],
+            ["", COST, "单次检查平均成本", "≤", "800", "元", "检查经费支出/检查次数"],
+            [B, SOC, "重点领域投诉量下降", "≥", "10", "%", "与上年相比投诉举报量的降幅"],
+            [S, SAT, "经营主体满意度", "≥", "85", "%", "问卷调查满意户数/调查户数×100%"],
+        ]
+    )
+    rec = only(run(tmp_path, text, cfg))
+    assert rows(rec) == [
+        (P, QTY, "开展执法检查次数", "≥24次", "全年组织开展专项执法检查的次数"),
+        (P, QUAL, "案件按期办结率", "=100%", "按期办结案件数/立案数×100%"),
+        (P, COST, "单次检查平均成本", "≤800元", "检查经费支出/检查次数"),
+        (B, SOC, "重点领域投诉量下降", "≥10%", "与上年相比投诉举报量的降幅"),
+        (S, SAT, "经营主体满意度", "≥85%", "问卷调查满意户数/调查户数×100%"),
+    ]
+    assert ops(rec) == [
+        (">=", 24, "次"),
+        ("=", 100, "%"),
+        ("<=", 800, "元"),
+        (">=", 10, "%"),
+        (">=", 85, "%"),
+    ]
+
+
+# --- 9. operator and unit in their own columns -----------------------------------------
+
+
+def test_operator_and_unit_columns_joined_into_the_target(tmp_path: Path, cfg: Config) -> None:
+    """Class: 指标性质 (≥ / 无) | 指标值 | 度量单位 as three columns; ``value_raw`` joins them
+    (``≥95%``) and 无 joins nothing.  The 2021 national template splits the target so."""
+    text = "2024年度项目支出绩效目标表\n" + tabbed(
+        [
+            ["项目名称", "新型职业农民培训"],
+            ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "指标解释"],
+            [P, QTY, "培训农民人数", "≥", "600", "人", "全年完成培训并结业的农民人数"],
+            ["", QUAL, "培训考核合格率", "≥", "95", "%", "考核合格人数/参训人数×100%"],
+            ["", TIME, "培训完成时间", "无", "2024年9月底前", "无", "全部培训班次结业的时间"],
+            [B, ECO, "参训农户人均增收", "≥", "500", "元", "参训农户年度人均增收额"],
+            [S, SAT, "参训农民满意度", "≥", "90", "%", "问卷调查满意人数/调查人数×100%"],
+        ]
+    )
+    rec = only(run(tmp_path, text, cfg))
+    assert rows(rec) == [
+        (P, QTY, "培训农民人数", "≥600人", "全年完成培训并结业的农民人数"),
+        (P, QUAL, "培训考核合格率", "≥95%", "考核合格人数/参训人数×100%"),
+        (P, TIME, "培训完成时间", "2024年9月底前", "全部培训班次结业的时间"),
+        (B, ECO, "参训农户人均增收", "≥500元", "参训农户年度人均增收额"),
+        (S, SAT, "参训农民满意度", "≥90%", "问卷调查满意人数/调查人数×100%"),
+    ]
+    assert ops(rec) == [
+        (">=", 600, "人"),
+        (">=", 95, "%"),
+        (None, None, None),
+        (">=", 500, "元"),
+        (">=", 90, "%"),
+    ]
+
+
+def test_value_written_before_its_operator_column(tmp_path: Path, cfg: Config) -> None:
+    """Class: 指标值 | 运算符 | 计量单位, the value left of its operator.  Some sheets put
+    the figure first; ``value_raw`` still reads operator, figure, unit (``≥120人次``)."""
+    text = "2024年度项目支出绩效目标表\n" + tabbed(
+        [
+            ["项目名称", "社区心理健康服务"],
+            ["一级指标", "二级指标", "三级指标", "指标值", "运算符", "计量单位", "指标解释"],
+            [P, QTY, "心理咨询服务人次", "120", "≥", "人次", "全年提供一对一心理咨询的人次"],
+            ["", QUAL, "咨询记录规范率", "100", "=", "%", "规范记录份数/咨询记录总份数×100%"],
+            ["", COST, "单次咨询成本", "200", "≤", "元", "咨询服务支出/咨询人次"],
+            [S, SAT, "服务对象满意度", "90", "≥", "%", "回访调查满意人数/回访人数×100%"],
+        ]
+    )
+    rec = only(run(tmp_path, text, cfg))
+    assert rows(rec) == [
+        (P, QTY, "心理咨询服务人次", "≥120人次", "全年提供一对一心理咨询的人次"),
+        (P, QUAL, "咨询记录规范率", "=100%", "规范记录份数/咨询记录总份数×100%"),
+        (P, COST, "单次咨询成本", "≤200元", "咨询服务支出/咨询人次"),
+        (S, SAT, "服务对象满意度", "≥90%", "回访调查满意人数/回访人数×100%"),
+    ]
+    assert ops(rec) == [(">=", 120, "人次"), ("=", 100, "%"), ("<=", 200, "元"), (">=", 90, "%")]
+
+
+# --- 10. item numbers before level-3 names ---------------------------------------------
+
+
+def test_item_numbers_before_level3_names_are_dropped(tmp_path: Path, cfg: Config) -> None:
+    """Class: 指标1： / 1、 / （2） / 1. before a level-3 name.  Many units number their
+    indicators inside the name cell; SPEC: ``level3`` is the name after the number."""
+    text = "2024年度项目支出绩效目标表\n" + tabbed(
+        [
+            ["项目名称", "中小学校园安保服务"],
+            ["一级指标", "二级指标", "三级指标", "指标值", "指标解释"],
+            [P, QTY, "指标1：配备专职保安人数", "≥86人", "全区中小学配备的专职保安人数"],
+            ["", "", "指标2：安防设备巡检次数", "≥12次/年", "每校每年安防设备巡检次数"],
+            ["", QUAL, "1、保安持证上岗率", "100%", "持证保安人数/保安总人数×100%"],
+            [B, SOC, "（2）校园安全事故发生数", "0起", "因安保缺位导致的校园安全事故数"],
+            [S, SAT, "1.师生家长满意度", "≥90%", "问卷调查满意人数/调查人数×100%"],
+        ]
+    )
+    rec = only(run(tmp_path, text, cfg))
+    assert rows(rec) == [
+        (P, QTY, "配备专职保安人数", "≥86人", "全区中小学配备的专职保安人数"),
+        (P, QTY, "安防设备巡检次数", "≥12次/年", "每校每年安防设备巡检次数"),
+        (P, QUAL, "保安持证上岗率", "100%", "持证保安人数/保安总人数×100%"),
+        (B, SOC, "校园安全事故发生数", "0起", "因安保缺位导致的校园安全事故数"),
+        (S, SAT, "师生家长满意度", "≥90%", "问卷调查满意人数/调查人数×100%"),
+    ]
+
+
+# --- 11. blocks around the grid that are no indicators ---------------------------------
+
+
+def test_goal_list_notes_signatures_and_page_buttons_are_no_indicators(
+    tmp_path: Path, cfg: Config
+) -> None:
+    """Class: 目标1… lines above the grid, notes (注：1.…), a signature block (填表人 /
+    审核意见（盖章）) and page buttons (【打印】【关闭】) below it.  Web pages print all of
+    them around a table; none is an indicator, and the last row before them is whole."""
+    text = (
+        "2024年度项目支出绩效目标表\n"
+        + tabbed(
+            [
+                ["项目名称", "乡镇综合文化站免费开放"],
+                ["主管部门", "某县文化和旅游局"],
+                ["项目资金（元）", "300000"],
+            ]
+        )
+        + "年度绩效目标\n"
+        + "目标1：全年各乡镇综合文化站免费开放不少于300天。\n"
+        + "目标2：组织开展群众文化活动不少于48场次。\n"
+        + tabbed(
+            [
+                ["一级指标", "二级指标", "三级指标", "指标值", "指标解释"],
+                [P, QTY, "文化站免费开放天数", "≥300天", "各文化站全年免费开放天数的平均数"],
+                ["", "", "群众文化活动场次", "≥48场次", "全年组织开展群众文化活动场次"],
+                ["", QUAL, "活动安全事故", "0起", "活动中发生的安全责任事故数"],
+                [B, SOC, "群众参与活动人次", "≥15000人次", "全年参与文化站活动的群众人次"],
+                [S, SAT, "参与群众满意度", "≥90%", "现场问卷调查满意人数/调查人数×100%"],
+            ]
+        )
+        + "注：1.指标值应可量化、可考核。2.本表由项目实施单位填报。\n"
+        + "填表人：某某\t填报日期：2024年1月10日\n"
+        + "主管部门审核意见（盖章）\n"
+        + "【打印】【关闭】\n"
+    )
+    rec = only(run(tmp_path, text, cfg))
+    assert (rec.name, rec.budget_yuan) == ("乡镇综合文化站免费开放", 300000)
+    assert rows(rec) == [
+        (P, QTY, "文化站免费开放天数", "≥300天", "各文化站全年免费开放天数的平均数"),
+        (P, QTY, "群众文化活动场次", "≥48场次", "全年组织开展群众文化活动场次"),
+        (P, QUAL, "活动安全事故", "0起", "活动中发生的安全责任事故数"),
+        (B, SOC, "群众参与活动人次", "≥15000人次", "全年参与文化站活动的群众人次"),
+        (S, SAT, "参与群众满意度", "≥90%", "现场问卷调查满意人数/调查人数×100%"),
+    ]
+
+
+def test_budget_execution_block_and_total_row_are_no_indicators(
+    tmp_path: Path, cfg: Config
+) -> None:
+    """Class: a 自评表 with its 预算执行情况 block (年初预算数 … 得分, then the amounts)
+    above the grid and a 总分 row and notes below it.  Every 自评表 prints both; the
+    amounts are the budget execution, the total no indicator, and the last row keeps its
+    score and deviation."""
+    text = "项目支出绩效自评表\n（2023年度）\n" + tabbed(
+        [
+            ["项目名称", "老旧小区消防设施更新"],
+            ["主管部门", "某区应急管理局"],
+            [
+                "项目资金（万元）",
+                "",
+                "年初预算数",
+                "全年预算数",
+                "全年执行数",
+                "分值",
+                "执行率",
+                "得分",
+            ],
+            ["", "年度资金总额", "80", "80", "76", "10", "95%", "9.5"],
+            ["", "其中：当年财政拨款", "80", "80", "76", "—", "—", "—"],
+            ["年度总体目标", "完成20个老旧小区消防设施更新，消除一批火灾隐患。"],
+            [
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "年度指标值",
+                "实际完成值",
+                "分值",
+                "得分",
+                "偏差原因分析及改进措施",
+            ],
+            [P, QTY, "更新消防栓数量", "≥120个", "126个", "20", "20", ""],
+            ["", "", "更换灭火器数量", "≥600具", "600具", "20", "20", ""],
+            ["", QUAL, "设施验收合格率", "100%", "100%", "20", "20", ""],
+            [B, SOC, "火灾隐患整改率", "≥95%", "92%", "10", "8", "部分住户未配合整改"],
+            [S, SAT, "居民满意度", "≥90%", "93%", "10", "10", ""],
+            ["总分", "", "", "", "", "100", "97.5", ""],
+        ]
+    )
+    text += "注：1.偏差原因须逐项说明。2.得分保留一位小数。\n"
+    rec = only(run(tmp_path, text, cfg))
+    assert (rec.form, rec.name, rec.year) == ("self_evaluation", "老旧小区消防设施更新", 2023)
+    assert (rec.budget_planned, rec.budget_adjusted, rec.budget_executed) == (
+        800_000,
+        800_000,
+        760_000,
+    )
+    assert (rec.execution_rate, rec.budget_execution_weight, rec.budget_execution_score) == (
+        95,
+        10,
+        9.5,
+    )
+    assert rec.stated_total == 100
+    assert self_rows(rec) == [
+        (P, QTY, "更新消防栓数量", "≥120个", "126个", 20, 20),
+        (P, QTY, "更换灭火器数量", "≥600具", "600具", 20, 20),
+        (P, QUAL, "设施验收合格率", "100%", "100%", 20, 20),
+        (B, SOC, "火灾隐患整改率", "≥95%", "92%", 10, 8),
+        (S, SAT, "居民满意度", "≥90%", "93%", 10, 10),
+    ]
+    assert [i.deviation for i in rec.indicators] == [None, None, None, "部分住户未配合整改", None]
+
+
+# --- 12. several projects in one grid --------------------------------------------------
+
+
+def test_several_projects_in_one_wide_grid(tmp_path: Path, cfg: Config) -> None:
+    """Class: one wide grid (项目名称 | 预算数 | 年度目标 | 一级指标 …) listing two
+    projects, each name, budget and goal written on its first row (a merged cell).
+    Summary attachments list a unit's projects so; each is a table of its own."""
+    text = "2024年度项目支出绩效目标表\n单位：万元\n" + tabbed(
+        [
+            ["项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标值"],
+            ["道路清扫保洁", "260", "保持城区主次干道整洁", P, QTY, "清扫保洁面积", "≥150万平方米"],
+            ["", "", "", "", QUAL, "道路保洁达标率", "≥95%"],
+            ["", "", "", S, SAT, "市民满意度", "≥90%"],
+            ["垃圾分类宣传", "45", "提高居民垃圾分类参与率", P, QTY, "宣传活动场次", "≥30场"],
+            ["", "", "", B, SOC, "居民分类参与率", "≥70%"],
+        ]
+    )
+    res = run(tmp_path, text, cfg)
+    assert [(t.kind, t.name, t.budget_yuan, t.annual_goal) for t in res.tables] == [
+        ("project", "道路清扫保洁", 2_600_000, "保持城区主次干道整洁"),
+        ("project", "垃圾分类宣传", 450_000, "提高居民垃圾分类参与率"),
+    ]
+    assert [rows(t) for t in res.tables] == [
+        [
+            (P, QTY, "清扫保洁面积", "≥150万平方米", None),
+            (P, QUAL, "道路保洁达标率", "≥95%", None),
+            (S, SAT, "市民满意度", "≥90%", None),
+        ],
+        [
+            (P, QTY, "宣传活动场次", "≥30场", None),
+            (B, SOC, "居民分类参与率", "≥70%", None),
+        ],
+    ]
+
+
+# --- 13. a table cut off mid-grid ------------------------------------------------------
+
+
+def test_table_cut_off_mid_grid_keeps_its_whole_rows(tmp_path: Path, cfg: Config) -> None:
+    """Class: a one-cell-per-line document that ends inside the grid (the next group's
+    level cells printed, its rows on a page that was not published).  Excerpts and broken
+    downloads end so; the whole rows are kept and nothing is made of the stub."""
+    lines = [
+        "2024年度项目支出绩效目标表",
+        "项目名称",
+        "河道日常保洁",
+        "项目资金（元）",
+        "420000",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "指标解释",
+        P,
+        QTY,
+        "保洁河道长度",
+        "≥85公里",
+        "纳入日常保洁范围的河道长度",
+        "打捞漂浮物次数",
+        "≥2次/周",
+        "每周对保洁河段打捞的次数",
+        QUAL,
+        "河面保洁达标率",
+        "≥95%",
+        "检查达标河段数/检查河段总数×100%",
+        B,
+        ENV,
+    ]
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    assert (rec.name, rec.budget_yuan) == ("河道日常保洁", 420000)
+    assert rows(rec) == [
+        (P, QTY, "保洁河道长度", "≥85公里", "纳入日常保洁范围的河道长度"),
+        (P, QTY, "打捞漂浮物次数", "≥2次/周", "每周对保洁河段打捞的次数"),
+        (P, QUAL, "河面保洁达标率", "≥95%", "检查达标河段数/检查河段总数×100%"),
+    ]
+
+
+# --- 14. headings as rows across a grid without level columns --------------------------
+
+
+def test_headings_as_rows_across_a_grid_without_level_columns(tmp_path: Path, cfg: Config) -> None:
+    """Class: 序号 | 指标名称 | 指标值 | 指标说明, the levels written as rows across the
+    grid (一、产出指标 / （一）数量指标).  Older county templates outline the indicators
+    instead of giving the levels columns."""
+    text = "2024年度项目支出绩效目标表\n" + tabbed(
+        [
+            ["项目名称", "城乡居民医保参保动员"],
+            ["序号", "指标名称", "指标值", "指标说明"],
+            ["一、产出指标", "", "", ""],
+            ["（一）数量指标", "", "", ""],
+            ["1", "入户宣传户数", "≥8000户", "全年入户开展参保宣传的户数"],
+            ["2", "发放宣传资料份数", "≥20000份", "全年发放的参保宣传资料份数"],
+            ["（二）质量指标", "", "", ""],
+            ["3", "参保信息录入准确率", "≥99%", "准确录入条数/录入总条数×100%"],
+            ["二、效益指标", "", "", ""],
+            ["（一）社会效益指标", "", "", ""],
+            ["4", "城乡居民参保率", "≥95%", "参保人数/应参保人数×100%"],
+            ["三、满意度指标", "", "", ""],
+            ["（一）服务对象满意度指标", "", "", ""],
+            ["5", "参保群众满意度", "≥90%", "回访满意人数/回访人数×100%"],
+        ]
+    )
+    rec = only(run(tmp_path, text, cfg))
+    assert rec.name == "城乡居民医保参保动员"
+    assert rows(rec) == [
+        (P, QTY, "入户宣传户数", "≥8000户", "全年入户开展参保宣传的户数"),
+        (P, QTY, "发放宣传资料份数", "≥20000份", "全年发放的参保宣传资料份数"),
+        (P, QUAL, "参保信息录入准确率", "≥99%", "准确录入条数/录入总条数×100%"),
+        (B, SOC, "城乡居民参保率", "≥95%", "参保人数/应参保人数×100%"),
+        (S, SAT, "参保群众满意度", "≥90%", "回访满意人数/回访人数×100%"),
+    ]
+
+
+# --- 15. two-row headers ---------------------------------------------------------------
+
+
+def test_two_row_header_target_over_plan_and_completion(tmp_path: Path, cfg: Config) -> None:
+    """Class: a 自评表 header of two rows, 年度指标值 over 目标值 | 实际完成值.  The merged
+    upper cell is written once, its lower row below with empty cells under the others;
+    the lower row names the target and the completion."""
+    text = "2023年度项目支出绩效自评表\n" + tabbed(
+        [
+            ["项目名称", "困难群众临时救助"],
+            [
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "年度指标值",
+                "",
+                "分值",
+                "得分",
+                "偏差原因分析及改进措施",
+            ],
+            ["", "", "", "目标值", "实际完成值", "", "", ""],
+            [P, QTY, "临时救助人次", "≥1500人次", "1620人次", "30", "30", ""],
+            ["", TIME, "救助资金发放时限", "≤15个工作日", "10个工作日", "20", "20", ""],
+            [B, SOC, "困难群众基本生活保障", "有效保障", "有效保障", "20", "20", ""],
+            [S, SAT, "救助对象满意度", "≥90%", "86%", "20", "16", "个别救助对象对标准有意见"],
+        ]
+    )
+    rec = only(run(tmp_path, text, cfg))
+    assert (rec.form, rec.name) == ("self_evaluation", "困难群众临时救助")
+    assert self_rows(rec) == [
+        (P, QTY, "临时救助人次", "≥1500人次", "1620人次", 30, 30),
+        (P, TIME, "救助资金发放时限", "≤15个工作日", "10个工作日", 20, 20),
+        (B, SOC, "困难群众基本生活保障", "有效保障", "有效保障", 20, 20),
+        (S, SAT, "救助对象满意度", "≥90%", "86%", 20, 16),
+    ]
+    assert [i.deviation for i in rec.indicators] == [None, None, None, "个别救助对象对标准有意见"]
+
+
+@pytest.mark.parametrize("bordered", [True, False], ids=["bordered", "unbordered"])
+def test_two_row_header_value_over_operator_figure_and_unit(
+    tmp_path: Path, cfg: Config, bordered: bool
+) -> None:
+    """Class: 指标值 over 运算符号 | 数值 | 单位 (two header rows, bar text, empty cells kept).
+    Templates that split the target put its parts under one spanning header; ``value_raw``
+    joins them.  Bar text comes bordered (``| a | b |``) or not (``a | b``); unbordered, the
+    lower header row opens and closes with an empty cell, so it starts and ends with a bar
+    like a bordered row, though no other row of the document is bordered."""
+    grid = [
+        ["项目名称", "耕地地力保护补贴发放"],
+        ["一级指标", "二级指标", "三级指标", "指标值", "", "", "指标解释"],
+        ["", "", "", "运算符号", "数值", "单位", ""],
+        [P, QTY, "补贴发放农户数", "≥", "12000", "户", "全年足额领取补贴的农户数"],
+        ["", QUAL, "补贴面积核实准确率", "=", "100", "%", "核实无误面积/申报面积×100%"],
+        ["", TIME, "补贴资金兑付时间", "", "2024年6月底前", "", "补贴资金打卡发放到户的时间"],
+        [B, ECO, "户均补贴金额", "≥", "800", "元", "补贴总额/发放农户数"],
+        [S, SAT, "受补贴农户满意度", "≥", "90", "%", "抽样调查满意户数/调查户数×100%"],
+    ]
+    body = "".join(f"| {' | '.join(r)} |\n" for r in grid) if bordered else barred(grid)
+    text = "2024年度项目支出绩效目标表\n" + body
+    rec = only(run(tmp_path, text, cfg))
+    assert rows(rec) == [
+        (P, QTY, "补贴发放农户数", "≥12000户", "全年足额领取补贴的农户数"),
+        (P, QUAL, "补贴面积核实准确率", "=100%", "核实无误面积/申报面积×100%"),
+        (P, TIME, "补贴资金兑付时间", "2024年6月底前", "补贴资金打卡发放到户的时间"),
+        (B, ECO, "户均补贴金额", "≥800元", "补贴总额/发放农户数"),
+        (S, SAT, "受补贴农户满意度", "≥90%", "抽样调查满意户数/调查户数×100%"),
+    ]
+    assert ops(rec) == [
+        (">=", 12000, "户"),
+        ("=", 100, "%"),
+        (None, None, None),
+        (">=", 800, "元"),
+        (">=", 90, "%"),
+    ]
+
+
+# --- 16. fixed-width text --------------------------------------------------------------
+
+
+def test_fixed_width_text_with_an_empty_operator_cell(tmp_path: Path, cfg: Config) -> None:
+    """Class: columns aligned with runs of spaces (``pdftotext -layout``), an operator
+    column left empty on qualitative rows, levels on a group's first row only.  Only the
+    positions tell which column a cell stands in."""
+    stops = [0, 12, 26, 48, 58, 74, 84]
+    grid = [
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "计量单位", "指标解释"],
+        [P, QTY, "新增造林面积", "≥", "3000", "亩", "当年完成并验收的人工造林面积"],
+        ["", "", "森林抚育面积", "≥", "5000", "亩", "当年完成森林抚育的面积"],
+        ["", QUAL, "造林成活率", "≥", "85", "%", "抽样成活株数/抽样总株数×100%"],
+        [B, ENV, "林区生态环境", "", "持续改善", "", "林区植被覆盖和水土保持状况"],
+        ["", "可持续影响指标", "护林长效机制", "", "健全", "", "建立护林员巡护长效机制"],
+        [S, SAT, "林农满意度", "≥", "90", "%", "问卷调查满意人数/调查人数×100%"],
+    ]
+    lines = ["                2024年度项目支出绩效目标表", "", "项目名称：国土绿化造林工程"]
+    lines += ["项目资金（元）：1200000", ""] + [fixed(stops, r) for r in grid]
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    assert (rec.name, rec.budget_yuan) == ("国土绿化造林工程", 1_200_000)
+    assert rows(rec) == [
+        (P, QTY, "新增造林面积", "≥3000亩", "当年完成并验收的人工造林面积"),
+        (P, QTY, "森林抚育面积", "≥5000亩", "当年完成森林抚育的面积"),
+        (P, QUAL, "造林成活率", "≥85%", "抽样成活株数/抽样总株数×100%"),
+        (B, ENV, "林区生态环境", "持续改善", "林区植被覆盖和水土保持状况"),
+        (B, "可持续影响指标", "护林长效机制", "健全", "建立护林员巡护长效机制"),
+        (S, SAT, "林农满意度", "≥90%", "问卷调查满意人数/调查人数×100%"),
+    ]
+    assert [i.target.op for i in rec.indicators] == [">=", ">=", ">=", None, None, ">="]
+
+
+# --- 17. cells run together ------------------------------------------------------------
+
+
+def test_cells_run_together_without_separators(tmp_path: Path, cfg: Config) -> None:
+    """Class: a row's cells run together with no separator (年度绩效指标一级指标二级指标
+    三级指标指标值; 产出指标数量指标培训人次≥120人次).  Copying a table out of some PDF
+    viewers drops every cell border; only the vocabulary and the value show the cuts."""
+    lines = [
+        "2024年度项目支出绩效目标表",
+        "项目名称：退役军人职业技能培训",
+        "项目资金（元）：360000",
+        "年度绩效指标一级指标二级指标三级指标指标值",
+        "产出指标数量指标培训人次≥120人次",
+        "质量指标培训考核合格率≥90%",
+        "时效指标培训完成时间2024年10月底前",
+        "效益指标社会效益指标参训人员就业率≥60%",
+        "满意度指标服务对象满意度指标参训人员满意度≥95%",
+    ]
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    assert (rec.name, rec.budget_yuan) == ("退役军人职业技能培训", 360000)
+    assert rows(rec) == [
+        (P, QTY, "培训人次", "≥120人次", None),
+        (P, QUAL, "培训考核合格率", "≥90%", None),
+        (P, TIME, "培训完成时间", "2024年10月底前", None),
+        (B, SOC, "参训人员就业率", "≥60%", None),
+        (S, SAT, "参训人员满意度", "≥95%", None),
+    ]
+
+
+# --- 18. tables drawn with rules and bars ----------------------------------------------
+
+
+def test_grid_table_with_cells_wrapped_between_rules(tmp_path: Path, cfg: Config) -> None:
+    """Class: a grid table drawn with +---+ rules whose cells wrap over two lines between
+    two rules.  Plain-text exports (pandoc, e-mail) draw tables so; the lines between two
+    rules are one row, each column's pieces joined."""
+    rule = "+----------+--------------+--------------------+-----------+----------------------+"
+    head = "+==========+==============+====================+===========+======================+"
+    body = [
+        "| 一级指标 | 二级指标     | 三级指标           | 指标值    | 指标解释             |",
+        head,
+        "| 产出指标 | 数量指标     | 巡查河道长度       | ≥50公里   | 全年日常巡查覆盖的   |",
+        "|          |              |                    |           | 河道总长度           |",
+        rule,
+        "|          | 质量指标     | 问题整改销号率     | ≥95%      | 已销号问题数/交办问  |",
+        "|          |              |                    |           | 题数×100%            |",
+        rule,
+        "| 效益指标 | 生态效益指标 | 河道水质达标率     | ≥90%      | 达标断面数/监测断面  |",
+        "|          |              |                    |           | 数×100%              |",
+        rule,
+        "| 满意度   | 服务对象满意 | 沿河群众满意度     | ≥90%      | 问卷调查满意比例     |",
+        "| 指标     | 度指标       |                    |           |                      |",
+        rule,
+    ]
+    text = (
+        "2024年度项目支出绩效目标表\n项目名称：河长制巡河管护\n" + "\n".join([rule, *body]) + "\n"
+    )
+    rec = only(run(tmp_path, text, cfg))
+    assert rec.name == "河长制巡河管护"
+    assert rows(rec) == [
+        (P, QTY, "巡查河道长度", "≥50公里", "全年日常巡查覆盖的河道总长度"),
+        (P, QUAL, "问题整改销号率", "≥95%", "已销号问题数/交办问题数×100%"),
+        (B, ENV, "河道水质达标率", "≥90%", "达标断面数/监测断面数×100%"),
+        (S, SAT, "沿河群众满意度", "≥90%", "问卷调查满意比例"),
+    ]
+
+
+BAR_GRID = [
+    ["一级指标", "二级指标", "三级指标", "指标值", "指标解释"],
+    [P, QTY, "义诊活动场次", "≥24场", "全年下乡开展义诊活动的场次"],
+    ["", QUAL, "慢病随访规范率", "≥90%", "规范随访人数/随访总人数×100%"],
+    [B, SOC, "村民健康素养水平", "≥25%", "健康素养监测达标人数占比"],
+    [S, SAT, "就诊村民满意度", "≥90%", "现场调查满意人数/调查人数×100%"],
+]
+BAR_ROWS: list[Row5] = [
+    (P, QTY, "义诊活动场次", "≥24场", "全年下乡开展义诊活动的场次"),
+    (P, QUAL, "慢病随访规范率", "≥90%", "规范随访人数/随访总人数×100%"),
+    (B, SOC, "村民健康素养水平", "≥25%", "健康素养监测达标人数占比"),
+    (S, SAT, "就诊村民满意度", "≥90%", "现场调查满意人数/调查人数×100%"),
+]
+
+
+def test_box_drawing_table(tmp_path: Path, cfg: Config) -> None:
+    """Class: a table drawn with box-drawing characters (┌─┬─┐, │, ├─┼─┤).  Text exports
+    of word-processor tables draw them so; │ is a cell border, the ─ lines are rules."""
+    top = "┌────────┬────────┬──────────┬──────┬──────────────┐"
+    mid = "├────────┼────────┼──────────┼──────┼──────────────┤"
+    bottom = "└────────┴────────┴──────────┴──────┴──────────────┘"
+    lines = ["2024年度项目支出绩效目标表", "项目名称：巡回医疗下乡服务", top]
+    for k, r in enumerate(BAR_GRID):
+        lines.append("│" + "│".join(r) + "│")
+        lines.append(mid if k < len(BAR_GRID) - 1 else bottom)
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    assert rec.name == "巡回医疗下乡服务"
+    assert rows(rec) == BAR_ROWS
+
+
+def test_full_width_bars(tmp_path: Path, cfg: Config) -> None:
+    """Class: cells separated by full-width bars (｜), an empty first cell under a merged
+    level.  Text typed or converted on Chinese input methods uses the full-width bar."""
+    lines = ["2024年度项目支出绩效目标表", "项目名称｜巡回医疗下乡服务"]
+    lines += ["｜".join(r) for r in BAR_GRID]
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    assert rec.name == "巡回医疗下乡服务"
+    assert rows(rec) == BAR_ROWS
+
+
+# --- 19. CSV saved as text -------------------------------------------------------------
+
+
+def test_csv_saved_as_text_with_a_quoted_line_break(tmp_path: Path, cfg: Config) -> None:
+    """Class: a sheet saved as CSV under a .txt name, a quoted cell holding a line break.
+    Spreadsheet exports quote a cell written over two lines (Alt+Enter); the break is
+    inside the cell, not between rows."""
+    text = (
+        "2024年度项目支出绩效目标表,,,,\n"
+        "项目名称,农村饮水安全维修养护,,,\n"
+        "项目资金（元）,520000,,,\n"
+        "一级指标,二级指标,三级指标,指标值,指标解释\n"
+        '产出指标,数量指标,维修供水工程处数,≥15处,"全年完成维修养护的\n供水工程处数"\n'
+        ",质量指标,水质检测合格率,≥95%,检测合格水样数/检测水样总数×100%\n"
+        '效益指标,社会效益指标,受益人口,"≥3.2万人","工程维修后\n恢复稳定供水的人口"\n'
+        "满意度指标,服务对象满意度指标,用水群众满意度,≥90%,入户调查满意户数/调查户数×100%\n"
+    )
+    rec = only(run(tmp_path, text, cfg, name="export.txt"))
+    assert (rec.name, rec.budget_yuan) == ("农村饮水安全维修养护", 520000)
+    assert rows(rec) == [
+        (P, QTY, "维修供水工程处数", "≥15处", "全年完成维修养护的供水工程处数"),
+        (P, QUAL, "水质检测合格率", "≥95%", "检测合格水样数/检测水样总数×100%"),
+        (B, SOC, "受益人口", "≥3.2万人", "工程维修后恢复稳定供水的人口"),
+        (S, SAT, "用水群众满意度", "≥90%", "入户调查满意户数/调查户数×100%"),
+    ]
+
+
+# --- 20. a header cut short of its explanation column ----------------------------------
+
+
+def test_header_cut_short_of_the_explanation_its_rows_write(tmp_path: Path, cfg: Config) -> None:
+    """Class: OCR/converter text whose header row stops at 指标值 while the rows write an
+    explanation after the value.  OCR loses a header cell cut by the page edge or shaded;
+    the rows' last cells are still the explanation."""
+    text = "## 2024年度项目支出绩效目标表\n" + tabbed(
+        [
+            ["项目名称", "食品安全抽检监测"],
+            ["一级指标", "二级指标", "三级指标", "指标值"],
+            [P, QTY, "抽检食品批次", "≥200批次", "全年完成抽检的食品样品批次"],
+            ["", QUAL, "检测报告出具及时率", "100%", "按时出具报告份数/报告总份数×100%"],
+            ["", COST, "单批次检测费用", "≤1500元", "检测经费总额/抽检批次"],
+            [B, SOC, "问题食品处置率", "100%", "依法处置问题食品批次/不合格批次×100%"],
+            [S, SAT, "消费者满意度", "≥85%", "随机调查满意人数/调查人数×100%"],
+        ]
+    )
+    rec = only(run(tmp_path, text, cfg))
+    assert rec.name == "食品安全抽检监测"
+    assert rows(rec) == [
+        (P, QTY, "抽检食品批次", "≥200批次", "全年完成抽检的食品样品批次"),
+        (P, QUAL, "检测报告出具及时率", "100%", "按时出具报告份数/报告总份数×100%"),
+        (P, COST, "单批次检测费用", "≤1500元", "检测经费总额/抽检批次"),
+        (B, SOC, "问题食品处置率", "100%", "依法处置问题食品批次/不合格批次×100%"),
+        (S, SAT, "消费者满意度", "≥85%", "随机调查满意人数/调查人数×100%"),
+    ]
+
+
+# --- 21. the line introducing a grid names its project ---------------------------------
+
+
+def test_intro_line_names_the_project(tmp_path: Path, cfg: Config) -> None:
+    """Class: no name field; the notice line introducing the grid names the project in
+    quotes (关于“X”绩效目标的公示).  Single-project notices print the name only there;
+    SPEC: the table is named X.  Read stage by stage (read_document → segment →
+    interpret)."""
+    text = (
+        "关于“城区公厕提升改造项目”绩效目标的公示\n"
+        "根据预算绩效管理有关要求，现将该项目绩效目标公示如下：\n"
+        + barred(
+            [
+                ["一级指标", "二级指标", "三级指标", "指标值", "指标解释"],
+                [P, QTY, "改造公厕座数", "≥18座", "全年完成提升改造的公厕座数"],
+                ["", QUAL, "改造工程验收合格率", "100%", "验收合格座数/改造座数×100%"],
+                ["", TIME, "工程完工时间", "2024年11月底前", "全部改造工程竣工的时间"],
+                [B, SOC, "如厕环境", "明显改善", "公厕卫生和无障碍设施状况"],
+                [S, SAT, "如厕群众满意度", "≥90%", "现场随机调查满意比例"],
+            ]
+        )
+    )
+    [rec] = records(write(tmp_path, text), cfg)
+    assert (rec.kind, rec.name) == ("project", "城区公厕提升改造项目")
+    assert rows(rec) == [
+        (P, QTY, "改造公厕座数", "≥18座", "全年完成提升改造的公厕座数"),
+        (P, QUAL, "改造工程验收合格率", "100%", "验收合格座数/改造座数×100%"),
+        (P, TIME, "工程完工时间", "2024年11月底前", "全部改造工程竣工的时间"),
+        (B, SOC, "如厕环境", "明显改善", "公厕卫生和无障碍设施状况"),
+        (S, SAT, "如厕群众满意度", "≥90%", "现场随机调查满意比例"),
+    ]
