@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from .config import Config, norm_key
-from .model import Row, SourceDoc, Table
+from .model import Cell, Row, SourceDoc, Table
 
 _YEAR = re.compile(r"(20\d\d|19\d\d)\s*年")
 _YEAR_PAREN = re.compile(r"[(（]\s*(20\d\d)\s*(年度?)?\s*[)）]")
@@ -466,10 +466,60 @@ def intro_name(rows: list[Row]) -> str | None:
     return None
 
 
+def join_split_titles(rows: list[Row], cfg: Config) -> list[Row]:
+    """A title broken over two lines (某局2025年部门整体支出 / 绩效目标表): a short title
+    line whose line above, a short line of its own, makes one title with it."""
+    out: list[Row] = []
+    for r in rows:
+        t, prev = _text1(r), _text1(out[-1]) if out else None
+        if (
+            t is not None
+            and prev is not None
+            and len(norm_key(t)) <= SPLIT_TITLE_TAIL
+            and len(norm_key(prev)) <= SPLIT_TITLE_HEAD
+            and title_of(r, cfg) is not None
+            and title_of(out[-1], cfg) is None
+            and _title_head(prev)
+            and title_kind(prev + t, cfg) is not None
+        ):
+            last = out[-1]
+            out[-1] = Row(
+                [Cell(prev + t)], last.line, last.page, last.table_id, last.bbox, sep=last.sep
+            )
+            continue
+        out.append(r)
+    return out
+
+
+def _title_head(text: str) -> bool:
+    """A line that can open a title broken over two lines: the issuer and the year, or
+    the form's first words (…2025年部门整体支出), no sentence, no figure but a year."""
+    k = norm_key(text)
+    if re.search(r"[:：。；;%≥≤]", k) or re.search(r"\d", _YEAR.sub("", k)):
+        return False
+    return bool(_YEAR.search(k)) or k.endswith(_TITLE_HEAD_ENDS)
+
+
+_TITLE_HEAD_ENDS = (
+    "局",
+    "委员会",
+    "委",
+    "办公室",
+    "政府",
+    "中心",
+    "部门",
+    "单位",
+    "整体支出",
+    "项目支出",
+)
+SPLIT_TITLE_TAIL = 12  # a title's second line: the form's name (绩效目标表, 项目支出绩效目标表)
+SPLIT_TITLE_HEAD = 30  # its first line: the issuer and year
+
+
 def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
     """A document's rows → its tables, each found by its grid (see the module docstring)."""
     seg = Segmentation(year=None, issuer=None)
-    rows = doc.rows
+    rows = join_split_titles(doc.rows, cfg)
     blocks: list[
         tuple[str | None, str | None, list[Row], int | None, int, int | None, str | None]
     ] = []

@@ -273,21 +273,24 @@ def split_line(
     markup: bool = True,
     spaces: str | None = None,
     bars: bool = False,
+    bordered: bool = True,
 ) -> tuple[list[str], str | None]:
     """Split one text line into cell texts (``markup``: see ``clean_cell``), and name the
     separator that showed the boundaries (``Row.sep``): ``"tab"``, ``"bar"``, ``"space"``
     or ``"spaces"`` (``spaces``: the document's ``space_mode``), None for a single cell.
     ``bars``: the document separates cells with bars, so one bar between two texts
-    (部门名称｜某局) separates them too."""
+    (部门名称｜某局) separates them too.  ``bordered``: the document's bar rows open and
+    close with a bar (| a | b |), so those are borders; where they do not, a bar that
+    opens or closes a row leaves an empty first or last cell."""
     if delimiter == "\t" or (delimiter is None and "\t" in line):
         return [clean_cell(c, markup) for c in line.split("\t")], "tab"
     s = line.strip()
     if "|" in s and (bars or s.startswith("|") or " | " in s or s.count("|") >= 2):
-        # a leading bar is a border where the row is bordered on both sides (| a | b |);
+        # a leading bar is a border where the rows are bordered on both sides (| a | b |);
         # without a closing one it separates an empty first cell ( |  | 质量指标 | …)
-        if s.startswith("|") and s.endswith("|"):
+        if bordered and s.startswith("|") and s.endswith("|"):
             s = s[1:]
-        if s.endswith("|"):
+        if bordered and s.endswith("|"):
             s = s[:-1]
         return [clean_cell(c, markup) for c in s.split("|")], "bar"
     if spaces and _SPACE_RUN.search(s):
@@ -344,7 +347,14 @@ def text_rows(
     furniture = drop_page_furniture(lines)
     lines = _join_row_wraps([("" if f else x) for x, f in zip(lines, furniture, strict=True)])
     spaces = None if delimiter else space_mode(lines)
-    bars = delimiter is None and sum(1 for x in lines if x.count("|") >= 2) >= MIN_BAR_LINES
+    bar_lines = [x.strip() for x in lines if x.count("|") >= 2]
+    bars = delimiter is None and len(bar_lines) >= MIN_BAR_LINES
+    # rows bordered on both sides, most of them (| a | b |), or bars only between cells
+    bordered = (
+        sum(1 for x in bar_lines if x.startswith("|") and x.endswith("|"))
+        >= BORDERED_SHARE * max(1, len(bar_lines))
+        or not bars
+    )
     gap = 0
     for i, line in enumerate(lines):
         if not line.strip():
@@ -375,7 +385,7 @@ def text_rows(
             gap = 0
             prev_line = i
             continue
-        cells, sep = split_line(_heading(line), delimiter, markup, spaces, bars)
+        cells, sep = split_line(_heading(line), delimiter, markup, spaces, bars, bordered)
         if not any(cells):
             continue
         if md_table is not None and (len(cells) < 2 or "|" not in line):

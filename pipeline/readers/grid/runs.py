@@ -384,6 +384,13 @@ def truncated_heading(s: str, cfg: Config) -> str | None:
     return best
 
 
+# a calendar deadline ending a run (…时间2024年10月底前, …11月底前): one value
+_DUE_AT_END = re.compile(
+    r"(?:(?:19|20)\d\d年)?(?:1[0-2]|0?[1-9])月(?:份)?(?:\d{1,2}[日号])?(?:底|末|中旬|上旬|下旬)?"
+    r"(?:前|之前|以前)$|(?:19|20)\d\d年(?:底|末)(?:前|之前)?$"
+)
+
+
 def split_run(text: str, cfg: Config, roles: tuple[str, ...] = ()) -> list[str]:
     """Split a cell whose cells ran together: headings, level-3, value, explanation.
     With the header's content ``roles``, the short 自评表 columns after the value
@@ -414,6 +421,9 @@ def split_run(text: str, cfg: Config, roles: tuple[str, ...] = ()) -> list[str]:
     if not s:
         return parts
     span = value_span(s)
+    due = _DUE_AT_END.search(s, 2)
+    if due is not None and (span is None or span[0] >= due.start()):
+        span = (due.start(), len(s))  # a deadline ends the row: 2024年10月底前 is one value
     q = _QUAL_RUN.search(s, 2)
     if q and (span is None or _SENTENCE.search(s, 0, span[0])):
         # a worded target before any sentence; a number after a comma is explanation
