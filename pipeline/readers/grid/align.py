@@ -372,6 +372,12 @@ SPLIT_GROUP = 1.5  # lines the text writes as one cell (a blank-delimited group)
 
 
 _QUANTITY = frozenset({"number", "value", "points"})
+_UNWRAPPED = frozenset(
+    {"value", "op", "unit", "actual", "weight", "score", "direction", "nature", "standard", "seq"}
+)
+# a line opening with one of these goes on the cell of the line before (an operator of a
+# formula, a closing bracket or quote, a mark that ends a clause)
+_GOES_ON = "×÷*+）)》”’，、；：。"
 WHOLE_HEADING = 4  # characters of a heading word written whole (数量指标, not 数量)
 _SIGNS = "≥≤><=＞＜≧≦＝"
 
@@ -420,6 +426,8 @@ def _join_cost(a: _Token, b: _Token, width: int | None, widths: set[int]) -> flo
         return 0.0
     if b.before != LINE or _whole(a) or _whole(b):
         return math.inf
+    if b.text.lstrip()[:1] in _GOES_ON:
+        return JOIN_CUT  # …总期数 / *100%: the line opens with what cannot open a cell
     if _quantity(a):
         return math.inf  # a short quantity (95%, 10次, a page number) is a whole cell
     if (b.text.lstrip()[:1] in _SIGNS or _quantity(b)) and not _filled(a, width, widths):
@@ -653,8 +661,9 @@ def _decode(
                 if f[jj] == -inf or f[jj] < -8.5:
                     per_col.append(inf)
                     continue
-                # the second reading knows which columns wrap: one it saw no wrap in does not
-                w = col_widths.get(jj, 0 if col_widths else None)
+                # the second reading knows which columns wrap; a column of short cells (a
+                # value, an operator, a unit) it saw no wrap in does not
+                w = col_widths.get(jj, 0 if col_widths and cols[jj].named in _UNWRAPPED else None)
                 if L > 1 and named:
                     join = 0.0  # the lines make a heading or header word: the vocabulary joins them
                 else:
