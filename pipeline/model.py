@@ -101,6 +101,9 @@ class Table:
     header_len: int = 0
     grid_end: int | None = None
     intro: str | None = None  # the line introducing the table (关于“X”…的公示), if any
+    # display widths at which the document's one-cell-per-line text wraps its cells (the
+    # whole document shows them better than one table's lines)
+    wrap: frozenset[int] = frozenset()
 
     @property
     def head(self) -> list[Row]:

@@ -550,6 +550,11 @@ def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
         blocks[-1][2].extend(rows[prev:])
     else:
         seg.preamble.extend(rows)
+    from .readers.grid.align import wrap_widths
+
+    # the widths at which the document's grids wrap their cells, from all their lines
+    body = [r for _, _, trows, h0, hn, gend, _ in blocks for r in trows[(h0 or 0) + hn : gend]]
+    wrap = frozenset(wrap_widths([t for r in body if r.sep == "cell" and (t := _text1(r))]))
 
     pre_text = [t for r in seg.preamble for t in r.texts if t]
     for t in pre_text:
@@ -572,7 +577,7 @@ def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
                     knd = "department"
                     break
         form = "self_evaluation" if ttl and cfg.titles["self_evaluation"].search(ttl) else "target"
-        t = Table(n_, knd, form, ttl, year, issuer, trows, h0, hn, gend, intro)
+        t = Table(n_, knd, form, ttl, year, issuer, trows, h0, hn, gend, intro, wrap)
         seg.tables.append(t)
         seg.year = seg.year or year
         seg.issuer = seg.issuer or issuer

@@ -61,7 +61,7 @@ def interpret(table: Table, cfg: Config) -> list[Result]:
     if table.header_start is None:
         return [_record(table, fs, [], [], [], cfg)]
     header = _header(table.header_rows, cfg)
-    rows = align_grid(header, table.body, cfg)
+    rows = align_grid(header, table.body, cfg, table.wrap)
     roles, role_notes = settle(header, rows, cfg)
     notes = [
         Finding("info", code, msg, table.table_no, None, line) for line, code, msg in role_notes

@@ -459,7 +459,9 @@ def blank_mode(rows: list[Row]) -> bool:
     return bool(gaps) and sum(1 for g in gaps if g == 1) > 0.5 * len(gaps)
 
 
-def align_stream(rows: list[Row], header: Header, cfg: Config) -> list[GridRow]:
+def align_stream(
+    rows: list[Row], header: Header, cfg: Config, wrap: frozenset[int] = frozenset()
+) -> list[GridRow]:
     """One-cell-per-line grid rows → table rows (see the module docstring).  Read twice:
     the first reading shows how often each column is filled and the width at which each
     column wraps its cells (the lines of its cells that went on in the next); the second
@@ -468,7 +470,7 @@ def align_stream(rows: list[Row], header: Header, cfg: Config) -> list[GridRow]:
     if not rows:
         return []
     toks = _tokens(rows, blank_mode(rows), cfg)
-    widths = wrap_widths([t.text for t in toks if t.text])
+    widths = wrap_widths([t.text for t in toks if t.text]) | wrap
     kept = sum(r.closed for r in rows) > 0.5 * len(rows)  # cells closed by bars: empties written
     costs = _Costs.by_role(header.columns, kept)
     segs = _decode(toks, header, costs, widths, {}, cfg)
@@ -733,12 +735,15 @@ def _rows(toks: list[_Token], segs: list[tuple[int, int, int]], m: int) -> list[
     return [g for g in out if g.rows]
 
 
-def align(header: Header, rows: list[Row], cfg: Config) -> list[GridRow]:
+def align(
+    header: Header, rows: list[Row], cfg: Config, wrap: frozenset[int] = frozenset()
+) -> list[GridRow]:
     """The grid rows below ``header`` placed in its columns.  A grid whose header is
-    written one cell per line is read as one stream; other rows one by one (a line of one
-    cell among them is a row of one cell: a heading across the grid, a note)."""
+    written one cell per line is read as one stream (``wrap``: widths at which the whole
+    document wraps its cells, beside the grid's own); other rows one by one (a line of
+    one cell among them is a row of one cell: a heading across the grid, a note)."""
     if all(r.sep == "cell" for r in header.rows):
-        return align_stream([r for r in rows], header, cfg)
+        return align_stream([r for r in rows], header, cfg, wrap)
     header.columns = _widened(header.columns, rows, cfg)
     if header.rows[0].sep == "run":
         rows = [_split_run(r, header, cfg) for r in rows]
