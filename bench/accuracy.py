@@ -2,8 +2,8 @@
 
 In:  corpus folders (default ``../shared/corpus`` beside the checkout, when present); each
 folder that holds ``raw/`` and ``gold/`` is one line.  Out: one line per folder on stdout
-(exact-row F1, recall, precision, the three weakest row fields) and a total; with
-``--check BASELINE`` exit 1 when a folder's F1 drops more than ``--tolerance`` below the
+(exact-row F1, recall, precision, gold tables found and tables extracted beyond them, the
+three weakest row fields) and a total; with ``--check BASELINE`` exit 1 when a folder's F1 drops more than ``--tolerance`` below the
 committed figure (a ratchet: raise the baseline in the commit that earns it, with
 ``--write BASELINE``).
 
@@ -58,6 +58,8 @@ def measure(folder: Path, work: Path) -> dict:
         "recall": round(t["exact_rows"] / max(t["gold_rows"], 1), 4),
         "precision": round(t["exact_rows"] / max(t["pred_rows"], 1), 4),
         "weakest": sorted(fields.items(), key=lambda kv: kv[1])[:3],
+        "tables": f"{t['matched_tables']}/{t['gold_tables']}",
+        "extra_tables": t["pred_tables"] - t["matched_tables"],
         "gold_rows": t["gold_rows"],
         "pred_rows": t["pred_rows"],
         "exact_rows": t["exact_rows"],
@@ -94,7 +96,8 @@ def main() -> int:
             weak = ", ".join(f"{f} {v:.3f}" for f, v in r["weakest"])
             print(
                 f"{name:28s} F1 {r['f1']:.4f}  recall {r['recall']:.4f}  precision "
-                f"{r['precision']:.4f}  weakest: {weak}  ({r['seconds']} s)",
+                f"{r['precision']:.4f}  tables {r['tables']} (+{r['extra_tables']} extra)  "
+                f"weakest: {weak}  ({r['seconds']} s)",
                 flush=True,
             )
     total = 2 * exact / (gold + pred) if gold + pred else 0.0
