@@ -1,6 +1,6 @@
 """Borderless PDF tables: one regression test per failure class of the borderless
-reader (``pipeline/readers/pdf.py``) and of reading its rows (``interpret.grid`` /
-``interpret.centred``).
+reader (``pipeline/readers/pdf.py``) and of reading its rows (``readers.grid``,
+``interpret.levels`` / ``interpret.centred``).
 
 Every fixture is composed here: a small table drawn with reportlab the way office software
 prints a table without rules (text wrapped at the column width, each cell's lines centred
@@ -19,11 +19,12 @@ from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.interpret import interpret
 from pipeline.interpret.centred import Place, blocks
-from pipeline.interpret.grid import label_places
-from pipeline.interpret.headings import take_headings
-from pipeline.interpret.schema import _tokens
+from pipeline.interpret.levels import HEADING_ROLES, label_places
+from pipeline.interpret.roles import settle
 from pipeline.model import Cell, Row
 from pipeline.readers import read_document
+from pipeline.readers.grid.align import align
+from pipeline.readers.grid.header import make_header
 from pipeline.segment import segment
 from tests.fixtures.make_pdf_fixtures import register_fonts, wrap
 
@@ -106,7 +107,7 @@ def grid_rows(path: Path) -> list[list[str]]:
 
 
 def records(path: Path, cfg):
-    return [interpret(t, cfg)[0] for t in segment(read_document(path), cfg).tables]
+    return [rec for t in segment(read_document(path), cfg).tables for rec, _ in interpret(t, cfg)]
 
 
 HEADER = ["一级指标", "二级指标", "三级指标", "指标值", "指标解释及计算公式"]
@@ -421,9 +422,14 @@ def test_a_row_s_extent_is_its_content_not_a_label_reaching_past_it(cfg):
         table_id=0,
         bbox=(0.0, 0.0, 120.0, 17.8),
     )
-    toks = _tokens(row, cfg)
-    h = take_headings(toks, cfg)
-    place = label_places([(h, toks)])
+    words = ["二级指标", "三级指标", "指标值"]
+    header_row = Row([Cell(t) for t in words], line=0, page=1, table_id=0)
+    header = make_header(words, [header_row], cfg)
+    grid = align(header, [row], cfg)
+    roles, _ = settle(header, grid, cfg)
+    assert roles == ["level2", "level3", "value"]
+    cols = {r: j for j, r in enumerate(roles) if r in HEADING_ROLES}
+    place = label_places(grid, cols)
     assert place is not None
     assert place[1].spans == ((0.0, 9.5),)
     assert place[1].y == (pytest.approx(13.05),)
