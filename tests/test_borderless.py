@@ -136,6 +136,32 @@ def test_a_wrapped_word_is_not_cut_at_the_column_edge(tmp_path):
     assert ["", "时效指标", "完成时间", "年底前", "按期完成"] in rows
 
 
+def test_lines_group_into_rows_by_their_spacing(tmp_path, cfg):
+    """Class: a borderless grid printed one line per printed line, each row's explanation
+    wrapped onto two lines with the row's other cells centred between them: rows are told
+    apart by the cell padding between them (the line pitch inside a cell is smaller), so
+    each explanation's two lines are one cell of one row.  (Was a unit test of
+    ``interpret.grid.row_groups``; the PDF reader groups a page's lines itself now.)"""
+    first = "按名册统计发放人数，名册由乡镇审核后报送"
+    second = "按签到表统计培训人数，签到表由培训单位汇总"
+    rows = [
+        HEADER,
+        ["产出指标", "数量指标", "发放人数", "≥200人", first],
+        ["", "", "培训人数", "≥100人", second],
+        ["", "", "培训场次", "12期", "按通知统计"],
+    ]
+    path = render(tmp_path / "t.pdf", [([60.0, 70.0, 95.0, 70.0, 110.0], rows)])
+    got = grid_rows(path)
+    for row in rows[1:]:
+        assert row in got
+    [rec] = records(path, cfg)
+    assert [(i.level3, i.explanation) for i in rec.indicators] == [
+        ("发放人数", first),
+        ("培训人数", second),
+        ("培训场次", "按通知统计"),
+    ]
+
+
 def test_a_value_set_close_to_the_next_column_keeps_to_its_column(tmp_path):
     """Class: a value that fills its narrow column (严格控制会 / 期) ends a few points
     before the explanation starts: the two were read as one chunk (严格控制会严守…)."""
