@@ -102,11 +102,6 @@ def test_a_grid_is_a_table_without_title_or_fields(cfg):
     assert [r.texts for r in seg.preamble] == [["说明文字"]]
 
 
-def test_text_without_a_grid_holds_no_table(cfg):
-    seg = segment(doc(["甲局项目绩效目标表", "项目名称\t一", "项目负责人\t张三"]), cfg)
-    assert seg.tables == [] and len(seg.preamble) == 3
-
-
 def test_department_kind_from_name_label(cfg):
     seg = segment(doc(["部门（单位）名称\t丙局", "资金总额（万元）\t10", HEADER, ROW]), cfg)
     assert seg.tables[0].kind == "department"
