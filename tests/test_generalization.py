@@ -1082,7 +1082,9 @@ def test_cells_that_end_before_a_heading_give_no_wrap_width():
 def test_one_cell_per_line_row_numbers_and_direction_column(tmp_path, cfg):
     """Class: a grid with a 序号 column (1, 2, 3 … before each row) and a 指标方向 column
     (正向 / 反向 between the name and the value), the level-1 left out: the header starts
-    at 序号, the numbers are no values and the direction is neither name nor value."""
+    at 序号, the numbers are no values and the direction is neither name nor value.  (The
+    last column was 备注, which configs now name a remark kept out of every field: it is
+    指标解释 here so the explanations stay checked.)"""
     cells = [
         "项目支出绩效目标申报表",
         "项目名称",
@@ -1092,7 +1094,7 @@ def test_one_cell_per_line_row_numbers_and_direction_column(tmp_path, cfg):
         "三级指标",
         "指标方向",
         "指标值",
-        "备注",
+        "指标解释",
         "1",
         "数量指标",
         "义诊服务人次",
