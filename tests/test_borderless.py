@@ -1,6 +1,6 @@
 """Borderless PDF tables: one regression test per failure class of the borderless
-reader (``pipeline/readers/pdf.py``) and of reading its rows (``interpret.grid`` /
-``interpret.centred``).
+reader (``pipeline/readers/pdf.py``) and of reading its rows (``readers.grid``,
+``interpret.levels`` / ``interpret.centred``).
 
 Every fixture is composed here: a small table drawn with reportlab the way office software
 prints a table without rules (text wrapped at the column width, each cell's lines centred
@@ -19,11 +19,12 @@ from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.interpret import interpret
 from pipeline.interpret.centred import Place, blocks
-from pipeline.interpret.grid import label_places
-from pipeline.interpret.headings import take_headings
-from pipeline.interpret.schema import _tokens
+from pipeline.interpret.levels import HEADING_ROLES, label_places
+from pipeline.interpret.roles import settle
 from pipeline.model import Cell, Row
 from pipeline.readers import read_document
+from pipeline.readers.grid.align import align
+from pipeline.readers.grid.header import make_header
 from pipeline.segment import segment
 from tests.fixtures.make_pdf_fixtures import register_fonts, wrap
 
@@ -106,7 +107,7 @@ def grid_rows(path: Path) -> list[list[str]]:
 
 
 def records(path: Path, cfg):
-    return [interpret(t, cfg)[0] for t in segment(read_document(path), cfg).tables]
+    return [rec for t in segment(read_document(path), cfg).tables for rec, _ in interpret(t, cfg)]
 
 
 HEADER = ["一级指标", "二级指标", "三级指标", "指标值", "指标解释及计算公式"]
@@ -133,6 +134,32 @@ def test_a_wrapped_word_is_not_cut_at_the_column_edge(tmp_path):
     rows = grid_rows(path)
     assert ["产出指标", "成本指标", "项目或定额成本控制率", "100%", "成本控制率"] in rows
     assert ["", "时效指标", "完成时间", "年底前", "按期完成"] in rows
+
+
+def test_lines_group_into_rows_by_their_spacing(tmp_path, cfg):
+    """Class: a borderless grid printed one line per printed line, each row's explanation
+    wrapped onto two lines with the row's other cells centred between them: rows are told
+    apart by the cell padding between them (the line pitch inside a cell is smaller), so
+    each explanation's two lines are one cell of one row.  (Was a unit test of
+    ``interpret.grid.row_groups``; the PDF reader groups a page's lines itself now.)"""
+    first = "按名册统计发放人数，名册由乡镇审核后报送"
+    second = "按签到表统计培训人数，签到表由培训单位汇总"
+    rows = [
+        HEADER,
+        ["产出指标", "数量指标", "发放人数", "≥200人", first],
+        ["", "", "培训人数", "≥100人", second],
+        ["", "", "培训场次", "12期", "按通知统计"],
+    ]
+    path = render(tmp_path / "t.pdf", [([60.0, 70.0, 95.0, 70.0, 110.0], rows)])
+    got = grid_rows(path)
+    for row in rows[1:]:
+        assert row in got
+    [rec] = records(path, cfg)
+    assert [(i.level3, i.explanation) for i in rec.indicators] == [
+        ("发放人数", first),
+        ("培训人数", second),
+        ("培训场次", "按通知统计"),
+    ]
 
 
 def test_a_value_set_close_to_the_next_column_keeps_to_its_column(tmp_path):
@@ -421,9 +448,14 @@ def test_a_row_s_extent_is_its_content_not_a_label_reaching_past_it(cfg):
         table_id=0,
         bbox=(0.0, 0.0, 120.0, 17.8),
     )
-    toks = _tokens(row, cfg)
-    h = take_headings(toks, cfg)
-    place = label_places([(h, toks)])
+    words = ["二级指标", "三级指标", "指标值"]
+    header_row = Row([Cell(t) for t in words], line=0, page=1, table_id=0)
+    header = make_header(words, [header_row], cfg)
+    grid = align(header, [row], cfg)
+    roles, _ = settle(header, grid, cfg)
+    assert roles == ["level2", "level3", "value"]
+    cols = {r: j for j, r in enumerate(roles) if r in HEADING_ROLES}
+    place = label_places(grid, cols)
     assert place is not None
     assert place[1].spans == ((0.0, 9.5),)
     assert place[1].y == (pytest.approx(13.05),)

@@ -9,21 +9,31 @@ import openpyxl
 import pytest
 
 from pipeline.common import PAGE_NUMBER, drop_page_furniture
-from pipeline.interpret import interpret, split_projects
+from pipeline.interpret import interpret
 from pipeline.interpret.centred import blocks
-from pipeline.interpret.grid import row_groups
-from pipeline.model import Cell, Row, Table
+from pipeline.model import Cell, Row, SourceDoc
 from pipeline.readers import read_document
 from pipeline.segment import segment
 
 
 def _read(path: Path, cfg):
     doc = read_document(path)
-    out = []
-    for t in (part for whole in segment(doc, cfg).tables for part in split_projects(whole, cfg)):
-        rec, findings = interpret(t, cfg)
-        out.append((rec, findings))
-    return out
+    return [r for t in segment(doc, cfg).tables for r in interpret(t, cfg)]
+
+
+def _read_rows(rows: list[Row], cfg):
+    """The records of a document whose reader gave ``rows`` (rows composed with the
+    boxes, pages and merges a PDF or sheet reader records)."""
+    doc = SourceDoc("t.pdf", "t.pdf", "id", "pdf", rows)
+    return [r for t in segment(doc, cfg).tables for r in interpret(t, cfg)]
+
+
+def _tabbed(tmp_path: Path, lines: list[list[str]], cfg):
+    """The records of a text file whose lines hold ``lines``' cells separated by tabs
+    (text copied from a rendered table)."""
+    path = tmp_path / "tabbed.txt"
+    path.write_text("\n".join("\t".join(cells) for cells in lines) + "\n", encoding="utf-8")
+    return _read(path, cfg)
 
 
 def _xlsx(path: Path, rows: list[list[object]], merges: list[str] = ()) -> Path:
@@ -64,6 +74,7 @@ SELF_EVAL = [
         "指标权重",
         "全年完成值",
         "得分",
+        "责任科室",
         "核查方式",
         "评价标准",
     ],
@@ -77,10 +88,11 @@ SELF_EVAL = [
         "20",
         "131",
         "20",
+        "培训科",
         "台账",
         "达到得满分",
     ],
-    [None, "质量指标", "合格率", "≥", "95", "%", "10", "97", "10", "抽查", "达到得满分"],
+    [None, "质量指标", "合格率", "≥", "95", "%", "10", "97", "10", "质控科", "抽查", "达到得满分"],
     [
         "管理类指标",
         None,
@@ -91,6 +103,7 @@ SELF_EVAL = [
         "10",
         "合规",
         "10",
+        "财务科",
         "审计",
         "合规得满分",
     ],
@@ -100,7 +113,8 @@ SELF_EVAL = [
 def test_columns_the_header_names_fill_their_fields(tmp_path, cfg):
     """Class: columns the header names but the old interpreter did not know (指标权重,
     全年完成值, 评价标准, 指标性质, 计量单位) were glued into level-3 or the value, or
-    shifted every cell after them; an unknown column (核查方式) must be kept out."""
+    shifted every cell after them; a column of how a figure is checked (核查方式) is a
+    remark, and an unknown column (责任科室) is kept out with a finding."""
     path = _xlsx(tmp_path / "se.xlsx", SELF_EVAL)
     [(rec, findings)] = _read(path, cfg)
     assert rec.form == "self_evaluation"
@@ -124,7 +138,7 @@ def test_columns_the_header_names_fill_their_fields(tmp_path, cfg):
         ("产出指标", "质量指标", "合格率", "≥95%", ">=", "%", 10, "97", 10, "达到得满分"),
         ("管理类指标", None, "资金使用合规性", "合规", None, None, 10, "合规", 10, "合规得满分"),
     ]
-    assert any(f.code == "column_unknown" and "核查方式" in f.message for f in findings)
+    assert any(f.code == "column_unknown" and "责任科室" in f.message for f in findings)
 
 
 def test_an_empty_cell_outside_a_merge_is_an_empty_level(tmp_path, cfg):
@@ -192,7 +206,7 @@ def test_centred_blocks_cut():
     assert blocks(6, [0, 1], tail=0.3) == [(0, 1), (1, 3)]
 
 
-def test_labels_written_at_the_middle_of_their_merged_span(cfg):
+def test_labels_written_at_the_middle_of_their_merged_span(tmp_path, cfg):
     """Class: text copied from a rendered table puts a merged cell's text on the middle
     row of its span; the rows above the label belong to it too."""
     lines = [
@@ -206,8 +220,7 @@ def test_labels_written_at_the_middle_of_their_merged_span(cfg):
         ["效益指标", "社会效益指标", "庚", "有所提升", "说明"],
         ["辛", "有所提升", "说明"],
     ]
-    rows = [Row([Cell(t) for t in cells], line=i + 1) for i, cells in enumerate(lines)]
-    rec, _ = interpret(Table(1, "project", "target", None, 2024, None, rows), cfg)
+    [(rec, _)] = _tabbed(tmp_path, lines, cfg)
     assert [(i.level1, i.level2, i.level3) for i in rec.indicators] == [
         ("产出指标", "数量指标", "甲"),
         ("产出指标", "数量指标", "乙"),
@@ -220,15 +233,14 @@ def test_labels_written_at_the_middle_of_their_merged_span(cfg):
     ]
 
 
-def test_a_grid_that_leaves_out_its_first_level1_is_read_top_down(cfg):
+def test_a_grid_that_leaves_out_its_first_level1_is_read_top_down(tmp_path, cfg):
     lines = [
         ["一级指标", "二级指标", "三级指标", "指标值", "指标解释"],
         ["数量指标", "甲", "1个", "说明"],
         ["质量指标", "乙", "95%", "说明"],
         ["效益指标", "社会效益指标", "丙", "有所提升", "说明"],
     ]
-    rows = [Row([Cell(t) for t in cells], line=i + 1) for i, cells in enumerate(lines)]
-    rec, _ = interpret(Table(1, "project", "target", None, 2024, None, rows), cfg)
+    [(rec, _)] = _tabbed(tmp_path, lines, cfg)
     assert [(i.level1, i.level2) for i in rec.indicators] == [
         ("产出指标", "数量指标"),
         ("产出指标", "质量指标"),
@@ -254,25 +266,6 @@ def test_running_headers_beside_page_numbers_are_furniture():
         "2024年度预算公开",
     ]
     assert drop_page_furniture(lines) == [False, True, True, False, True, True, False]
-
-
-def _line(top: float, texts: list[str]) -> Row:
-    return Row([Cell(t) for t in texts], line=int(top), page=1, bbox=(0.0, top, 100.0, top + 10))
-
-
-def test_borderless_lines_group_into_rows_by_their_spacing():
-    """Class: a borderless grid printed one line per row with wrapped cells centred on
-    the row; rows are told apart by the cell padding between them."""
-    lines = [
-        _line(100.0, ["", "", "说明第一行"]),
-        _line(106.0, ["甲", "1个", ""]),
-        _line(112.0, ["", "", "说明第二行"]),
-        _line(128.0, ["", "", "说明第一行"]),
-        _line(134.0, ["乙", "2个", ""]),
-        _line(140.0, ["", "", "说明第二行"]),
-        _line(156.0, ["丙", "3个", "说明"]),
-    ]
-    assert row_groups(lines) == [[0, 1, 2], [3, 4, 5], [6]]
 
 
 def test_one_cell_per_line_self_evaluation_columns(tmp_path, cfg):
@@ -381,23 +374,29 @@ def test_one_cell_per_line_with_wrapped_headings_and_worded_values(tmp_path, cfg
 def test_cells_run_together_split_at_the_value(cfg, text, parts):
     """Class: cells run together with no separator; bracketed units, 约, 人.月 and short
     worded targets at the end must stay whole."""
-    from pipeline.interpret import split_run
+    from pipeline.readers.grid.runs import split_run
 
     assert split_run(text, cfg) == parts
 
 
-def test_a_name_that_fills_its_column_is_not_continued_by_a_value():
+def test_a_name_that_fills_its_column_is_not_continued_by_a_value(tmp_path, cfg):
     """Class: one cell per line where a level-3 name happens to be as wide as the column
-    that wraps, so it looked cut: the value after it was glued onto the name."""
-    from pipeline.interpret import Token, split_stream
-    from pipeline.interpret.cells import display_width
+    that wraps (20 display columns: the explanations wrap there), so it looked cut: the
+    value after it was glued onto the name."""
+    from pipeline.readers.grid.cells import display_width
 
-    row = Row([Cell("")], line=1)
     name = "项目或定额成本控制率"
-    toks = [Token(t, 0, row) for t in (name, "100%", name)]
-    [g] = split_stream(toks, {display_width(name)})
-    assert [t.text for t in g["level3"]] == [name]
-    assert g["value"].text == "100%"
+    cells = [*HEAD, "指标解释", "产出指标", "成本指标", name, "100%"]
+    cells += ["实际支出与预算成本之", "比", "质量指标", "项目或定额成本核算率", "100%"]
+    cells += ["完成核算的项目占全部", "项目的比例", "时效指标", "资金拨付及时率", "100%"]
+    cells += ["按时拨付的资金批次占", "全部批次的比例"]
+    assert display_width(name) == display_width("实际支出与预算成本之") == 20
+    [(rec, _)] = _cells(tmp_path, cells, cfg)
+    assert [(i.level3, i.target.raw, i.explanation) for i in rec.indicators] == [
+        (name, "100%", "实际支出与预算成本之比"),
+        ("项目或定额成本核算率", "100%", "完成核算的项目占全部项目的比例"),
+        ("资金拨付及时率", "100%", "按时拨付的资金批次占全部批次的比例"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -475,7 +474,7 @@ def test_a_section_column_fragment_on_the_page_is_no_heading(cfg):
         )
         for i, cells in enumerate(lines)
     ]
-    rec, _ = interpret(Table(1, "project", "target", None, 2024, None, rows), cfg)
+    [(rec, _)] = _read_rows(rows, cfg)
     assert [(i.level1, i.level2, i.level3) for i in rec.indicators] == [
         ("产出指标", "数量指标", "甲"),
         ("产出指标", "质量指标", "乙"),
@@ -846,7 +845,7 @@ def test_a_lone_header_word_among_indicators_is_content(tmp_path, cfg):
     ],
 )
 def test_a_line_that_leaves_its_phrase_open_goes_on(line, more):
-    from pipeline.interpret.cells import goes_on
+    from pipeline.readers.grid.cells import goes_on
 
     assert goes_on(line, set()) is more
 
@@ -863,7 +862,7 @@ def test_a_line_that_leaves_its_phrase_open_goes_on(line, more):
     ],
 )
 def test_an_item_number_before_a_name_is_not_part_of_it(name, level3):
-    from pipeline.interpret.align import strip_item_prefix
+    from pipeline.interpret.records import strip_item_prefix
 
     assert strip_item_prefix(name) == level3
 
@@ -1054,7 +1053,7 @@ def test_cells_that_end_before_a_heading_give_no_wrap_width():
     """Class: short explanations of about one length (验收通过的基地数, 培训支出/培训人数),
     each the last cell before a heading, were taken for lines cut at a column's width, so
     the cell after one was glued to it; a cell followed by a heading ended there."""
-    from pipeline.interpret.cells import full_widths
+    from pipeline.readers.grid.cells import full_widths
 
     texts = [
         "建设示范基地",
@@ -1083,7 +1082,9 @@ def test_cells_that_end_before_a_heading_give_no_wrap_width():
 def test_one_cell_per_line_row_numbers_and_direction_column(tmp_path, cfg):
     """Class: a grid with a 序号 column (1, 2, 3 … before each row) and a 指标方向 column
     (正向 / 反向 between the name and the value), the level-1 left out: the header starts
-    at 序号, the numbers are no values and the direction is neither name nor value."""
+    at 序号, the numbers are no values and the direction is neither name nor value.  (The
+    last column was 备注, which configs now name a remark kept out of every field: it is
+    指标解释 here so the explanations stay checked.)"""
     cells = [
         "项目支出绩效目标申报表",
         "项目名称",
@@ -1093,7 +1094,7 @@ def test_one_cell_per_line_row_numbers_and_direction_column(tmp_path, cfg):
         "三级指标",
         "指标方向",
         "指标值",
-        "备注",
+        "指标解释",
         "1",
         "数量指标",
         "义诊服务人次",
@@ -1742,7 +1743,8 @@ def test_merged_level2_cut_by_a_page_break_with_its_text_below_the_break(cfg):
         row(7, 2, ["", "", "企业满意度", "≥90%"], ["up", "up", None, None]),
     ]
     rows[0] = Row([Cell("项目支出绩效目标表")], 1, 1)
-    rec, _ = interpret(Table(1, "project", "target", "项目支出绩效目标表", None, None, rows), cfg)
+    [(rec, _)] = _read_rows(rows, cfg)
+    assert rec.name == "示范项目"
     assert [(i.level1, i.level2, i.level3) for i in rec.indicators] == [
         ("效益指标", "社会效益指标", "就业率"),
         ("满意度指标", "服务对象满意度指标", "群众满意度"),
@@ -1904,15 +1906,12 @@ def test_leading_bar_without_a_closing_one_is_an_empty_first_cell():
     an empty first cell; `| a | b |` is bordered on both sides."""
     from pipeline.readers.text import split_line
 
-    assert split_line(" |  | 质量指标 | 完成率 | 100%", None) == [
-        "",
-        "",
-        "质量指标",
-        "完成率",
-        "100%",
-    ]
-    assert split_line("| 一级指标 | 二级指标 |", None) == ["一级指标", "二级指标"]
-    assert split_line("||| 名称 | ≥190元 |", None) == ["", "", "名称", "≥190元"]
+    assert split_line(" |  | 质量指标 | 完成率 | 100%", None) == (
+        ["", "", "质量指标", "完成率", "100%"],
+        "bar",
+    )
+    assert split_line("| 一级指标 | 二级指标 |", None) == (["一级指标", "二级指标"], "bar")
+    assert split_line("||| 名称 | ≥190元 |", None) == (["", "", "名称", "≥190元"], "bar")
 
 
 def test_several_projects_in_one_grid_in_pipe_text(tmp_path, cfg):

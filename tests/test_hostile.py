@@ -167,7 +167,7 @@ def test_partial_status_where_a_reader_lost_a_part(monkeypatch, cfg):
 
     doc = read_document(SAMPLE)
     doc.findings.append(Finding("error", "sheet_unreadable", "x: sheet 'b' not read"))
-    monkeypatch.setattr(run, "read_document", lambda p: doc)
+    monkeypatch.setattr(run, "read_document", lambda p, cfg=None: doc)
     res = process_file(SAMPLE, cfg)
     assert res.status == "partial" and sum(len(t.indicators) for t in res.tables) == N_SAMPLE
 
@@ -308,7 +308,7 @@ def test_memory_cap_turns_an_overrun_into_memory_error():
 def test_memory_error_is_a_resource_limit(monkeypatch, cfg):
     import pipeline.run as run
 
-    def hungry(p):
+    def hungry(p, cfg=None):
         raise MemoryError
 
     monkeypatch.setattr(run, "read_document", hungry)

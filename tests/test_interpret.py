@@ -1,20 +1,29 @@
-"""Interpret stage: header fields and the indicator tree, one behaviour per test."""
+"""Interpret stage: header fields and the indicator tree, one behaviour per test.
+
+Each table is composed as tab-separated text (the OCR/converter form) and goes the
+public way: the text reader (``text_rows``), ``segment``, ``interpret``."""
 
 from __future__ import annotations
 
-from pipeline.interpret import interpret, split_run, split_stream
-from pipeline.model import Cell, Row, Table
+from pipeline.interpret import interpret
+from pipeline.model import SourceDoc
+from pipeline.readers.grid.runs import split_run
+from pipeline.readers.text import text_rows
+from pipeline.segment import segment
 
 HEADER = ["", "一级指标", "二级指标", "三级指标", "指标值", "指标解释及计算公式"]
+GRID = [["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "甲", "1个"]]
 
 
-def table(lines: list[list[str]], kind: str = "project", title: str | None = None) -> Table:
-    rows = [Row([Cell(t) for t in cells], line=i + 1) for i, cells in enumerate(lines)]
-    return Table(1, kind, "target", title, 2024, None, rows)
+def records(lines: list[list[str]], cfg):
+    """The records of the text whose lines hold ``lines``' cells separated by tabs."""
+    text = "\n".join("\t".join(cells) for cells in lines) + "\n"
+    doc = SourceDoc("t.txt", "t.txt", "id", "text", text_rows(text))
+    return [r for t in segment(doc, cfg).tables for r in interpret(t, cfg)]
 
 
-def rows_of(lines, cfg, **kw):
-    rec, findings = interpret(table(lines, **kw), cfg)
+def rows_of(lines, cfg):
+    [(rec, findings)] = records(lines, cfg)
     return (
         rec,
         [(i.level1, i.level2, i.level3, i.target.raw, i.explanation) for i in rec.indicators],
@@ -220,6 +229,7 @@ def test_header_fields_labels_in_one_cell_and_budget_priority(cfg):
             ["", "项目负责人", "张三", "联系电话 8261896", "", ""],
             ["项目资金情况", "项目总预算（万元）", "300", "年度资金申请总额（万元）", "120", ""],
             ["", "其中：财政资金（万元）", "100", "资金性质", "", "一般公共预算"],
+            *GRID,
         ],
         cfg,
     )
@@ -239,10 +249,11 @@ def test_department_budget_sums_lines_when_no_total(cfg):
             ["支出预算", "名称", "2024年度预算金额（万元）"],
             ["", "基本支出", "100.5"],
             ["", "项目支出", "20"],
+            *GRID,
         ],
         cfg,
-        kind="department",
     )
+    assert rec.kind == "department"
     assert rec.name == "丙局" and rec.budget_yuan == 1_205_000
 
 
@@ -263,11 +274,21 @@ def test_split_run_together_cells(cfg):
     ]
 
 
-def test_split_stream_joins_wrapped_cells():
-    from pipeline.interpret import Token
-
-    row = Row([Cell("")], 1)
+def test_one_cell_per_line_joins_wrapped_cells(cfg):
+    """One cell per line: an explanation wrapped at its column's width (12 characters,
+    24 display columns, a width three explanations fill) goes on in the next line, even
+    where its tail reads like a value (大于 + 10次)."""
     cells = [
+        "项目支出绩效目标表",
+        "项目名称",
+        "示范项目",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "指标解释",
+        "产出指标",
+        "数量指标",
         "专项招商推介",
         "≥10次/年",
         "全年组织对外招商推荐大于",
@@ -278,20 +299,14 @@ def test_split_stream_joins_wrapped_cells():
         "弱点，每月调研。",
         "会议无差错率",
         "≥90%",
+        "按会议记录统计会务工作差",
+        "错次数",
     ]
-    groups = split_stream([Token(c, 0, row) for c in cells], widths={24})  # display width
-    got = [
-        (
-            "".join(t.text for t in g["level3"]),
-            g["value"].text,
-            "".join(t.text for t in g.get("explanation", [])),
-        )
-        for g in groups
-    ]
-    assert got == [
+    rec, rows, _ = rows_of([[c] for c in cells], cfg)
+    assert [r[2:] for r in rows] == [
         ("专项招商推介", "≥10次/年", "全年组织对外招商推荐大于10次"),
         ("基层调研", "≥10次/月", "针对市政府工作开展难点、弱点，每月调研。"),
-        ("会议无差错率", "≥90%", ""),
+        ("会议无差错率", "≥90%", "按会议记录统计会务工作差错次数"),
     ]
 
 

@@ -20,16 +20,16 @@ from hypothesis import strategies as st
 from pipeline.config import DEFAULT_DIR, load_config
 from pipeline.config_files import ConfigError
 from pipeline.interpret.fields import FieldState, read_fields
-from pipeline.interpret.runs import (
+from pipeline.model import Cell, Row
+from pipeline.readers.grid.runs import (
     clause_start,
     decode_short,
     restated,
     split_placeholders,
+    split_run,
     truncated_heading,
     worded_cells,
 )
-from pipeline.interpret.stream import split_run
-from pipeline.model import Cell, Row
 from pipeline.run import ingest_paths
 
 SHORT = ("weight", "actual", "score")

@@ -15,17 +15,20 @@ SAMPLE_LINES = "项目名称\t春节慰问专项经费\n<b>指标</b>\t产出指
 
 
 def test_tab_line_keeps_empty_cells_and_strips_tags():
-    assert split_line("<b>指标</b>\t产出指标\t\t≥95%", None) == ["指标", "产出指标", "", "≥95%"]
+    assert split_line("<b>指标</b>\t产出指标\t\t≥95%", None) == (
+        ["指标", "产出指标", "", "≥95%"],
+        "tab",
+    )
 
 
 def test_pipe_and_markdown_rows():
-    assert split_line("| 一级指标 | 二级指标 |  |", None) == ["一级指标", "二级指标", ""]
-    assert split_line("产出指标 | 数量指标 | 覆盖率 | 100%", None) == [
-        "产出指标",
-        "数量指标",
-        "覆盖率",
-        "100%",
-    ]
+    assert split_line("| 一级指标 | 二级指标 |  |", None) == (["一级指标", "二级指标", ""], "bar")
+    assert split_line("产出指标 | 数量指标 | 覆盖率 | 100%", None) == (
+        ["产出指标", "数量指标", "覆盖率", "100%"],
+        "bar",
+    )
+    # a line of one cell names no separator
+    assert split_line("项目绩效目标表", None) == (["项目绩效目标表"], None)
 
 
 @pytest.mark.parametrize(
@@ -48,10 +51,13 @@ def test_markdown_separator_rows_dropped(tmp_path: Path):
 
 
 def test_csv_quoted_multiline_cell(tmp_path: Path):
+    # a quoted cell holding a line break is one cell; its lines are joined as a sheet
+    # cell's are (no separator between Chinese lines)
     p = tmp_path / "t.csv"
     p.write_text('项目名称,"第一行\n第二行"\n联系电话,123\n', encoding="utf-8")
     rows = read_document(p).rows
-    assert rows[0].texts == ["项目名称", "第一行\n第二行"]
+    assert rows[0].texts == ["项目名称", "第一行第二行"]
+    assert rows[1].texts == ["联系电话", "123"]
     assert rows[1].line == 3
 
 
