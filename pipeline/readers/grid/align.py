@@ -36,6 +36,7 @@ from ...config import Config
 from ...model import BBox, Cell, Row
 from .header import OUTLINE, Column, Header
 from .kinds import EMPTY, Kind, fit, kind_of
+from .runs import PROSE_START
 
 # --- costs (negative log-likelihoods, 0 best) ---------------------------------------------
 DROP_CELL = 4.0  # a written cell placed in no column (an extra cell the header lacks)
@@ -297,6 +298,7 @@ class _Token:
     before: str
     kind: Kind
     width: int = 0  # display width of the line
+    paired: bool = False  # as wide as a neighbouring line of the same cell (see _pair_wraps)
 
     @property
     def empty(self) -> bool:
@@ -333,7 +335,26 @@ def _tokens(rows: list[Row], blank_mode: bool, cfg: Config) -> list[_Token]:
         out.append(_Token(text, r, before, kind_of(text, cfg) if text else empty))
         out[-1].width = display_width(text)
         prev = r
+    _pair_wraps(out)
     return out
+
+
+def _pair_wraps(toks: list[_Token]) -> None:
+    """Mark lines that show a wrap by themselves: a cell wrapped onto three or more lines
+    fills its column in every line but its last, so two lines in a row of the same wide
+    width (neither ending a sentence nor the second opening a clause of its own) are the
+    filled lines of one cell, however few other lines the text has."""
+    for a, b in zip(toks, toks[1:], strict=False):
+        if (
+            b.before == LINE
+            and a.width >= MIN_WRAP_WIDTH
+            and a.width == b.width
+            and a.text != b.text
+            and a.text.rstrip()[-1] not in _SENTENCE_END
+            and not PROSE_START.match(b.text.lstrip())
+            and not (_whole(a) or _whole(b) or _quantity(a) or _quantity(b))
+        ):
+            a.paired = b.paired = True
 
 
 MIN_WRAP_WIDTH = 18  # narrower "wrap widths" are the lengths of common short names
@@ -397,7 +418,7 @@ def _filled(a: _Token, width: int | None, widths: set[int]) -> bool:
     t = a.text.rstrip()
     if len(t) < MIN_CUT_CHARS or t[-1] in _SENTENCE_END:
         return False
-    if t[-1] in _CLAUSE_OPEN:
+    if t[-1] in _CLAUSE_OPEN or a.paired:
         return True
     if width is not None:
         return width > 0 and a.width >= width - 1  # 0: a column that does not wrap
@@ -419,6 +440,29 @@ def _whole(t: _Token) -> bool:
     )
 
 
+_OPERATOR_END = "=＝×÷+＋*/／"
+_OPENING = "（(“《"
+_CLOSING = "）)”》"
+
+
+def _left_open(text: str) -> bool:
+    """A line that leaves its cell open: it ends in a mark that leaves a clause open or in
+    a formula's operator (拜访率=, …目标数×), or it opens a bracket it does not close."""
+    t = text.rstrip()
+    if not t:
+        return False
+    if t[-1] in _CLAUSE_OPEN or t[-1] in _OPERATOR_END:
+        return True
+    return sum(t.count(c) for c in _OPENING) > sum(t.count(c) for c in _CLOSING)
+
+
+def _closes_open(text: str) -> bool:
+    """A line that closes more brackets than it opens (100%）): the end of a cell begun on
+    a line before."""
+    t = text.strip()
+    return sum(t.count(c) for c in _CLOSING) > sum(t.count(c) for c in _OPENING)
+
+
 def _join_cost(a: _Token, b: _Token, width: int | None, widths: set[int]) -> float:
     """The cost of reading line ``b`` as going on the cell of line ``a`` (in a column
     whose wrap width is ``width`` where known)."""
@@ -426,10 +470,15 @@ def _join_cost(a: _Token, b: _Token, width: int | None, widths: set[int]) -> flo
         return 0.0
     if b.before != LINE or _whole(a) or _whole(b):
         return math.inf
-    if b.text.lstrip()[:1] in _GOES_ON:
-        return JOIN_CUT  # …总期数 / *100%: the line opens with what cannot open a cell
+    if b.text.lstrip()[:1] in _GOES_ON or _left_open(a.text) or _closes_open(b.text):
+        return JOIN_CUT  # …总期数 / *100% / 测评， / 拜访率= / 100%）: the line opens with
+        # what cannot open a cell, or the line before leaves its clause or formula open
     if _quantity(a):
         return math.inf  # a short quantity (95%, 10次, a page number) is a whole cell
+    if b.kind.kind == "fragment":
+        return JOIN_CUT  # one or two characters naming nothing: a wrapped cell's tail
+    if PROSE_START.match(b.text.lstrip()):
+        return JOIN_WIDER  # 根据… / 按照…: the line opens a clause of its own
     if (b.text.lstrip()[:1] in _SIGNS or _quantity(b)) and not _filled(a, width, widths):
         return math.inf  # a line opening with a sign, or a quantity alone, opens a target
     if _filled(a, width, widths):
@@ -581,6 +630,17 @@ _PAGE_NUMBER = re.compile(r"\d{1,3}")
 DROP_PAGE_NUMBER = 1.5
 
 
+SEQ_BREAK = 2.0  # a row number that does not follow the last one (1, 2, then 5)
+SEQ_NEXT_ELSEWHERE = 1.0  # the next row number (3 after 2) read as a cell of another column
+_ROW_NUMBER = re.compile(r"\d{1,3}")
+
+
+def _row_number(text: str) -> int:
+    """The row number a cell holds (0: none)."""
+    t = text.strip()
+    return int(t) if _ROW_NUMBER.fullmatch(t) else 0
+
+
 def _column_widths(toks: list[_Token], segs: list[tuple[int, int, int]]) -> dict[int, int]:
     """The wrap width of each column whose cells wrap: the width most of the lines that
     went on in the next reach (seen at least twice)."""
@@ -628,8 +688,12 @@ def _decode(
     m = len(cols)
     T = len(toks)
     inf = math.inf
-    best: list[dict[tuple[int, int], tuple[float, tuple | None]]] = [{} for _ in range(T + 1)]
-    best[0][(-1, 0)] = (0.0, None)
+    # a state: (last column filled, the row's flags, the last row number read in a 序号
+    # column); the row number keeps the numbering in step (1, 2, 3 …: a number that breaks
+    # the count is less likely a row number)
+    best: list[dict[tuple[int, int, int], tuple[float, tuple | None]]] = [{} for _ in range(T + 1)]
+    best[0][(-1, 0, 0)] = (0.0, None)
+    seq_cols = {j for j, c in enumerate(cols) if c.named == "seq"}
     lead, inside, trail, fill = costs.lead, costs.inside, costs.trail, costs.fill
     field_cols = {j for j, c in enumerate(cols) if c.named == "field"}
     prefix_cols = field_cols | {j for j, c in enumerate(cols) if c.named == "side"}
@@ -673,12 +737,13 @@ def _decode(
                         _join_cost(a, b, w, widths) for a, b in zip(seg, seg[1:], strict=False)
                     )
                 per_col.append(-f[jj] + fill[jj] + join + _split_cost(seg[-1], nxt, w, widths))
-            for (j, fl), (c0, _) in states.items():
+            number = _row_number(text) if seq_cols else 0
+            for state, (c0, _) in states.items():
+                j, fl, last_no = state
                 if L == 1:  # a cell in no column (an empty one, or one the header lacks)
-                    key = (j, fl)
                     c = c0 + _drop_cost(seg[0], t == T - 1)
-                    if c < best[t + 1].get(key, (inf,))[0]:
-                        best[t + 1][key] = (c, (t, j, fl, -2, 1))
+                    if c < best[t + 1].get(state, (inf,))[0]:
+                        best[t + 1][state] = (c, (t, state, -2, 1))
                 for jj in range(m):
                     emit = per_col[jj]
                     if emit == inf:
@@ -697,9 +762,15 @@ def _decode(
                         if jj in field_cols:
                             c += NEW_PROJECT  # another project's fields start a row
                         nf = _flags(cols[jj], k)
-                    key = (jj, nf)
+                    no = last_no
+                    if jj in seq_cols and number:
+                        c += 0.0 if number == last_no + 1 or not last_no else SEQ_BREAK
+                        no = number
+                    elif number and last_no and number == last_no + 1:
+                        c += SEQ_NEXT_ELSEWHERE
+                    key = (jj, nf, no)
                     if c < best[t + L].get(key, (inf,))[0]:
-                        best[t + L][key] = (c, (t, j, fl, jj, L))
+                        best[t + L][key] = (c, (t, state, jj, L))
     end = best[T]
     if not end:
         return []
@@ -709,9 +780,9 @@ def _decode(
     while t > 0:
         _, bp = best[t][state]
         assert bp is not None
-        pt, pj, pfl, jj, L = bp
+        pt, state, jj, L = bp
         segs.append((pt, L, jj))
-        t, state = pt, (pj, pfl)
+        t = pt
     segs.reverse()
     return segs
 

@@ -303,7 +303,7 @@ _UNIT_NAME_END = re.compile(
     r"[(（](?:%|‰|[万千亿]?[人户次件个项元家所名本册台套]|万人次|人次|天|小时)[)）]"
 )
 # prose that opens a worded target or its explanation (根据下达任务确定, 按照…执行)
-_PROSE_START = re.compile(r"根据|按照|依据")
+PROSE_START = re.compile(r"根据|按照|依据")
 
 
 def _doubled(s: str) -> int:
@@ -325,7 +325,7 @@ def worded_cells(s: str) -> list[str] | None:
     m = _UNIT_NAME_END.search(s)
     if m and m.start() >= 2 and len(s) > m.end() + 1:
         return [s[: m.end()], s[m.end() :]]
-    p = _PROSE_START.search(s, 4)
+    p = PROSE_START.search(s, 4)
     if p:
         return [s[: p.start()], s[p.start() :]]
     return restated(s)
