@@ -29,7 +29,7 @@ from ..readers.grid.align import GridRow
 from ..readers.grid.align import align as align_grid
 from ..readers.grid.cells import full_widths
 from ..readers.grid.header import Header, make_header, merge_lower, ungroup, with_outline
-from ..readers.grid.heads import head_rows, single_cell_table
+from ..readers.grid.heads import head_rows
 from ..selfeval import assess
 from .fields import FieldState, _fill_fields, _stated_total, _store_budget, read_fields
 from .levels import assign_levels
@@ -49,7 +49,7 @@ def interpret(table: Table, cfg: Config) -> list[Result]:
         if any(t.strip() for t in r.texts) and (table.title is None or _text(r) != table.title)
     ]
     if (
-        single_cell_table(head)
+        head
         and sum(r.sep == "cell" for r in head) >= 0.8 * len(head)
         and sum(1 for r in head if _bare_label(_text(r), cfg)) >= MIN_BARE_LABELS
     ):

@@ -92,8 +92,3 @@ def head_rows(rows: list[Row], cfg: Config, widths: set[int] | None = None) -> l
         out.append(cur)
     return out
 
-
-def single_cell_table(rows: list[Row]) -> bool:
-    """Rows of one cell each, most of them (a head written one cell a line)."""
-    n1 = sum(1 for r in rows if sum(1 for t in r.texts if t) == 1)
-    return n1 >= 0.8 * max(len(rows), 1) and len(rows) >= 4
