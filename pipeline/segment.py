@@ -78,22 +78,6 @@ def _name_label(row: Row, cfg: Config) -> str | None:
 _CONTINUED = re.compile(r"(\(续表?\)|续表?)$")
 
 
-def _grid_goes_on(rows: list[Row], cfg: Config) -> bool:
-    """True when ``rows`` open with the indicator grid: its header, or a row led by a
-    level-1 or level-2 heading cell."""
-    from .interpret.schema import header_grid
-
-    first = next((r for r in rows if any(r.texts)), None)
-    if first is None:
-        return False
-    lead = next(t for t in first.texts if t)
-    return (
-        header_grid(first, cfg) is not None
-        or sum(1 for t in first.texts if t) >= 2
-        and (cfg.match1(lead) is not None or cfg.match2(lead) is not None)
-    )
-
-
 def year_in(text: str) -> int | None:
     m = _YEAR_PAREN.search(text) or _YEAR.search(text)
     return int(m.group(1)) if m else None
@@ -441,6 +425,21 @@ def _head_start(block: list[Row], cfg: Config) -> int | None:
     return start
 
 
+def _continued(block: list[Row], last_title: str | None, cfg: Config) -> bool:
+    """True when the rows between two grids hold only the title of the table before,
+    repeated over the rest of it (on the next page) or marked as its continuation
+    (…目标表（续）, 续表): no field, no project named, no title of another table."""
+    titles = [t for r in block if (t := title_of(r, cfg)) is not None]
+    if not titles or intro_name(block) is not None:
+        return False
+    if any(_name_label(r, cfg) is not None or _field_row(r, cfg) for r in block):
+        return False
+    return all(
+        _CONTINUED.search(norm_key(t)) or (last_title and norm_key(t) == norm_key(last_title))
+        for t, _ in titles
+    )
+
+
 def _field_row(row: Row, cfg: Config) -> bool:
     for t in row.texts:
         t = t.strip()
@@ -527,6 +526,8 @@ def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
     for start, n, end in find_grids(rows, cfg):
         block = rows[prev:start]
         hs = _head_start(block, cfg)
+        if blocks and _continued(block, blocks[-1][0], cfg):
+            hs = None
         if hs is None and blocks:
             # no title, no field: the grid goes on (its header repeated after a break)
             title, kind, trows, h0, hn, _, intro = blocks[-1]
