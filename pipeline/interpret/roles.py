@@ -10,7 +10,8 @@ a second column for a role (kept out, named), and columns no role fits (kept out
 A column's score for a role is the role's prior from the header plus the fits of its
 cells (``grid.kinds.fit``): a few cells outweigh a header word that names a role its cells
 do not fit.  Each role is held by one column; the best-scoring column keeps it, the others
-take their next role.
+take their next role.  A grid whose only target column is the target over several years
+(中期指标值) reads that column as the value.
 """
 
 from __future__ import annotations
@@ -82,8 +83,11 @@ def settle(header: Header, rows: list[GridRow], cfg: Config) -> tuple[list[str],
                     f"beside {header.columns[keep].text!r}: kept out of the fields",
                 )
             )
+    if "value" not in roles and "multi_year" in roles:
+        # the target over several years is the only target the grid has: it is the value
+        roles[roles.index("multi_year")] = "value"
     for col, role in zip(header.columns, roles, strict=True):
-        if col.named and col.named not in (role, "side", "field") and role != "other":
+        if col.named and col.named not in (role, "side", "field", "multi_year") and role != "other":
             notes.append(
                 (
                     line,
