@@ -53,7 +53,17 @@ def read_headings(
             continue
         m1, m2 = classify(text, cfg)
         if role == "level1":
-            if m1 is not None:
+            level2_empty = "level2" not in cols or not g.text(cols["level2"])
+            if (
+                m1 is not None
+                and m1.canonical == carried
+                and level2_empty
+                and (child := only_child_worded_like(carried, m1, text, cfg))
+            ):
+                # 公众满意度指标 written where a level-1 goes, its level-2 cell empty, under
+                # 满意度指标 already open: that level-1's only child, not the level-1 again
+                h.l2 = child
+            elif m1 is not None:
                 h.l1 = m1
             elif m2 is not None and "level2" not in cols:
                 h.l2 = m2
@@ -90,6 +100,14 @@ def heading_row(g: GridRow, cfg: Config) -> Headings | None:
     if len(set(texts)) != 1 or not is_heading(kind_of(texts[0], cfg)):
         return None
     return heading_of(texts[0], cfg)
+
+
+def _outside(g: GridRow, cols: dict[str, int]) -> bool:
+    """True when the row writes text only outside the level columns (a heading row
+    merged across a grid whose level column was added: 一、产出指标 in the 序号 column)."""
+    level = set(cols.values())
+    written = [j for j, c in enumerate(g.cells) if c is not None and c.text.strip()]
+    return bool(written) and not level & set(written)
 
 
 def _ambiguous_level1(heads: list[Headings], cfg: Config) -> None:
@@ -214,7 +232,7 @@ def assign_levels(
     heads: list[Headings] = []
     carried: str | None = None
     for g in rows:
-        lone = heading_row(g, cfg) if not cols or not any(content) else None
+        lone = heading_row(g, cfg) if not cols or not any(content) or _outside(g, cols) else None
         h = lone if lone is not None else read_headings(g, cols, cfg, carried)
         if h.l1 is not None:
             carried = h.l1.canonical

@@ -91,4 +91,3 @@ def head_rows(rows: list[Row], cfg: Config, widths: set[int] | None = None) -> l
     if cur is not None:
         out.append(cur)
     return out
-
