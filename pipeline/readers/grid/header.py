@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ...config import Config, norm_key
 from ...model import Cell, Row
@@ -304,16 +305,26 @@ def _under_span(upper: Header, lower: list[str]) -> list[str]:
     return [""] * at + lower
 
 
+@lru_cache(maxsize=8)
+def _header_vocab(cfg: Config) -> tuple[frozenset[str], int, re.Pattern[str]]:
+    """The words a run-together header is split into (header words, section words, field
+    labels), the longest one's length, and a pattern finding any of them."""
+    vocab = {w for w in cfg.grid_header if len(w) >= 2}
+    vocab |= {w for w in cfg.sections if len(w) >= 2}
+    vocab |= {w for w, f in cfg.fields.items() if len(w) >= 2 and not f.startswith("_")}
+    rx = re.compile("|".join(re.escape(w) for w in sorted(vocab, key=len, reverse=True)))
+    return frozenset(vocab), max((len(w) for w in vocab), default=0), rx
+
+
 def split_header_run(text: str, cfg: Config) -> list[str]:
     """A grid header whose words ran together (年度绩效指标一级指标二级指标三级指标年度指标值
     备注) → its words: the reading that covers the most characters with header words,
     section words and field labels of the vocabulary (fewest pieces on a tie); characters
     no word covers stay together as a piece of their own."""
     s = norm_key(text)
-    vocab = {w for w in cfg.grid_header if len(w) >= 2}
-    vocab |= {w for w in cfg.sections if len(w) >= 2}
-    vocab |= {w for w, f in cfg.fields.items() if len(w) >= 2 and not f.startswith("_")}
-    longest = max((len(w) for w in vocab), default=0)
+    vocab, longest, rx = _header_vocab(cfg)
+    if len(rx.findall(s)) < 2:
+        return [s]  # fewer than two words of the vocabulary: no header
     n = len(s)
     # best[i]: (characters covered, -pieces) for s[:i], and the cut before i
     best: list[tuple[tuple[int, int], int, bool]] = [((0, 0), 0, False)] + [((-1, 0), 0, False)] * n
