@@ -432,12 +432,23 @@ def _continued(block: list[Row], last_title: str | None, cfg: Config) -> bool:
     titles = [t for r in block if (t := title_of(r, cfg)) is not None]
     if not titles or intro_name(block) is not None:
         return False
-    if any(_name_label(r, cfg) is not None or _field_row(r, cfg) for r in block):
+    if any(
+        _name_label(r, cfg) is not None or _field_row(r, cfg) or _run_label(r, cfg) for r in block
+    ):
         return False
     return all(
         _CONTINUED.search(norm_key(t)) or (last_title and norm_key(t) == norm_key(last_title))
         for t, _ in titles
     )
+
+
+def _run_label(row: Row, cfg: Config) -> bool:
+    """A row of one cell opening with a field label run into its value (项目名称示范项目)."""
+    t = _text1(row)
+    if t is None or len(t) > 120 or title_of(row, cfg) is not None:
+        return False
+    pieces = cfg.split_vocab(t)
+    return len(pieces) > 1 and cfg.field_of(pieces[0]) is not None
 
 
 def _field_row(row: Row, cfg: Config) -> bool:

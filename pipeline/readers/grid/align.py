@@ -418,7 +418,7 @@ def _filled(a: _Token, width: int | None, widths: set[int]) -> bool:
     t = a.text.rstrip()
     if len(t) < MIN_CUT_CHARS or t[-1] in _SENTENCE_END:
         return False
-    if t[-1] in _CLAUSE_OPEN or a.paired:
+    if t[-1] in _CLAUSE_OPEN:
         return True
     if width is not None:
         return width > 0 and a.width >= width - 1  # 0: a column that does not wrap
@@ -483,6 +483,8 @@ def _join_cost(a: _Token, b: _Token, width: int | None, widths: set[int]) -> flo
         return math.inf  # a line opening with a sign, or a quantity alone, opens a target
     if _filled(a, width, widths):
         return JOIN_CUT
+    if a.paired:
+        return JOIN_PLAIN  # as wide as the line after it: a wrapped cell's filled lines
     if width is not None:
         return JOIN_WIDER
     if not widths:

@@ -78,6 +78,8 @@ ITEM_PREFIX = re.compile(
 _SIGNS = "≥≤><=＞＜≧≦"
 _SENTENCE = re.compile(r"[，。；;,：:！？!?]")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
+# a formula: words multiplied, divided or equated (实际接种人数÷应接种人数×100%, 拜访率=…)
+_FORMULA = re.compile(r"[\u4e00-\u9fff)][÷×=][\u4e00-\u9fff\d(]")
 NAME_MAX = 30  # longer text is prose, whatever its punctuation
 FRAGMENT_MAX = 2  # so few characters that are no unit, number or known word: a wrap's tail
 SHORT_MAX = 10  # worded targets are short (按会议方案、调研方案); explanations are longer
@@ -132,8 +134,8 @@ def kind_of(text: str, cfg: Config) -> Kind:
         return Kind(WORDED, chars=n)
     if n <= VALUE_MAX and looks_numeric(k) and not _SENTENCE.search(k):
         return Kind(VALUE, chars=n)
-    if n > NAME_MAX or (_SENTENCE.search(k) and n > 12) or k[0] in _SIGNS:
-        return Kind(PROSE, chars=n)  # a sentence, or text opening with a sign: no name
+    if n > NAME_MAX or (_SENTENCE.search(k) and n > 12) or k[0] in _SIGNS or _FORMULA.search(k):
+        return Kind(PROSE, chars=n)  # a sentence, a formula, or text opening with a sign
     if n <= FRAGMENT_MAX and _CJK.fullmatch(k):
         return Kind(FRAGMENT, chars=n)
     return Kind(SHORT if n <= SHORT_MAX else NAME, chars=n)
