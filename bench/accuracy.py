@@ -2,7 +2,8 @@
 
 In:  corpus folders (default ``../shared/corpus`` beside the checkout, when present); each
 folder that holds ``raw/`` and ``gold/`` is one line.  Out: one line per folder on stdout
-(exact-row F1, recall, precision, gold tables found and tables extracted beyond them, the
+(exact-row F1, recall, precision, gold tables found and tables extracted beyond them, gold
+rows right wherever they landed (tables ignored: detection and reading told apart), the
 three weakest row fields) and a total; with ``--check BASELINE`` exit 1 when a folder's F1 drops more than ``--tolerance`` below the
 committed figure (a ratchet: raise the baseline in the commit that earns it, with
 ``--write BASELINE``).
@@ -26,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.config import load_config  # noqa: E402
 from pipeline.run import ingest_paths  # noqa: E402
-from tests.score import score  # noqa: E402  (a verbatim copy of the shared scorer)
+from tests import score as scorer  # noqa: E402  (a verbatim copy of the shared scorer)
+from tests.score import score  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 ROW_FIELDS = ("level1", "level2", "level3", "value_raw", "op", "value", "unit", "per", "kind")
@@ -39,6 +41,37 @@ def folders(roots: list[Path]) -> list[tuple[str, Path]]:
         found = sorted(p.parent for p in root.rglob("raw") if (p.parent / "gold").is_dir())
         out += [(str(f.relative_to(root)) if f != root else f.name, f) for f in found]
     return out
+
+
+def rows_ignoring_tables(gold_dir: Path, out: Path) -> int:
+    """Gold rows extracted right wherever they landed: each document's gold rows matched
+    against all its extracted rows, whichever table holds them (the scorer's row match
+    and field rules), so a wrong table split or name does not hide rows read right."""
+    indicators = scorer.load(out, "indicators")
+    by_source: dict[str, list[dict]] = {}
+    for r in indicators:
+        by_source.setdefault(Path(str(r.get("source", ""))).name, []).append(r)
+    right = 0
+    for gf in sorted(gold_dir.glob("*.gold.json")):
+        gold = json.loads(gf.read_text(encoding="utf-8"))
+        g_rows = [r for t in gold["tables"] for r in t.get("indicators", [])]
+        p_rows = sorted(
+            by_source.get(gold["source"], []),
+            key=lambda r: (r.get("table_no") or 0, r.get("row_no") or 0),
+        )
+        for gr, pr in scorer.match_rows(g_rows, p_rows):
+            right += pr is not None and _exact(gr, pr)
+    return right
+
+
+def _exact(gr: dict, pr: dict) -> bool:
+    return (
+        all(scorer.same(f, gr.get(f), pr.get(f)) for f in scorer.ROW_FIELDS)
+        and all(
+            scorer.same(f, gr.get(f), pr.get(f)) for f in scorer.OPTIONAL_ROW_FIELDS if f in gr
+        )
+        and scorer.sim(gr.get("explanation"), pr.get("explanation")) >= 0.9
+    )
 
 
 def measure(folder: Path, work: Path) -> dict:
@@ -59,6 +92,7 @@ def measure(folder: Path, work: Path) -> dict:
         "precision": round(t["exact_rows"] / max(t["pred_rows"], 1), 4),
         "weakest": sorted(fields.items(), key=lambda kv: kv[1])[:3],
         "tables": f"{t['matched_tables']}/{t['gold_tables']}",
+        "rows_anywhere": rows_ignoring_tables(folder / "gold", out),
         "extra_tables": t["pred_tables"] - t["matched_tables"],
         "gold_rows": t["gold_rows"],
         "pred_rows": t["pred_rows"],
@@ -97,6 +131,7 @@ def main() -> int:
             print(
                 f"{name:28s} F1 {r['f1']:.4f}  recall {r['recall']:.4f}  precision "
                 f"{r['precision']:.4f}  tables {r['tables']} (+{r['extra_tables']} extra)  "
+                f"rows right ignoring tables {r['rows_anywhere']}/{r['gold_rows']}  "
                 f"weakest: {weak}  ({r['seconds']} s)",
                 flush=True,
             )

@@ -1,6 +1,7 @@
 """Configuration: the canonical indicator schema and the label vocabulary, as data.
 
-In:  ``configs/schema.yaml`` and ``configs/labels.yaml`` (or another directory).
+In:  ``configs/schema.yaml`` and ``configs/labels.yaml`` (or another directory);
+``vocabulary.yaml`` (word lists, read once by ``vocabulary``) counts in the hash.
 Out: ``Config`` with a heading matcher (rapidfuzz, score 0–100 kept), label lookups and a
 ``config_hash`` recorded with every run.
 """
@@ -162,7 +163,10 @@ def load_config(directory: str | Path | None = None) -> Config:
     labels = validated(LabelsFile, labels, d / "labels.yaml").model_dump()
     directions = d / "directions.yaml"  # read by direction.py; part of the config all the same
     b3 = directions.read_bytes() if directions.is_file() else b""
-    digest = hashlib.sha256(b1 + b"\0" + b2 + b"\0" + b3).hexdigest()[:16]
+    from .vocabulary import check_same
+
+    b4 = check_same(d)  # the word lists (compiled when jixiao starts: one copy for all runs)
+    digest = hashlib.sha256(b1 + b"\0" + b2 + b"\0" + b3 + b"\0" + b4).hexdigest()[:16]
     l1_children: dict[str, list[str]] = {}
     l1_keys: dict[str, str] = {}
     l2_parent: dict[str, str] = {}

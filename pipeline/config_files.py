@@ -1,8 +1,10 @@
 """The config files' shapes, validated (pydantic): unknown keys refused, errors naming the
 file and the key.
 
-In:  the parsed YAML of ``configs/schema.yaml``, ``labels.yaml`` and ``directions.yaml``.
-Out: ``SchemaFile``, ``LabelsFile``, ``DirectionsFile`` (or ``ConfigError``).
+In:  the parsed YAML of ``configs/schema.yaml``, ``labels.yaml``, ``directions.yaml`` and
+``vocabulary.yaml``.
+Out: ``SchemaFile``, ``LabelsFile``, ``DirectionsFile``, ``VocabularyFile`` (or
+``ConfigError``).
 """
 
 from __future__ import annotations
@@ -142,6 +144,33 @@ class DirectionRule(_Strict):
 
 class DirectionsFile(_Strict):
     rules: list[DirectionRule]
+
+
+OPERATORS = Literal[">=", "<=", ">", "<", "="]
+
+
+class VocabularyFile(_Strict):
+    """``configs/vocabulary.yaml``: the word lists cells are matched against."""
+
+    worded_target_words: list[str]
+    units: list[str]
+    period_units: list[str] = Field(default_factory=list)
+    numeral_measures: list[str]
+    operators: dict[OPERATORS, list[str]]
+    bound_suffixes: dict[Literal[">=", "<="], list[str]] = Field(default_factory=dict)
+    operator_cells: list[str] = Field(default_factory=list)
+    empty_marks: list[str] = Field(default_factory=list)
+    prose_openers: list[str] = Field(default_factory=list)
+    title_head_ends: list[str] = Field(default_factory=list)
+
+    @field_validator(
+        "worded_target_words", "units", "numeral_measures", "empty_marks", "prose_openers"
+    )
+    @classmethod
+    def _no_blank(cls, v: list[str]) -> list[str]:
+        if any(not w.strip() for w in v):
+            raise ValueError("an empty word")
+        return v
 
 
 def validated(model: type[BaseModel], data: Any, path: Path) -> Any:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from .config import Config, norm_key
 from .model import Cell, Row, SourceDoc, Table
+from .vocabulary import VOCAB
 
 _YEAR = re.compile(r"(20\d\d|19\d\d)\s*年")
 _YEAR_PAREN = re.compile(r"[(（]\s*(20\d\d)\s*(年度?)?\s*[)）]")
@@ -510,18 +511,7 @@ def _title_head(text: str) -> bool:
     return bool(_YEAR.search(k)) or k.endswith(_TITLE_HEAD_ENDS)
 
 
-_TITLE_HEAD_ENDS = (
-    "局",
-    "委员会",
-    "委",
-    "办公室",
-    "政府",
-    "中心",
-    "部门",
-    "单位",
-    "整体支出",
-    "项目支出",
-)
+_TITLE_HEAD_ENDS = VOCAB.title_head_ends
 SPLIT_TITLE_TAIL = 12  # a title's second line: the form's name (绩效目标表, 项目支出绩效目标表)
 SPLIT_TITLE_HEAD = 30  # its first line: the issuer and year
 

@@ -14,66 +14,9 @@ from ...common import PAGE_NUMBER
 from ...config import norm_key
 from ...model import Row
 from ...normalize import looks_numeric
+from ...vocabulary import VOCAB
 
-_QUAL_WORDS = (
-    "合理",
-    "健全",
-    "明确",
-    "完善",
-    "提升",
-    "提高",
-    "增强",
-    "改善",
-    "合规",
-    "达标",
-    "完成",
-    "保障",
-    "到位",
-    "有效",
-    "稳定",
-    "持续",
-    "良好",
-    "明显",
-    "显著",
-    "规范",
-    "及时",
-    "满意",
-    "下降",
-    "降低",
-    "减少",
-    "减轻",
-    "扩大",
-    "加强",
-    "优化",
-    "按时",
-    "按期",
-    "准确",
-    "符合",
-    "逐步",
-    "进一步",
-    "较好",
-    "高效",
-    "安全",
-    "正常",
-    "顺利",
-    "可控",
-    "落实",
-    "促进",
-    "不超",
-    "无",
-    "是",
-    "否",
-    "好",
-    "高",
-    "优",
-    "达到",
-    "实现",
-    "确保",
-    "加深",
-    "整洁",
-    "舒适",
-    "改进",
-)
+_QUAL_WORDS = VOCAB.worded_target_words
 
 
 _SENTENCE = re.compile(r"[，。；;：:,]")
@@ -152,19 +95,10 @@ def _is_number(text: str) -> bool:
     return bool(re.fullmatch(r"-?\d+(\.\d+)?%?", norm_key(text)))
 
 
-_UNITS = sorted(
-    set(
-        """% ‰ mm cm km m m² m³ kg t h 岁 个月 万元 亿元 千元 元 万人次 万人 万户 万亩 万册 万
-        平方米 平方公里 立方米 公里 千米 小时 分钟 个工作日 工作日 人次 批次 次 件 个 人 期 套 条
-        批 家 项 所 座 台 辆 间 册 份 篇 场 天 日 月 年 季度 周 名 户 组 本 张 处 亩 吨 米 课时
-        学时 类 种 轮 部 门 位 只 头 棵 株 栋 块 趟 村 镇 校 分 秒 卷 株 棵 宗 起 例 床 班""".split()
-    ),
-    key=len,
-    reverse=True,
-)
+_UNITS = VOCAB.units
 
 
-_PERS = sorted({*_UNITS, "季度", "半年", "学期", "年度"}, key=len, reverse=True)
+_PERS = sorted({*_UNITS, *VOCAB.period_units}, key=len, reverse=True)
 
 
 _OPS_RUN = (

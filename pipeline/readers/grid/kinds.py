@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from ...config import Config, heading_key, norm_key
 from ...normalize import looks_numeric
+from ...vocabulary import VOCAB
 
 # column roles a grid knows (``configs/labels.yaml`` grid_header names them)
 INDICATOR_ROLES = ("level1", "level2", "level12", "level3", "value")
@@ -63,11 +64,8 @@ class Kind:
     level2: float = 0.0  # both: a level-2 under 产出指标 and a level-1 in newer forms)
 
 
-_OPS = frozenset(
-    """≥ ≤ > < = >= <= ＝ ＞ ＜ ≧ ≦ ⩾ ⩽ 大于 小于 等于 大于等于 小于等于 不低于 不少于 不高于
-    不超过 不大于 不小于 至少 以上 以下 以内""".split()
-)
-NONE_MARKS = frozenset({"无", "/", "-", "—", "——", "－"})
+_OPS = VOCAB.operator_cells
+NONE_MARKS = VOCAB.empty_marks
 _NATURE = re.compile(r"(定量|定性)(指标)?")
 _POINTS = re.compile(r"\d+(\.\d+)?分")
 _NUMBER = re.compile(r"[-+]?\d+(,\d{3})*(\.\d+)?%?")
@@ -160,7 +158,7 @@ def is_unit(k: str) -> bool:
     holds for a worded target: known units, 万/千/亿 before one, joined by / or 每."""
     from .cells import _UNITS
 
-    units = set(_UNITS) | {"季度", "半年", "学期", "年度"}
+    units = set(_UNITS) | set(VOCAB.period_units)
     if len(k) > 2 and k[0] == "(" and k[-1] == ")":
         k = k[1:-1]  # a unit in brackets: (%), (万元)
     parts = [p for p in re.split(r"[/／每.·]", k) if p]

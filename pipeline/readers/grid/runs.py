@@ -29,6 +29,7 @@ import math
 import re
 
 from ...config import Config, norm_key
+from ...vocabulary import VOCAB
 from .cells import _QUAL_RUN, _SENTENCE, value_span, worded_tail
 
 SHORT_ROLES = ("weight", "actual", "score")  # short numeric columns after the value
@@ -303,7 +304,7 @@ _UNIT_NAME_END = re.compile(
     r"[(（](?:%|‰|[万千亿]?[人户次件个项元家所名本册台套]|万人次|人次|天|小时)[)）]"
 )
 # prose that opens a worded target or its explanation (根据下达任务确定, 按照…执行)
-PROSE_START = re.compile(r"根据|按照|依据")
+PROSE_START = VOCAB.prose_start
 
 
 def _doubled(s: str) -> int:
