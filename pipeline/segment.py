@@ -196,11 +196,11 @@ def _header_cell(text: str, cfg: Config, inside: bool) -> bool:
 def header_at(rows: list[Row], i: int, cfg: Config) -> int:
     """The number of rows the grid header starting at row ``i`` takes (0: none there).
     A header is a row of header words, or a run of one-cell lines that are."""
-    from .readers.grid.header import header_score
+    from .readers.grid.header import MIN_EXACT_HEADER_WORDS, header_score
 
     row = rows[i]
     if row.sep != "cell" or sum(1 for t in row.texts if t.strip()) > 1:
-        if header_score(row.texts, cfg) == 0 and not _sparse_header(rows, i, cfg):
+        if header_score(row.texts, cfg, loose=True) == 0 and not _sparse_header(rows, i, cfg):
             return 0
         n = 1
         if i + 1 < len(rows) and _lower_header(rows[i + 1], cfg):
@@ -212,7 +212,8 @@ def header_at(rows: list[Row], i: int, cfg: Config) -> int:
     j = i
     while j < len(rows) and rows[j].sep == "cell":
         t = _text1(rows[j]) or ""
-        inside = bool(texts) and header_score(texts, cfg) > 0
+        # the header has begun once two words of the vocabulary are read (序号 | 一级指标)
+        inside = sum(1 for x in texts if cfg.header_role(x)) >= MIN_EXACT_HEADER_WORDS
         # the first cell may be a header word read loosely (一级指标名称) where an exact
         # one follows it
         loose_first = not texts and _next_exact(rows, j, cfg)
@@ -231,9 +232,9 @@ def header_at(rows: list[Row], i: int, cfg: Config) -> int:
             continue
         texts.append(t)
         j += 1
-        if rows[j - 1].end and header_score(texts, cfg) > 0:
+        if rows[j - 1].end and header_score(texts, cfg, loose=True) > 0:
             break  # the text marks the end of the header row
-    return j - i if header_score(texts, cfg) > 0 else 0
+    return j - i if header_score(texts, cfg, loose=True) > 0 else 0
 
 
 def _field_label(text: str, cfg: Config) -> bool:

@@ -1155,3 +1155,54 @@ def test_intro_line_names_the_project(tmp_path: Path, cfg: Config) -> None:
         (B, SOC, "如厕环境", "明显改善", "公厕卫生和无障碍设施状况"),
         (S, SAT, "如厕群众满意度", "≥90%", "现场随机调查满意比例"),
     ]
+
+
+def test_header_words_written_loosely_beside_exact_ones(tmp_path: Path, cfg: Config) -> None:
+    """Class: a header whose level-2 and value words are the vocabulary's only loosely
+    (二级指标名称, 预期目标值) beside two it writes as they are (序号, 一级指标), one cell
+    per line.  The loose words count once two exact ones are there."""
+    text = "\n".join(
+        [
+            "项目支出绩效目标批复表",
+            "项目名称",
+            "示范项目",
+            "序号",
+            "一级指标",
+            "二级指标名称",
+            "绩效指标",
+            "预期目标值",
+            "1",
+            "产出指标",
+            "数量指标",
+            "城镇新增就业人数",
+            "25000人",
+            "2",
+            "满意度指标",
+            "服务对象满意度指标",
+            "群众满意度",
+            "≥90%",
+        ]
+    )
+    rec = only(run(tmp_path, text + "\n", cfg))
+    assert [r[:4] for r in rows(rec)] == [
+        ("产出指标", "数量指标", "城镇新增就业人数", "25000人"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"),
+    ]
+
+
+def test_unit_written_in_the_value_columns_header(tmp_path: Path, cfg: Config) -> None:
+    """Class: the unit written once in the value column's header (年度目标值（%）) for cells
+    that write none; a cell with its own unit keeps it, and value_raw stays as written."""
+    grid = [
+        ["项目名称", "示范项目", "", ""],
+        ["一级指标", "二级指标", "三级指标", "年度目标值（%）"],
+        ["产出指标", "质量指标", "验收合格率", "≥95"],
+        ["产出指标", "数量指标", "培训人次", "≥100人次"],
+        ["效益指标", "社会效益指标", "服务水平", "有所提升"],
+    ]
+    rec = only(run(tmp_path, tabbed(grid), cfg))
+    assert [(i.target.raw, i.target.value, i.target.unit) for i in rec.indicators] == [
+        ("≥95", 95, "%"),
+        ("≥100人次", 100, "人次"),
+        ("有所提升", None, None),
+    ]

@@ -66,12 +66,19 @@ def interpret(table: Table, cfg: Config) -> list[Result]:
     notes = [
         Finding("info", code, msg, table.table_no, None, line) for line, code, msg in role_notes
     ]
+    # the unit a value or completion column's header writes for its cells (指标值（%）)
+    units = {
+        r: c.unit for c, r in zip(header.columns, roles, strict=True) if c.unit and r in _MEASURED
+    }
     out = []
     for group in _projects(header, rows, roles):
         gfs = FieldState(**{k: _copy(v) for k, v in _state(fs).items()})
         _field_columns(header, group, roles, gfs)
-        out.append(_record(table, gfs, group, roles, list(notes), cfg))
+        out.append(_record(table, gfs, group, roles, list(notes), cfg, units))
     return out
+
+
+_MEASURED = ("value", "actual")
 
 
 def _bare_label(text: str, cfg: Config) -> bool:
@@ -106,6 +113,7 @@ def _record(
     roles: list[str],
     findings: list[Finding],
     cfg: Config,
+    units: dict[str, str] | None = None,
 ) -> Result:
     rec = TableRecord(
         table_no=table.table_no,
@@ -120,7 +128,7 @@ def _record(
     if rows:
         content = [is_indicator(parts_of(g, roles)) for g in rows]
         levels = assign_levels(rows, roles, content, cfg)
-        rec.indicators, notes = build(rows, roles, levels)
+        rec.indicators, notes = build(rows, roles, levels, units)
         for line, code, msg, row_no in notes:
             findings.append(Finding("warning", code, msg, table.table_no, row_no, line))
         if "actual" in roles:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..config import norm_key
-from ..model import OCR_LOW_CONF, Cell, Indicator, Row
+from ..model import OCR_LOW_CONF, Cell, Indicator, Row, Value
 from ..normalize import normalize_value
 from ..readers.grid.align import GridRow
 from .headings import Level, Token, TreeState
@@ -57,8 +57,13 @@ def is_indicator(parts: dict[str, Token]) -> bool:
 
 
 def build(
-    rows: list[GridRow], roles: list[str], levels: list[RowLevels]
+    rows: list[GridRow],
+    roles: list[str],
+    levels: list[RowLevels],
+    header_units: dict[str, str] | None = None,
 ) -> tuple[list[Indicator], Notes]:
+    """The indicators of the rows (``header_units``: the unit a value or completion
+    column's header writes for its cells, by role)."""
     out: list[Indicator] = []
     notes: Notes = []
     for g, (l1, l2, flags, tree_notes) in zip(rows, levels, strict=True):
@@ -76,11 +81,22 @@ def build(
                     )
                 )
             continue
-        ind = _indicator(len(out) + 1, TreeState(l1, l2), parts, _source_row(g), flags)
+        ind = _indicator(
+            len(out) + 1, TreeState(l1, l2), parts, _source_row(g), flags, header_units or {}
+        )
         for code, msg in tree_notes:
             notes.append((g.line, code, msg, ind.row_no))
         out.append(ind)
     return out, notes
+
+
+def _with_header_unit(v: Value, unit: str | None) -> Value:
+    """A figure that writes no unit, in a column whose header writes one (指标值（%）),
+    takes it, as a figure takes the unit its indicator's name ends in (SPEC §3);
+    ``value_raw`` stays the cell as written."""
+    if unit and v.kind == "numeric" and not v.unit:
+        v.unit = unit
+    return v
 
 
 # an item number before a name (指标1：培训人次, 1、培训人次, (2)造林面积): not part of it
@@ -97,18 +113,32 @@ def strip_item_prefix(name: str | None) -> str | None:
     return out or name
 
 
-def _indicator(row_no: int, state: TreeState, parts: dict, row: Row, flags: list[str]) -> Indicator:
+def _indicator(
+    row_no: int,
+    state: TreeState,
+    parts: dict,
+    row: Row,
+    flags: list[str],
+    header_units: dict[str, str],
+) -> Indicator:
     l1 = state.l1 or Level(None, None, None)
     l2 = state.l2 or Level(None, None, None)
     level3 = strip_item_prefix(_joined(parts.get("level3")))
-    target = normalize_value(
-        _joined(parts.get("value")), level3, _joined(parts.get("op")), _joined(parts.get("unit"))
+    target = _with_header_unit(
+        normalize_value(
+            _joined(parts.get("value")),
+            level3,
+            _joined(parts.get("op")),
+            _joined(parts.get("unit")),
+        ),
+        header_units.get("value"),
     )
     actual = None
     if "actual" in parts:
         written = _joined(parts.get("actual"))
         actual = normalize_value(written, level3, None, _joined(parts.get("unit")))
         actual.raw = written  # as written: a separate unit column is not joined (SPEC §3)
+        actual = _with_header_unit(actual, header_units.get("actual"))
     confs = [c.conf for c in row.cells if c.conf is not None and c.text]
     min_conf = min(confs) if confs else None
     fl = list(flags) + list(target.flags)

@@ -288,7 +288,7 @@ GROUP = "group"  # the line goes on the cell before (same blank-delimited group,
 LINE = "line"  # a plain line break: a new cell, or a wrapped one
 
 # a cell whose kind is one of these stands alone: no wrap tail, nothing goes on it
-STANDALONE = frozenset({"op", "none", "direction", "nature", "standard"})
+STANDALONE = frozenset({"op", "none", "direction", "nature", "standard", "unit"})
 
 
 @dataclass(slots=True)

@@ -81,19 +81,42 @@ def column_of(text: str, cfg: Config, first: bool = False) -> Column:
             return Column(t, "side", {"side": 0.0, "other": -1.0})
         return Column(t, None, dict(UNKNOWN_PRIOR))
     priors = {role: 0.0, **_ALSO.get(role, {})}
-    return Column(t, role, priors)
+    return Column(t, role, priors, unit=_header_unit(t) if role in _MEASURED else None)
 
 
-def header_score(texts: list[str], cfg: Config) -> int:
+_MEASURED = frozenset({"value", "actual", "multi_year"})
+_BRACKETED_TAIL = re.compile(r"[(（]([^()（）]{1,8})[)）]\s*$")
+
+
+def _header_unit(text: str) -> str | None:
+    """The unit a value column's header writes for all its cells (年度指标值（%）,
+    目标值(万元))."""
+    from .kinds import is_unit
+
+    m = _BRACKETED_TAIL.search(text)
+    return m.group(1).strip() if m and is_unit(norm_key(m.group(1))) else None
+
+
+def header_score(texts: list[str], cfg: Config, loose: bool = False) -> int:
     """How many of ``texts`` are grid header words (0 unless they make a grid header:
-    two or more, naming the level-3 name or the value, or both heading levels)."""
-    roles = [cfg.header_role(t) for t in texts if t and t.strip()]
-    named = {r for r in roles if r}
-    if len([r for r in roles if r]) < 2:
+    two or more words of the vocabulary as written, naming the level-3 name or the value,
+    or both heading levels; with ``loose``, words read loosely (二级指标名称, 预期目标值)
+    count beside the two written ones)."""
+    cells = [t for t in texts if t and t.strip()]
+    exact = [cfg.header_role(t) for t in cells]
+    if sum(1 for r in exact if r) < MIN_EXACT_HEADER_WORDS:
         return 0
+    roles = [
+        r or (cfg.header_role(t, loose=True) if loose else None)
+        for r, t in zip(exact, cells, strict=True)
+    ]
+    named = {r for r in roles if r}
     if "level3" in named or "value" in named or {"level1", "level2"} <= named:
         return len([r for r in roles if r])
     return 0
+
+
+MIN_EXACT_HEADER_WORDS = 2  # header words written as the vocabulary has them
 
 
 def is_header_row(row: Row, cfg: Config) -> bool:
