@@ -1206,3 +1206,29 @@ def test_unit_written_in_the_value_columns_header(tmp_path: Path, cfg: Config) -
         ("≥100人次", 100, "人次"),
         ("有所提升", None, None),
     ]
+
+
+def test_bar_rows_wrapped_at_a_cell_boundary(tmp_path: Path, cfg: Config) -> None:
+    """Class: bar-separated rows broken over two lines by a converter's line width, once
+    right after a bar (the header: …自评得分 | / 分值 | 偏差原因) and once inside a cell;
+    the rows close with a bar, so a line that does not is the end of the row before."""
+    text = (
+        "项目支出绩效自评表\n项目名称：示范项目\n"
+        "序号 | 指标名称 | 评分规则 | 预期目标值 | 全年完成值 | 自评得分 |\n"
+        " 分值 | 偏差原因分析及改进措施\n"
+        " | 产出指标 |  |  |  |  |  | \n"
+        " | 数量指标 |  |  |  |  |  | \n"
+        "1 | 培训人次 | 达到目标得满分，未达到按完成比例得分\n"
+        "或不得分 | ≥100人次 | 120 | 10 | 10 | \n"
+        "2 | 服务满意度 | 达到目标得满分 | ≥90% | 95% | 10 | 10 | \n"
+        "3 | 验收合格率 | 按比例得分 | 100% | 100% | 10 | 10 | \n"
+    )
+    rec = only(run(tmp_path, text, cfg))
+    assert [
+        (i.level3, i.target.raw, i.actual.raw if i.actual else None, i.weight, i.explanation)
+        for i in rec.indicators
+    ] == [
+        ("培训人次", "≥100人次", "120", 10, "达到目标得满分，未达到按完成比例得分或不得分"),
+        ("服务满意度", "≥90%", "95%", 10, "达到目标得满分"),
+        ("验收合格率", "100%", "100%", 10, "按比例得分"),
+    ]

@@ -484,7 +484,11 @@ def _join_short_rows(lines: list[str]) -> list[str]:
     k = 0
     while k < len(out):
         c = counts[k]
-        if 0 < c < full and not out[k].rstrip().endswith("|"):
+        # a short line ending in a bar broke at a cell boundary: it goes on where the next
+        # line, short too, does not close as the table's rows do (the row's last cells)
+        at_bar = out[k].rstrip().endswith("|")
+        tail = k + 1 < len(out) and 0 < counts[k + 1] < full
+        if 0 < c < full and (not at_bar or (tail and not out[k + 1].rstrip().endswith("|"))):
             total, j = c, k
             while total < full and j + 1 < len(out) and j - k < MAX_ROW_WRAP and out[j + 1].strip():
                 j += 1
