@@ -1232,3 +1232,27 @@ def test_bar_rows_wrapped_at_a_cell_boundary(tmp_path: Path, cfg: Config) -> Non
         ("服务满意度", "≥90%", "95%", 10, "达到目标得满分"),
         ("验收合格率", "100%", "100%", 10, "按比例得分"),
     ]
+
+
+def test_bar_rows_mostly_broken_inside_a_cell(tmp_path: Path, cfg: Config) -> None:
+    """Class: nearly every row of a bar-separated table broken over two lines inside a
+    long cell, so few lines show a whole row's bars; two lines whose bars add up, the first
+    not ending in a bar, are one row."""
+    rule = "达到目标得满分，未达到按完成比例得分或不得分"
+    text = (
+        "项目支出绩效自评表\n项目名称 | 示范项目\n"
+        "一级指标 | 二级指标 | 三级指标 | 评分规则 | 目标值 | 实际完成值 | 权重 | 自评得分\n"
+        f"产出指标 | 数量指标 | 培训人次 | {rule[:12]}\n{rule[12:]} | ≥100人次 | 120 | 10 | \n"
+        f"产出指标 |  | 发放准确率 | {rule} | 不低\n于95% | 100 | 5 | \n"
+        f"效益指标 | 社会效益指标 | 就业率 | {rule[:15]}\n{rule[15:]} | 提高 | 提高 | 5 | \n"
+    )
+    rec = only(run(tmp_path, text, cfg))
+    assert [
+        (i.level1, i.level2, i.level3, i.target.raw, i.actual.raw if i.actual else None, i.weight)
+        for i in rec.indicators
+    ] == [
+        ("产出指标", "数量指标", "培训人次", "≥100人次", "120", 10),
+        # the level-1 written on every row: merges are filled, an empty level-2 is empty
+        ("产出指标", None, "发放准确率", "不低于95%", "100", 5),
+        ("效益指标", "社会效益指标", "就业率", "提高", "提高", 5),
+    ]

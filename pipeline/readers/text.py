@@ -467,15 +467,26 @@ def _join_short_rows(lines: list[str]) -> list[str]:
             seen[c] = seen.get(c, 0) + 1
     if not seen:
         return lines
+    # a row broken inside a cell shows its bars in two lines, the first not ending in one:
+    # their sum counts as a whole row's (where rows are mostly broken, few lines show it)
+    pairs: dict[int, int] = {}
+    closed_pairs: dict[int, int] = {}
+    for a, b, ca, cb in zip(lines, lines[1:], counts, counts[1:], strict=False):
+        if ca >= 1 and cb >= 1 and not a.rstrip().endswith("|") and not _rule_line(b):
+            pairs[ca + cb] = pairs.get(ca + cb, 0) + 1
+            closed_pairs[ca + cb] = closed_pairs.get(ca + cb, 0) + b.rstrip().endswith("|")
     # a whole row's bars: the most seen at least three times (wrapped rows have fewer)
-    full = max((c for c, k in seen.items() if k >= MIN_BAR_LINES), default=0)
-    n = seen.get(full, 0)
+    full = max(
+        (c for c in set(seen) | set(pairs) if seen.get(c, 0) + pairs.get(c, 0) >= MIN_BAR_LINES),
+        default=0,
+    )
+    n = seen.get(full, 0) + pairs.get(full, 0)
     bordered = sum(
         1 for x, c in zip(lines, counts, strict=True) if c >= 2 and x.strip().startswith("|")
     )
     if n < MIN_BAR_LINES or bordered > sum(seen.values()) / 2:
         return lines  # bordered rows are joined by their closing bars
-    closing = sum(
+    closing = closed_pairs.get(full, 0) + sum(
         1 for x, c in zip(lines, counts, strict=True) if c == full and x.rstrip().endswith("|")
     )
     if closing < BORDERED_SHARE * n:
