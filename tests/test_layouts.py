@@ -1256,3 +1256,40 @@ def test_bar_rows_mostly_broken_inside_a_cell(tmp_path: Path, cfg: Config) -> No
         ("产出指标", None, "发放准确率", "不低于95%", "100", 5),
         ("效益指标", "社会效益指标", "就业率", "提高", "提高", 5),
     ]
+
+
+@pytest.mark.parametrize(
+    "upper, lower, cells",
+    [
+        # 年度指标值 over 年度目标值 | 全年完成值 (a 自评表)
+        (
+            ["三级指标", "年度指标值", "权重", "自评得分", "指标解释"],
+            ["年度目标值", "全年完成值"],
+            [["培训人次", "≥100人次", "120", "10", "9", "以签到表为准"]],
+        ),
+        # 年度指标值 over 计量单位 | 数值
+        (
+            ["三级指标", "年度指标值", "数据来源"],
+            ["计量单位", "数值"],
+            [["培训人次", "人次", "≥100", "签到表"]],
+        ),
+    ],
+)
+def test_two_row_header_written_one_cell_a_line(
+    tmp_path: Path, cfg: Config, upper: list[str], lower: list[str], cells: list[list[str]]
+) -> None:
+    """Class: a two-row header written one cell a line, the lower row's words (目标值 |
+    完成值, 计量单位 | 数值) after the upper row's last word: they divide the upper row's
+    value column, they are no columns after its last."""
+    lines = ["项目支出绩效自评表", "项目名称", "示范项目", "一级指标", "二级指标", *upper, *lower]
+    lines += ["产出指标", "数量指标", *cells[0]]
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    [ind] = rec.indicators
+    assert (ind.level3, ind.target.value, ind.target.unit) == ("培训人次", 100, "人次")
+    if "全年完成值" in lower:
+        assert (ind.actual.raw, ind.weight, ind.score, ind.explanation) == (
+            "120",
+            10,
+            9,
+            "以签到表为准",
+        )

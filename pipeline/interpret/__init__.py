@@ -146,14 +146,41 @@ def _record(
 def _header(rows: list[Row], cfg: Config) -> Header:
     """The grid's columns from its header row(s) or its one-cell-per-line header."""
     if all(r.sep == "cell" for r in rows):
-        texts = [next((t for t in r.texts if t.strip()), "") for r in rows]
-        return with_outline(ungroup(make_header(_unwrap(texts, cfg), rows, cfg)))
+        texts = _unwrap([next((t for t in r.texts if t.strip()), "") for r in rows], cfg)
+        k = _lower_start(texts, cfg)
+        if k is not None:  # two header rows written one after the other
+            upper = make_header(texts[:k], rows, cfg)
+            return with_outline(merge_lower(upper, texts[k:], cfg, kept=False) or upper)
+        return with_outline(ungroup(make_header(texts, rows, cfg)))
     header = make_header(list(rows[0].texts), rows[:1], cfg)
     for lower in rows[1:]:
         kept = lower.sep in ("tab", "bar", None)
         cells = lower.cells if lower.sep == "spaces" else None
         header = merge_lower(header, list(lower.texts), cfg, kept, cells) or header
     return with_outline(header)
+
+
+_VALUE_PARTS = frozenset({"value", "actual", "multi_year", "op", "unit"})
+MIN_LOWER_WORDS = 2  # a lower header row divides its upper cell in two or more
+
+
+def _lower_start(texts: list[str], cfg: Config) -> int | None:
+    """Where the lower row of a two-row header written one cell a line starts: the words
+    after the upper row's last word that are parts of a target (目标值 | 全年完成值 under
+    年度指标值, 计量单位 | 数值), following a non-part word, where the upper row has a
+    value word for them to divide and they repeat a role it has or one of them no word
+    names.  None for a header of one row."""
+    roles = [cfg.header_role(t) or cfg.header_role(t, loose=True) for t in texts]
+    k = len(texts)
+    while k > 0 and (roles[k - 1] in _VALUE_PARTS or roles[k - 1] is None):
+        k -= 1
+    tail = roles[k:]
+    if k == 0 or len(tail) < MIN_LOWER_WORDS or not any(tail):
+        return None
+    upper = set(roles[:k])
+    if "value" not in upper or roles[k - 1] in _VALUE_PARTS:
+        return None
+    return k if (upper & set(tail)) or None in tail else None
 
 
 def _unwrap(texts: list[str], cfg: Config) -> list[str]:
