@@ -1293,3 +1293,42 @@ def test_two_row_header_written_one_cell_a_line(
             9,
             "以签到表为准",
         )
+
+
+def test_one_cell_per_line_repeated_rule_and_names_of_one_width(
+    tmp_path: Path, cfg: Config
+) -> None:
+    """Class: one cell per line, a scoring rule repeated on every row before a short
+    source word of a column of its own (相关文件 / 业务台账), and numbered names that happen
+    to be of one width before worded targets (（11）绩效目标明确性 | 明确).  A line repeated
+    before different lines is a whole cell; names of one width followed by targets show no
+    wrap width."""
+    rule = "达到目标得满分，未达到按完成比例得分或不得分"
+    head = ["项目支出绩效自评表", "项目名称", "示范项目"]
+    head += ["一级指标", "三级指标", "年度指标值", "全年完成值", "权重", "评分规则", "指标数据来源"]
+    body = ["产出指标"]
+    rows = [
+        ("（1）培训人次", "≥100人次", "120", "10", "相关文件"),
+        ("（2）发放准确率", "≥95%", "100%", "10", "业务台账"),
+        ("（3）补贴发放及时率", "100%", "100%", "10", "问卷调查"),
+        ("（11）绩效目标明确性", "明确", "明确", "6", "统计报表"),
+        ("（12）财务监控有效性", "有效", "有效", "2", "相关文件"),
+        ("（13）管理制度健全性", "健全", "较健全", "2", "业务台账"),
+    ]
+    for name, target, actual, weight, source in rows:
+        body += [name, target, actual, weight, rule, source]
+    # one explanation wrapped at the rule's very width: the text wraps cells there
+    long = [
+        "按季度统计全区各街道社区宣传活动开展情况汇总",
+        "并以宣传台账和活动照片为依据核实覆盖的范围",
+        "同时抽查部分社区居民知晓情况确认宣传的效果",
+    ]
+    long += ["为准"]
+    body += ["（4）宣传覆盖率", "≥90%", "95%", "10", *long, "相关文件"]
+    rec = only(run(tmp_path, "\n".join(head + body) + "\n", cfg))
+    assert [
+        (i.level3, i.target.raw, i.actual.raw if i.actual else None, i.weight, i.explanation)
+        for i in rec.indicators
+    ] == [(n[n.index("）") + 1 :], t, a, float(w), rule) for n, t, a, w, _ in rows] + [
+        ("宣传覆盖率", "≥90%", "95%", 10.0, "".join(long))
+    ]

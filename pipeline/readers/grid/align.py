@@ -299,6 +299,7 @@ class _Token:
     kind: Kind
     width: int = 0  # display width of the line
     paired: bool = False  # as wide as a neighbouring line of the same cell (see _pair_wraps)
+    ends_cell: bool = False  # a line repeated before different lines (see _repeated_cells)
 
     @property
     def empty(self) -> bool:
@@ -336,7 +337,27 @@ def _tokens(rows: list[Row], blank_mode: bool, cfg: Config) -> list[_Token]:
         out[-1].width = display_width(text)
         prev = r
     _pair_wraps(out)
+    _repeated_cells(out)
     return out
+
+
+MIN_REPEATS = 3  # times a line recurs before its repeats say it is a whole cell
+
+
+def _repeated_cells(toks: list[_Token]) -> None:
+    """Mark lines that are whole cells by their repeats: a line written again and again
+    (a scoring rule on every row) before different lines is a cell of its own; the lines
+    after it are other cells, not the rest of one sentence (a wrapped sentence that starts
+    alike goes on alike)."""
+    after: dict[str, set[str]] = {}
+    seen: dict[str, int] = {}
+    for a, b in zip(toks, toks[1:], strict=False):
+        if a.text and b.before == LINE:
+            seen[a.text] = seen.get(a.text, 0) + 1
+            after.setdefault(a.text, set()).add(b.text)
+    for t in toks:
+        if seen.get(t.text, 0) >= MIN_REPEATS and len(after[t.text]) >= 2:
+            t.ends_cell = True
 
 
 def _pair_wraps(toks: list[_Token]) -> None:
@@ -475,6 +496,8 @@ def _join_cost(a: _Token, b: _Token, width: int | None, widths: set[int]) -> flo
         # what cannot open a cell, or the line before leaves its clause or formula open
     if _quantity(a):
         return math.inf  # a short quantity (95%, 10次, a page number) is a whole cell
+    if a.ends_cell:
+        return JOIN_WIDER  # the line recurs before different lines: a cell of its own
     if b.kind.kind == "fragment":
         return JOIN_CUT  # one or two characters naming nothing: a wrapped cell's tail
     if PROSE_START.match(b.text.lstrip()):

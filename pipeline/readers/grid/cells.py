@@ -268,7 +268,7 @@ def full_widths(texts: list[str]) -> set[int]:
         # the next line goes on with this cell when neither it nor the one after it is
         # a value (a level-3 name is followed by its value)
         nxt = texts[i + 1 : i + 3]
-        if nxt and not any(_value_alone(x) for x in nxt):
+        if nxt and not any(_value_alone(x) or _worded(norm_key(x)) for x in nxt):
             then_text[n] = then_text.get(n, 0) + 1
     # a line that fills its column is at the width or one short of it (a wide character
     # that did not fit), so lengths are pooled in pairs
@@ -310,6 +310,12 @@ def is_deadline(text: str) -> bool:
         and bool(_DEADLINE.fullmatch(k))
         and ("月" in k or k.endswith(("底", "末", "前")))
     )
+
+
+def _worded(k: str) -> bool:
+    from .kinds import _worded as worded
+
+    return worded(k)
 
 
 def _value_alone(text: str) -> bool:
