@@ -67,9 +67,7 @@ def rows_ignoring_tables(gold_dir: Path, out: Path) -> int:
 def _exact(gr: dict, pr: dict) -> bool:
     return (
         all(scorer.same(f, gr.get(f), pr.get(f)) for f in scorer.ROW_FIELDS)
-        and all(
-            scorer.same(f, gr.get(f), pr.get(f)) for f in scorer.OPTIONAL_ROW_FIELDS if f in gr
-        )
+        and all(scorer.same(f, gr.get(f), pr.get(f)) for f in scorer.OPTIONAL_ROW_FIELDS if f in gr)
         and scorer.sim(gr.get("explanation"), pr.get("explanation")) >= 0.9
     )
 

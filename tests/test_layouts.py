@@ -1332,3 +1332,35 @@ def test_one_cell_per_line_repeated_rule_and_names_of_one_width(
     ] == [(n[n.index("）") + 1 :], t, a, float(w), rule) for n, t, a, w, _ in rows] + [
         ("宣传覆盖率", "≥90%", "95%", 10.0, "".join(long))
     ]
+
+
+def test_level_labels_written_on_the_last_row_of_their_blocks(tmp_path: Path, cfg: Config) -> None:
+    """Class: merged level cells whose labels a converter wrote on the last row they span
+    (rows before the first label, none after the last, and blocks of three rows whose
+    labels cannot sit at their middles): each row takes the next label of each level at
+    or below it, not the one above it nor the middle one."""
+    grid = [
+        ["项目名称", "示范项目", "", ""],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["", "", "培训人次", "≥100人次"],
+        ["", "", "发放人数", "≥50人"],
+        ["", "数量指标", "宣传场次", "≥10场"],
+        ["", "", "验收合格率", "100%"],
+        ["产出指标", "质量指标", "数据准确率", "≥95%"],
+        ["", "", "就业率", "提高"],
+        ["", "", "收入增长", "有所增长"],
+        ["效益指标", "社会效益指标", "服务人次", "≥500人次"],
+        ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"],
+    ]
+    rec = only(run(tmp_path, tabbed(grid), cfg))
+    assert [r[:3] for r in rows(rec)] == [
+        ("产出指标", "数量指标", "培训人次"),
+        ("产出指标", "数量指标", "发放人数"),
+        ("产出指标", "数量指标", "宣传场次"),
+        ("产出指标", "质量指标", "验收合格率"),
+        ("产出指标", "质量指标", "数据准确率"),
+        ("效益指标", "社会效益指标", "就业率"),
+        ("效益指标", "社会效益指标", "收入增长"),
+        ("效益指标", "社会效益指标", "服务人次"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度"),
+    ]

@@ -174,6 +174,8 @@ def assign(
     n = len(rows)
     out = [Headings() for _ in range(n)]
     l1_rows = [i for i, (h, _) in enumerate(rows) if _l1(h)]
+    if place is None and at_bottom(rows):
+        return _assign_bottom(rows)
 
     def misfit(j: int, b: int, e: int) -> float:
         # a level-2 label under a level-1 that is not its parent (the tree decides cuts
@@ -207,6 +209,44 @@ def assign(
             for (b2, e2), p in zip(cuts, l2_rows, strict=True):
                 if b2 <= i < e2:
                     h.l2 = rows[p][0].l2
+    return out
+
+
+def at_bottom(rows: list[tuple[Headings, bool]]) -> bool:
+    """True when the labels sit on the last row of their blocks, not at their middles
+    (text that writes a merged cell's label after its rows): rows with content come
+    before the first label of each level, none comes after the last one, and the labels
+    of neither level can all sit at the middles of blocks."""
+    n = len(rows)
+    l1 = [i for i, (h, _) in enumerate(rows) if _l1(h)]
+    l2 = [i for i, (h, _) in enumerate(rows) if h.l2 is not None]
+    content = [i for i, (_, c) in enumerate(rows) if c]
+    if not l1 or not content or len(l1) + len(l2) < MIN_BOTTOM_LABELS:
+        return False
+    for labels in (l1, l2):
+        if labels and (content[0] >= labels[0] or content[-1] > labels[-1]):
+            return False
+    return off_middle(n, l1) > 0 and (not l2 or off_middle(n, l2) > 0)
+
+
+MIN_BOTTOM_LABELS = 3  # labels before a grid's convention of placing them shows
+
+
+def _assign_bottom(rows: list[tuple[Headings, bool]]) -> list[Headings]:
+    """Each row under the next label of each level at or below it."""
+    out = [Headings() for _ in rows]
+    nxt1: Headings | None = None
+    nxt2: Headings | None = None
+    for i in range(len(rows) - 1, -1, -1):
+        h = rows[i][0]
+        if _l1(h):
+            nxt1, nxt2 = h, None  # a level-1 block ends here: its level-2s are below none
+        if h.l2 is not None:
+            nxt2 = h
+        if nxt1 is not None:
+            out[i].l1, out[i].l1_unknown = nxt1.l1, nxt1.l1_unknown
+        if nxt2 is not None:
+            out[i].l2 = nxt2.l2
     return out
 
 

@@ -41,7 +41,10 @@ _ALSO: dict[str, dict[str, float]] = {
     "level12": {"level1": -1.0, "level2": -1.0},
     "unit": {"remark": -3.0},
 }
+# an unknown column (数值, 绩效指标描述) may hold any role its cells show: a value column
+# no word names is read as one where its cells are targets and no named column is
 UNKNOWN_PRIOR = {"other": 0.0, "explanation": -1.0, "remark": -1.0, "standard": -1.0}
+UNKNOWN_PRIOR |= {"value": -2.0}
 UNKNOWN_PRIOR |= {"direction": -1.0, "nature": -1.0, "op": -2.0, "unit": -2.0}
 
 

@@ -235,8 +235,8 @@ _FIT: dict[str, dict[str, float]] = {
     },
     SHORT: {
         "level3": 0.0,
-        "level2": -4.0,  # a heading outside the schema (预算执行 under 管理类指标)
-        "level1": -4.5,
+        "level2": -3.5,  # a heading outside the schema (预算执行 under 管理类指标), or one
+        "level1": -3.5,  # garbled by OCR (产出指杯)
         "value": -1.0,
         "actual": -1.5,
         "explanation": -1.5,
