@@ -48,6 +48,9 @@ def norm_key(text: str) -> str:
     return _PUNCT_EDGE.sub("", s)
 
 
+EXACT_MATCH = 100.0  # a heading's match score when it is a schema name or synonym as written
+
+
 @dataclass(frozen=True, slots=True)
 class HeadingMatch:
     canonical: str
@@ -262,14 +265,14 @@ def _match(cfg: Config, text: str, level: int) -> HeadingMatch | None:
     keys = cfg.level1_keys if level == 1 else cfg.level2_keys
     exact = norm_key(text)
     if exact in keys:
-        return HeadingMatch(keys[exact], level, 100.0, text)
+        return HeadingMatch(keys[exact], level, EXACT_MATCH, text)
     if level == 1 and exact in cfg.level2_keys:
         return None  # a level-2 synonym that reads like a level-1 once its note is dropped
     key = heading_key(text)
     if not key or len(key) > 20:
         return None
     if key in keys:
-        return HeadingMatch(keys[key], level, 100.0, text)
+        return HeadingMatch(keys[key], level, EXACT_MATCH, text)
     if len(key) < 3 or _NOT_HEADING.search(key):
         return None
     choices = cfg._l1_choices if level == 1 else cfg._l2_choices

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .config import Config, norm_key
+from .config import EXACT_MATCH, Config, norm_key
 from .model import Cell, Row, SourceDoc, Table
 from .vocabulary import VOCAB
 
@@ -29,6 +29,11 @@ _ISSUER_IN_TITLE = re.compile(
 
 # a note after a title: its year (（2024年度）), a unit or an attachment mark
 _TRAILING_NOTE = re.compile(r"(\([^()]{1,16}\))+$")
+TITLE_MIN = 4  # a title names at least its form (目标表): shorter text is a word
+TITLE_MAX = 80  # a title is one line: longer text is prose
+# a title ends with its form's name, or a short note after it (…目标表 单位：万元): 表 stands
+# among its last characters
+TITLE_TAIL = 6
 
 
 @dataclass(slots=True)
@@ -42,7 +47,7 @@ class Segmentation:
 def title_kind(text: str, cfg: Config) -> str | None:
     """``department`` / ``project`` when ``text`` is a table title, else None."""
     s = _TRAILING_NOTE.sub("", norm_key(text))
-    if not (4 <= len(s) <= 80) or "表" not in s[-6:]:
+    if not (TITLE_MIN <= len(s) <= TITLE_MAX) or "表" not in s[-TITLE_TAIL:]:
         return None
     if cfg.titles["department"].search(s):
         return "department"
@@ -59,10 +64,13 @@ def title_of(row: Row, cfg: Config) -> tuple[str, str] | None:
     return (texts[0], kind) if kind else None
 
 
+NAME_LABEL_MAX = 40  # a name label with its value run on (项目名称：X): longer cells are prose
+
+
 def _name_label(row: Row, cfg: Config) -> str | None:
     for c in row.cells:
         t = c.text
-        if not t or len(t) > 40:  # labels are short; long cells are prose
+        if not t or len(t) > NAME_LABEL_MAX:  # labels are short; long cells are prose
             continue
         f = cfg.field_of(t)
         if f and f[0] == "name":
@@ -181,11 +189,14 @@ def _starts_table(row: Row, cfg: Config) -> bool:
     )
 
 
+HEADER_CELL_MAX = 16  # a header cell is a few words (一级指标, 绩效指标值): longer text is content
+
+
 def _header_cell(text: str, cfg: Config, inside: bool) -> bool:
     """A one-cell line that can belong to a grid header written one cell per line: a
     header word (any word of the header vocabulary once the header has begun), a field
     label (a wide header holding the project's fields) or a section word beside it."""
-    if not text or len(norm_key(text)) > 16:
+    if not text or len(norm_key(text)) > HEADER_CELL_MAX:
         return False
     if cfg.header_role(text, loose=inside):
         return True
@@ -260,12 +271,15 @@ def _leads_header(rows: list[Row], i: int, cfg: Config) -> bool:
 def _label_like(text: str | None) -> bool:
     """Short words with no digit, sign or sentence mark: what a header cell looks like."""
     k = norm_key(text or "")
-    return 2 <= len(k) <= 16 and not re.search(r"[\d%≥≤<>=＞＜，。；;,:：、]", k)
+    return 2 <= len(k) <= HEADER_CELL_MAX and not re.search(r"[\d%≥≤<>=＞＜，。；;,:：、]", k)
 
 
 def _next_exact(rows: list[Row], j: int, cfg: Config) -> bool:
     nxt = _text1(rows[j + 1]) if j + 1 < len(rows) and rows[j + 1].sep == "cell" else None
     return bool(nxt) and cfg.header_role(nxt or "") is not None
+
+
+UNKNOWN_HEADER_CELLS = 3  # header cells the vocabulary does not know, in a row, at most
 
 
 def _unknown_header_cells(rows: list[Row], j: int, cfg: Config) -> int:
@@ -278,7 +292,7 @@ def _unknown_header_cells(rows: list[Row], j: int, cfg: Config) -> int:
     k = j
     while (
         k < len(rows)
-        and k - j < 3
+        and k - j < UNKNOWN_HEADER_CELLS
         and rows[k].sep == "cell"
         and _label_like(_text1(rows[k]))
         and not is_heading(kind_of(_text1(rows[k]) or "", cfg))
@@ -289,12 +303,15 @@ def _unknown_header_cells(rows: list[Row], j: int, cfg: Config) -> int:
         nxt = _text1(rows[k]) or "" if k < len(rows) else ""
         if k < len(rows) and _header_cell(nxt, cfg, True):
             return k - j
-        if nxt and is_heading(kind_of(nxt, cfg)) and kind_of(nxt, cfg).heading_score >= 100:
+        if nxt and is_heading(kind_of(nxt, cfg)) and kind_of(nxt, cfg).heading_score >= EXACT_MATCH:
             return k - j
     return 0
 
 
 _BRACKETED = re.compile(r"\([^()]*\)")
+# lines looked at after a line for the grid row that goes on after it (a unit or year line,
+# a heading, may stand between)
+NEXT_ROWS = 2
 _ONE_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -311,7 +328,9 @@ def _sparse_header(rows: list[Row], i: int, cfg: Config) -> bool:
     roles = {cfg.header_role(t) or cfg.header_role(t, loose=True) for t in texts}
     if not roles & {"value", "level3"}:
         return False
-    nxt = next((r for r in rows[i + 1 : i + 3] if any(t.strip() for t in r.texts)), None)
+    nxt = next(
+        (r for r in rows[i + 1 : i + 1 + NEXT_ROWS] if any(t.strip() for t in r.texts)), None
+    )
     if nxt is None:
         return False
     kinds = [kind_of(t, cfg) for t in nxt.texts if t.strip()]
@@ -352,7 +371,7 @@ def _grid_end(rows: list[Row], start: int, stream: bool, cfg: Config) -> int:
         if not stream and one is not None and r.sep == "cell":
             # one cell in a grid of rows: a heading row (一、产出指标) or a wrapped line
             # inside the grid; other text after the last grid row ends it
-            nxt = rows[k + 1 : k + 3]
+            nxt = rows[k + 1 : k + 1 + NEXT_ROWS]
             if not is_heading(kind_of(one, cfg)) and not any(x.sep != "cell" for x in nxt):
                 return k
         k += 1
@@ -367,7 +386,7 @@ def _goes_on(rows: list[Row], k: int, cfg: Config) -> bool:
         return False
     if _is_stop_row(rows[k], cfg) or _text1(rows[k]) is None:
         return False
-    for r in rows[k + 1 : k + 3]:
+    for r in rows[k + 1 : k + 1 + NEXT_ROWS]:
         if _text1(r) is not None and r.sep == "cell":
             if _starts_table(r, cfg) and title_of(r, cfg) is None and _name_label(r, cfg) is None:
                 continue
@@ -379,9 +398,12 @@ def _goes_on(rows: list[Row], k: int, cfg: Config) -> bool:
                 or _is_stop_row(r, cfg)
                 or title_of(r, cfg) is not None
             )
-            and sum(1 for t in r.texts if t.strip()) >= 3
+            and sum(1 for t in r.texts if t.strip()) >= MIN_ROW_CELLS
         )
     return False
+
+
+MIN_ROW_CELLS = 3  # a grid row holds a name, a value and more; fewer cells are a field line
 
 
 def find_grids(rows: list[Row], cfg: Config) -> list[tuple[int, int, int]]:
@@ -444,19 +466,27 @@ def _continued(block: list[Row], last_title: str | None, cfg: Config) -> bool:
     )
 
 
+# a one-cell line longer than this is a paragraph: it runs no label into its value and is no
+# line introducing a table
+LINE_MAX = 120
+
+
 def _run_label(row: Row, cfg: Config) -> bool:
     """A row of one cell opening with a field label run into its value (项目名称示范项目)."""
     t = _text1(row)
-    if t is None or len(t) > 120 or title_of(row, cfg) is not None:
+    if t is None or len(t) > LINE_MAX or title_of(row, cfg) is not None:
         return False
     pieces = cfg.split_vocab(t)
     return len(pieces) > 1 and cfg.field_of(pieces[0]) is not None
 
 
+FIELD_CELL_MAX = 24  # a field label, with a short value after its colon: longer cells are content
+
+
 def _field_row(row: Row, cfg: Config) -> bool:
     for t in row.texts:
         t = t.strip()
-        if t and len(t) <= 24:
+        if t and len(t) <= FIELD_CELL_MAX:
             f = cfg.field_of(t) or cfg.field_of(re.split(r"[:：]", t, maxsplit=1)[0])
             if f is not None and not f[0].startswith("_"):
                 return True
@@ -471,7 +501,7 @@ def intro_name(rows: list[Row]) -> str | None:
     one of the last lines before its head."""
     for r in reversed(rows[-INTRO_LINES:]):
         t = _text1(r)
-        if t and len(t) <= 120:
+        if t and len(t) <= LINE_MAX:
             m = _QUOTED.search(t)
             if m:
                 return m.group(1).strip()
@@ -515,6 +545,12 @@ def _title_head(text: str) -> bool:
 _TITLE_HEAD_ENDS = VOCAB.title_head_ends
 SPLIT_TITLE_TAIL = 12  # a title's second line: the form's name (绩效目标表, 项目支出绩效目标表)
 SPLIT_TITLE_HEAD = 30  # its first line: the issuer and year
+
+
+HEAD_ROWS = 12  # rows of a table's head searched for its year, issuer and name label
+YEAR_TEXT_MAX = (
+    20  # a year in a short line (（2024年度）, 2024年) is the table's; prose cites years
+)
 
 
 def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
@@ -566,15 +602,15 @@ def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
     for n_, (ttl, knd, trows, h0, hn, gend, intro) in enumerate(blocks, start=1):
         year = year_in(ttl) if ttl else None
         issuer = issuer_in_title(ttl) if ttl else None
-        for r in trows[: h0 or 0][:12]:
+        for r in trows[: h0 or 0][:HEAD_ROWS]:
             for t in r.texts:
                 if t and t != ttl:
-                    if year is None and len(t) <= 20:
+                    if year is None and len(t) <= YEAR_TEXT_MAX:
                         year = year_in(t)
                     issuer = _issuer_line(t) or issuer
         if knd is None:
             knd = "project"
-            for r in trows[: h0 or 0][:12]:
+            for r in trows[: h0 or 0][:HEAD_ROWS]:
                 lab = _name_label(r, cfg)
                 if lab and ("部门" in lab or "单位" in lab):
                     knd = "department"

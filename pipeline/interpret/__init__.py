@@ -38,6 +38,9 @@ from .roles import settle
 
 Result = tuple[TableRecord, list[Finding]]
 MIN_BARE_LABELS = 2  # lines of a label alone (or run into its value) make a head read by lines
+# a head whose rows are one-cell lines at least this often is written one cell a line (a
+# title or a line of several cells may stand among them)
+ONE_CELL_HEAD = 0.8
 
 
 def interpret(table: Table, cfg: Config) -> list[Result]:
@@ -50,7 +53,7 @@ def interpret(table: Table, cfg: Config) -> list[Result]:
     ]
     if (
         head
-        and sum(r.sep == "cell" for r in head) >= 0.8 * len(head)
+        and sum(r.sep == "cell" for r in head) >= ONE_CELL_HEAD * len(head)
         and sum(1 for r in head if _bare_label(_text(r), cfg)) >= MIN_BARE_LABELS
     ):
         # a one-cell-per-line head: the widths at which the whole table wraps its cells

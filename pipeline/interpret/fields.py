@@ -13,18 +13,20 @@ from ..config import Config, norm_key
 from ..config_files import HEADER_FIELDS
 from ..model import Row, Table, TableRecord
 from ..readers.grid.cells import _AMOUNT, _num
-from ..segment import clean_issuer, project_in_title
+from ..segment import LINE_MAX, clean_issuer, project_in_title
 from ..validate import BUDGET_MIN_YUAN
 
 _COLON_SPLIT = re.compile(r"^([^:：]{2,16})[:：]\s*(.*)$")
 
 
 _SPACE_SPLIT = re.compile(r"^(\S{2,12})\s+(\S.*)$")
+LABEL_CELL_MAX = 80  # a label with its value in one cell is a line at most: longer is prose
+LABEL_MAX = 16  # the longest label looked for before a colon (as in _COLON_SPLIT)
 
 
 def _label_parts(text: str, cfg: Config) -> tuple[str, str | None, str] | None:
     """(field, unit, inline value) when a cell is a field label, possibly with its value."""
-    if len(text) > 80:
+    if len(text) > LABEL_CELL_MAX:
         return None
     f = cfg.field_of(text)
     if f:
@@ -175,7 +177,7 @@ def read_execution(row: Row, cfg: Config, st: FieldState) -> bool:
     filled = [t for t in texts if t]
     # the amounts row: under 年度资金总额, or three amounts, or nothing but amounts
     if first not in cfg.budget_execution_total and not (
-        numbers and (len(numbers) >= 3 or len(numbers) == len(filled))
+        numbers and (len(numbers) >= EXECUTION_AMOUNTS or len(numbers) == len(filled))
     ):
         return False
     for col, name in st.execution_cols.items():
@@ -189,6 +191,11 @@ def read_execution(row: Row, cfg: Config, st: FieldState) -> bool:
         if v is not None:
             st.execution[name] = v
     return True
+
+
+# amounts in a row that make it the execution block's amounts row, with no 年度资金总额 before
+# them: one for each of 年初预算数, 全年预算数, 全年执行数
+EXECUTION_AMOUNTS = 3
 
 
 def _store_budget(st: FieldState, kind: str, key: str, value: str, unit: str | None) -> None:
@@ -283,7 +290,7 @@ def split_pairs(text: str, cfg: Config) -> list[str]:
         if m.start() <= first:
             continue
         before = text[: m.start()].rstrip()
-        for n in range(min(16, len(before) - 1), 1, -1):
+        for n in range(min(LABEL_MAX, len(before) - 1), 1, -1):
             label = before[-n:]
             if cfg.field_of(label) is not None:
                 cuts.append(len(before) - n)
@@ -300,7 +307,7 @@ def read_fields(row: Row, cfg: Config, st: FieldState) -> bool:
     """Take label/value pairs from a header row; True when the row held a field."""
     texts = [t for t in row.texts]
     filled = [t for t in texts if t]
-    if len(filled) == 1 and len(filled[0]) <= 120:
+    if len(filled) == 1 and len(filled[0]) <= LINE_MAX:
         texts = split_pairs(filled[0], cfg)
         pieces = cfg.split_vocab(filled[0])
         if len(texts) == 1 and len(pieces) > 1 and cfg.field_of(pieces[0]) is not None:

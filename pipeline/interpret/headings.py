@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..config import Config, HeadingMatch, heading_key, norm_key
+from ..config import EXACT_MATCH, Config, HeadingMatch, heading_key, norm_key
 from ..model import Row
 
 
@@ -46,10 +46,21 @@ def classify(text: str, cfg: Config) -> tuple[HeadingMatch | None, HeadingMatch 
     return m1, m2
 
 
+# a heading is a few words: three characters at least (X类, X指标; a two-character synonym
+# such as 数量 also opens names, so no shorter prefix is read as a heading), twelve at most
+# (longer text ending in 指标 is a name)
+HEADING_MIN = 3
+HEADING_MAX = 12
+
+
 def heading_like(text: str) -> bool:
     """An unknown heading: short, ends with 指标 (or 类), no digits."""
     k = norm_key(text)
-    return 3 <= len(k) <= 12 and k.endswith(("指标", "类")) and not re.search(r"\d|%", k)
+    return (
+        HEADING_MIN <= len(k) <= HEADING_MAX
+        and k.endswith(("指标", "类"))
+        and not re.search(r"\d|%", k)
+    )
 
 
 @dataclass(slots=True)
@@ -58,6 +69,9 @@ class Headings:
     l1_unknown: str | None = None
     l2: HeadingMatch | None = None
     used: int = 0
+
+
+LIKE_PREFIX_MAX = 6  # words before a level-1's name (社会公众 + 满意度指标) that still read as it
 
 
 def only_child_worded_like(
@@ -70,10 +84,10 @@ def only_child_worded_like(
     if len(children) != 1:
         return None
     if m1 is not None:
-        like = m1.canonical == l1 and m1.score < 100
+        like = m1.canonical == l1 and m1.score < EXACT_MATCH
     else:
         key = heading_key(text)
-        like = key.endswith(l1) and len(key) <= len(l1) + 6  # type: ignore[arg-type]
+        like = key.endswith(l1) and len(key) <= len(l1) + LIKE_PREFIX_MAX  # type: ignore[arg-type]
     return HeadingMatch(children[0], 2, m1.score if m1 else 0.0, text) if like else None
 
 
@@ -112,7 +126,7 @@ def update_tree(
         )
         if h.l1 is not None:
             state.l1 = Level(h.l1.canonical, h.l1.raw, h.l1.score)
-            if h.l1.score < 100:
+            if h.l1.score < EXACT_MATCH:
                 notes.append(("heading_fuzzy", f"level-1 {h.l1.raw!r} read as {h.l1.canonical}"))
         else:
             raw = h.l1_unknown or ""
@@ -131,7 +145,7 @@ def update_tree(
             state.l2 = None
     if h.l2 is not None:
         state.l2 = Level(h.l2.canonical, h.l2.raw, h.l2.score)
-        if 0 < h.l2.score < 100:
+        if 0 < h.l2.score < EXACT_MATCH:
             notes.append(("heading_fuzzy", f"level-2 {h.l2.raw!r} read as {h.l2.canonical}"))
         parent = cfg.parent_of(h.l2.canonical)
         # a level-1 filled from the tree (not written) gives way to the next level-2's
@@ -163,7 +177,7 @@ def _similarity(a: str, b: str) -> float:
 def heading_prefix(s: str, cfg: Config) -> str | None:
     best = None
     for key in list(cfg.level1_keys) + list(cfg.level2_keys):
-        if len(key) >= 3 and s.startswith(key) and (best is None or len(key) > len(best)):
+        if len(key) >= HEADING_MIN and s.startswith(key) and (best is None or len(key) > len(best)):
             best = key
     if best is None:
         m = re.match(r"(.{2,4}指标)", s)

@@ -195,6 +195,10 @@ def label_places(rows: list[GridRow], cols: dict[str, int]) -> tuple[Place, Plac
     return Place(tuple(spans), tuple(y1)), Place(tuple(spans), tuple(y2))
 
 
+TALLER = 0.25  # a row taller than its label by this share of the label's height shows where it sits
+TOP_SLACK = 1.0  # a label starting this close to its row's top (PDF points, pixels) is at the top
+
+
 def _top_aligned(rows: list[GridRow], cols: dict[str, int]) -> bool:
     """True when the grid's labels sit at the top of their rows, not at their middle:
     every label in a row taller than itself (by over a quarter of the label's height)
@@ -209,9 +213,9 @@ def _top_aligned(rows: list[GridRow], cols: dict[str, int]) -> bool:
             if cell is None or cell.bbox is None or not cell.text.strip():
                 continue
             height = cell.bbox[3] - cell.bbox[1]
-            if (g.bbox[3] - g.bbox[1]) - height <= 0.25 * height:
+            if (g.bbox[3] - g.bbox[1]) - height <= TALLER * height:
                 continue  # as tall as its row: no telling
-            if abs(cell.bbox[1] - g.bbox[1]) > 1.0:
+            if abs(cell.bbox[1] - g.bbox[1]) > TOP_SLACK:
                 return False
             seen += 1
     return seen >= 2

@@ -24,6 +24,7 @@ FIELD_ROLES = ("level3", "op", "value", "unit", "explanation", "actual", "weight
 FIELD_ROLES += ("deviation",)
 
 Notes = list[tuple[int, str, str, int | None]]
+NOTE_QUOTE = 30  # characters of a cell a note quotes: enough to find the row by
 
 
 def _source_row(g: GridRow) -> Row:
@@ -76,7 +77,7 @@ def build(
                     (
                         g.line,
                         "row_incomplete",
-                        f"cell {parts['level3'].text[:30]!r} has no value",
+                        f"cell {parts['level3'].text[:NOTE_QUOTE]!r} has no value",
                         None,
                     )
                 )

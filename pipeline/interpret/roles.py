@@ -31,6 +31,9 @@ UNIQUE = frozenset(
 KEPT_OUT = frozenset({"direction", "nature", "standard", "remark", "seq", "side", "other"})
 CELL_WEIGHT = 1.0  # each cell's fit counts this much against the header's prior
 PRIOR_WEIGHT = 3.0  # a header word counts as much as this many cells that fit it
+# a cell fits a role no worse than this: one stray cell (a note, a misplaced value) does not
+# outweigh the cells that fit
+FIT_FLOOR = -5.0
 
 Notes = list[tuple[int, str, str]]
 
@@ -45,7 +48,7 @@ def _scores(header: Header, rows: list[GridRow], cfg: Config) -> list[dict[str, 
             if role == "field":
                 sc[role] = 0.0
                 continue
-            total = sum(max(fit(k, role), -5.0) for k in kinds)
+            total = sum(max(fit(k, role), FIT_FLOOR) for k in kinds)
             sc[role] = PRIOR_WEIGHT * prior + CELL_WEIGHT * total
         out.append(sc)
     return out

@@ -39,6 +39,7 @@ _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 _BR = re.compile(r"<br\s{0,20}/?>", re.I)
 _REPLACED = "text_undecodable"
 _GUESS_SHARE = 0.01  # more replacements than this share of characters: ask charset-normalizer
+BINARY_SNIFF = 4096  # bytes searched for a NUL that marks binary data (text has none)
 
 
 def _count_errors(err: UnicodeDecodeError) -> tuple[str, int]:
@@ -76,7 +77,7 @@ def decode_counted(data: bytes, name: str) -> tuple[str, str, list[int]]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text, errors = _decode_replacing(data, "utf-16")
         return text, "utf-16", errors
-    head = data[:4096]
+    head = data[:BINARY_SNIFF]
     if b"\x00" in head:
         raise ReadError(f"{name}: binary data, not a text, PDF, Office or image file")
     for enc in ("utf-8", "gb18030"):
@@ -129,11 +130,14 @@ def undecodable_finding(name: str, data: bytes, enc: str, errors: list[int]) -> 
     )
 
 
+MD_SEP_MAX = 2000  # a longer line is no Markdown separator row (and is not split to test it)
+
+
 def _md_sep(line: str) -> bool:
     """A Markdown table separator row (``|---|:---:|``), tested without a regex so a
     line of a hundred thousand spaces costs one pass."""
     s = line.strip()
-    if "-" not in s or len(s) > 2000:
+    if "-" not in s or len(s) > MD_SEP_MAX:
         return False
     if s.startswith("|"):
         s = s[1:]
@@ -457,6 +461,7 @@ def _join_row_wraps(lines: list[str]) -> list[str]:
 
 
 MIN_BAR_LINES = 3  # lines of bar-separated cells before a text counts as separating so
+MOST_BORDERED = 0.5  # most bar lines open with a bar: bordered rows, joined by their closing bars
 
 
 def _join_short_rows(lines: list[str]) -> list[str]:
@@ -484,7 +489,7 @@ def _join_short_rows(lines: list[str]) -> list[str]:
     bordered = sum(
         1 for x, c in zip(lines, counts, strict=True) if c >= 2 and x.strip().startswith("|")
     )
-    if n < MIN_BAR_LINES or bordered > sum(seen.values()) / 2:
+    if n < MIN_BAR_LINES or bordered > MOST_BORDERED * sum(seen.values()):
         return lines  # bordered rows are joined by their closing bars
     closing = closed_pairs.get(full, 0) + sum(
         1 for x, c in zip(lines, counts, strict=True) if c == full and x.rstrip().endswith("|")
@@ -527,7 +532,7 @@ def _cjk_break(parts: list[str]) -> bool:
 
 
 MIN_BORDERED = 3  # bordered rows before a text counts as bordering its rows
-BORDERED_SHARE = 0.6
+BORDERED_SHARE = 0.6  # share of bar rows closed by a bar before a text counts as bordering rows
 MAX_ROW_WRAP = 3  # lines one bordered row may be broken into
 
 
@@ -578,17 +583,21 @@ def split_run_headers(rows: list[Row], cfg: Config) -> list[Row]:
         if r.sep != "cell" or len(r.cells) != 1 or len(r.cells[0].text) <= MIN_RUN_HEADER:
             continue
         pieces = split_header_run(r.cells[0].text, cfg)
-        if len(pieces) >= 3 and header_score(pieces, cfg) > 0:
+        if len(pieces) >= MIN_HEADER_CELLS and header_score(pieces, cfg) > 0:
             r.cells = [Cell(p) for p in pieces]
             r.sep = "run"
     return rows
 
 
 MIN_RUN_HEADER = 6  # shorter lines are one header word at most
+MIN_HEADER_CELLS = 3  # a grid header names three columns at least (a name, a value and more)
 
 
 _YEAR = re.compile(r"(?:19|20)\d{2}年")
 _PAGE_ALONE = re.compile(r"\d{1,3}")  # a bare page number
+
+
+RUNNING_HEADER_MAX = 30  # a running header is a short line; a longer one is text
 
 
 def is_running_header(text: str, cfg: Config) -> bool:
@@ -596,7 +605,7 @@ def is_running_header(text: str, cfg: Config) -> bool:
     short line holding a year that ends in a word of ``running_headers``, and no title."""
     k = norm_key(text)
     return (
-        len(k) <= 30
+        len(k) <= RUNNING_HEADER_MAX
         and bool(_YEAR.search(k))
         and k.endswith(cfg.running_headers)
         and not any(p.search(k) for p in cfg.titles.values())
@@ -632,10 +641,13 @@ def looks_csv(text: str) -> bool:
 
     cfg = active_config()
     for line in text.splitlines()[:MAX_CSV_HEADER_LINE]:
-        if line.count(",") < 2 or "\t" in line or "|" in line:
+        if line.count(",") < MIN_HEADER_CELLS - 1 or "\t" in line or "|" in line:
             continue
         fields = next(csv.reader([line]), [])
-        if len(fields) >= 3 and header_score([clean_cell(f) for f in fields], cfg) > 0:
+        if (
+            len(fields) >= MIN_HEADER_CELLS
+            and header_score([clean_cell(f) for f in fields], cfg) > 0
+        ):
             return True
     return False
 
@@ -667,6 +679,7 @@ def csv_rows(text: str, delimiter: str = ",") -> list[Row]:
 
 
 _HTML_START = ("<!doctype html", "<html", "<?xml")
+HTML_SNIFF = 1024  # characters searched for a web page's opening tag (it opens the file)
 
 
 def is_html(text: str, suffix: str) -> bool:
@@ -674,16 +687,20 @@ def is_html(text: str, suffix: str) -> bool:
     holding ``<table>`` markup (Markdown from PDF converters)."""
     if suffix in (".html", ".htm", ".xhtml"):
         return True
-    head = text[:1024].lstrip().lower()
+    head = text[:HTML_SNIFF].lstrip().lower()
     return head.startswith(_HTML_START) or "<table" in text.lower()
+
+
+UNPRINTABLE_SNIFF = 20_000  # characters searched for unprintable ones (binary data reads so)
+UNPRINTABLE_SHARE = 0.1  # more than this share unprintable: binary or corrupt, not text
 
 
 def read_text(path: Path, data: bytes) -> SourceDoc:
     """Read a text, CSV/TSV, Markdown or HTML file (see the module docstring)."""
     name = path.name
     text, enc, errors = decode_counted(data, name)
-    head = text[:20000]
-    if len(_UNPRINTABLE.findall(head)) > 0.1 * len(head):
+    head = text[:UNPRINTABLE_SNIFF]
+    if len(_UNPRINTABLE.findall(head)) > UNPRINTABLE_SHARE * len(head):
         raise ReadError(f"{name}: binary or corrupt data (mostly unprintable characters)")
     findings: list[Finding] = []
     if errors:

@@ -32,8 +32,9 @@ import re
 from dataclasses import dataclass, field
 
 from ...common import join_lines
-from ...config import Config
+from ...config import EXACT_MATCH, Config
 from ...model import BBox, Cell, Row
+from .cells import MIN_WRAPPED
 from .header import OUTLINE, Column, Header
 from .kinds import EMPTY, Kind, fit, kind_of
 from .runs import PROSE_START
@@ -77,6 +78,9 @@ JOIN_WIDER = 3.0
 SPLIT_GROUP = 1.5
 SPLIT_CUT = 0.8  # a line that filled its column's width and the next: weaker evidence
 MAX_JOIN = 8  # lines one cell may span (a long explanation wrapped in a narrow column)
+# a cell fitting a column worse than this never goes there: a role missing from the table of
+# fits (``kinds._NEVER``, -9) is below it
+NEVER_FIT = -8.5
 
 _HAS_NAME, _HAS_VALUE, _HAS_HEADING, _HAS_CELL = 1, 2, 4, 8
 
@@ -306,6 +310,10 @@ class _Token:
         return not self.text
 
 
+CLOSED_SHARE = 0.5  # most lines closed by a bar: the text closes its cells with bars
+MAX_EMPTY_CELLS = 3  # empty cells read from blank lines at most: more blank lines are spacing
+
+
 def _tokens(rows: list[Row], blank_mode: bool, cfg: Config) -> list[_Token]:
     """The lines of one-cell-per-line text as tokens with the evidence before each.  In
     text that puts blank lines between cells (``blank_mode``) a line right after a line
@@ -315,7 +323,7 @@ def _tokens(rows: list[Row], blank_mode: bool, cfg: Config) -> list[_Token]:
 
     out: list[_Token] = []
     prev: Row | None = None
-    closing = sum(r.closed for r in rows) > 0.5 * len(rows)
+    closing = sum(r.closed for r in rows) > CLOSED_SHARE * len(rows)
     empty = kind_of("", cfg)
     for r in rows:
         if prev is None:
@@ -329,7 +337,7 @@ def _tokens(rows: list[Row], blank_mode: bool, cfg: Config) -> list[_Token]:
         else:
             before = LINE
         empties = 0 if prev is None else (max(0, r.gap - 1) if blank_mode else r.gap)
-        for _ in range(min(empties, 3)):
+        for _ in range(min(empties, MAX_EMPTY_CELLS)):
             out.append(_Token("", r, before, empty))
             before = CELL
         text = next((t for t in r.texts if t.strip()), "")
@@ -379,7 +387,6 @@ def _pair_wraps(toks: list[_Token]) -> None:
 
 
 MIN_WRAP_WIDTH = 18  # narrower "wrap widths" are the lengths of common short names
-MIN_WRAPPED = 3  # distinct lines at a width before it counts as a wrap width
 
 
 def wrap_widths(texts: list[str]) -> set[int]:
@@ -448,7 +455,9 @@ def _filled(a: _Token, width: int | None, widths: set[int]) -> bool:
 
 def _named(k: Kind) -> bool:
     """A heading matched exactly, or a header word: text the vocabulary names whole."""
-    return (k.kind in ("heading1", "heading2") and k.heading_score >= 100) or k.kind == "header"
+    return (
+        k.kind in ("heading1", "heading2") and k.heading_score >= EXACT_MATCH
+    ) or k.kind == "header"
 
 
 def _whole(t: _Token) -> bool:
@@ -457,7 +466,9 @@ def _whole(t: _Token) -> bool:
     a wrapped name."""
     k = t.kind
     return k.kind in STANDALONE or (
-        k.kind in ("heading1", "heading2") and k.heading_score >= 100 and k.chars >= WHOLE_HEADING
+        k.kind in ("heading1", "heading2")
+        and k.heading_score >= EXACT_MATCH
+        and k.chars >= WHOLE_HEADING
     )
 
 
@@ -530,7 +541,10 @@ def blank_mode(rows: list[Row]) -> bool:
     """True when the text puts a blank line between the cells of a one-cell-per-line
     grid (most lines follow exactly one blank line)."""
     gaps = [r.gap for r in rows[1:]]
-    return bool(gaps) and sum(1 for g in gaps if g == 1) > 0.5 * len(gaps)
+    return bool(gaps) and sum(1 for g in gaps if g == 1) > BLANK_SHARE * len(gaps)
+
+
+BLANK_SHARE = 0.5  # most lines after one blank line: the text puts blank lines between cells
 
 
 def align_stream(
@@ -545,7 +559,8 @@ def align_stream(
         return []
     toks = _tokens(rows, blank_mode(rows), cfg)
     widths = wrap_widths([t.text for t in toks if t.text]) | wrap
-    kept = sum(r.closed for r in rows) > 0.5 * len(rows)  # cells closed by bars: empties written
+    # cells closed by bars: empties written
+    kept = sum(r.closed for r in rows) > CLOSED_SHARE * len(rows)
     costs = _Costs.by_role(header.columns, kept)
     segs = _decode(toks, header, costs, widths, {}, cfg)
     first = _rows(toks, segs, len(header.columns))
@@ -749,7 +764,7 @@ def _decode(
             forced = seg[0].before == ROW_END
             per_col = []
             for jj in range(m):
-                if f[jj] == -inf or f[jj] < -8.5:
+                if f[jj] == -inf or f[jj] < NEVER_FIT:
                     per_col.append(inf)
                     continue
                 # the second reading knows which columns wrap; a column of short cells (a

@@ -61,11 +61,12 @@ class Token:
 
 # an item number before prose (1.资金拨付…, 2、采取…): an explanation, not a value
 _ENUMERATED = re.compile(r"^\d{1,2}[.、．]\D")
+VALUE_LIKE_MAX = 24  # a target with a number is a phrase at most: longer text is a sentence
 
 
 def is_value_like(text: str) -> bool:
     k = norm_key(text)
-    return looks_numeric(text) and len(k) <= 24 and not _ENUMERATED.match(k)
+    return looks_numeric(text) and len(k) <= VALUE_LIKE_MAX and not _ENUMERATED.match(k)
 
 
 _MEASURE_END = ("度", "率", "性", "指标")  # 满意度, 知晓率, 合规性: measured, not a target
@@ -141,12 +142,13 @@ def _unit_at(s: str, j: int) -> int:
 
 
 _QUAL_TAIL_MAX = 4  # a worded target run onto its name is short: 合理, 可控, 按时办结
+TAIL_NAME_MIN = 3  # characters of the name before a worded target run onto it
 
 
 def worded_tail(s: str) -> int | None:
     """Where a short worded target starts at the end of run-together text
     (成本控制合理性合理 → 合理, 提高全民参保覆盖面按时办结 → 按时办结), or None."""
-    for p in range(3, len(s)):
+    for p in range(TAIL_NAME_MIN, len(s)):
         tail = s[p:]
         if len(tail) <= _QUAL_TAIL_MAX and any(
             tail.startswith(w) for w in _QUAL_WORDS if len(w) >= 2
@@ -245,6 +247,16 @@ def continues(text: str) -> bool:
     return bool(t) and t[0] in _CLOSED_START
 
 
+MIN_FULL_WIDTH = 12  # narrower lines are whole short cells (names, values), not wrapped ones
+MIN_WRAPPED = 3  # distinct lines at a width before it counts as a wrap width
+PEAK_RATIO = 2  # a wrap width is seen this many times as often as the lengths beside it
+THEN_TEXT = 0.6  # share of the lines at a wrap width that more text follows (not a value)
+PEAK_SHARE = 0.3  # a second wrap width is seen at least this share as often as the first
+# a line goes on in the next when none of the next lines up to this many is a value (a name
+# is followed by its value)
+THEN_LINES = 2
+
+
 def full_widths(texts: list[str]) -> set[int]:
     """Lengths at which a column wrapped its text (``texts`` in reading order).
 
@@ -267,7 +279,7 @@ def full_widths(texts: list[str]) -> set[int]:
         counts[n] = counts.get(n, 0) + 1
         # the next line goes on with this cell when neither it nor the one after it is
         # a value (a level-3 name is followed by its value)
-        nxt = texts[i + 1 : i + 3]
+        nxt = texts[i + 1 : i + 1 + THEN_LINES]
         if nxt and not any(_value_alone(x) or _worded(norm_key(x)) for x in nxt):
             then_text[n] = then_text.get(n, 0) + 1
     # a line that fills its column is at the width or one short of it (a wide character
@@ -277,19 +289,23 @@ def full_widths(texts: list[str]) -> set[int]:
     peaks = {
         n: c
         for n, c in pooled.items()
-        if n >= 12
-        and c >= 3
-        and c >= 2 * max(pooled.get(n - 2, 0), pooled.get(n + 2, 0))
-        and then[n] >= 0.6 * c
+        if n >= MIN_FULL_WIDTH
+        and c >= MIN_WRAPPED
+        and c >= PEAK_RATIO * max(pooled.get(n - 2, 0), pooled.get(n + 2, 0))
+        and then[n] >= THEN_TEXT * c
     }
     top = max(peaks.values(), default=0)
-    out = {n for n, c in peaks.items() if c >= 0.3 * top}
+    out = {n for n, c in peaks.items() if c >= PEAK_SHARE * top}
     # the widest column wraps at the widest line: several lines at that very width (or one
     # short of it) are cut lines, unless every one of them is followed by a value (names
     # of one length, each before its value)
     if counts:
         widest = max(counts)
-        if widest >= 12 and pooled.get(widest, 0) >= 3 and then.get(widest, 0) > 0:
+        if (
+            widest >= MIN_FULL_WIDTH
+            and pooled.get(widest, 0) >= MIN_WRAPPED
+            and then.get(widest, 0) > 0
+        ):
             out.add(widest)
     return out
 
@@ -302,11 +318,14 @@ _DEADLINE = re.compile(
 )
 
 
+DEADLINE_MIN = 3  # shorter text (5月, 底前) says too little to be read as a date
+
+
 def is_deadline(text: str) -> bool:
     """A cell that is a calendar date or deadline and nothing else."""
     k = norm_key(text)
     return (
-        len(k) >= 3
+        len(k) >= DEADLINE_MIN
         and bool(_DEADLINE.fullmatch(k))
         and ("月" in k or k.endswith(("底", "末", "前")))
     )
@@ -318,13 +337,16 @@ def _worded(k: str) -> bool:
     return worded(k)
 
 
+VALUE_ALONE_MAX = 14  # a value on a line of its own is short: longer lines hold more cells
+
+
 def _value_alone(text: str) -> bool:
     """A cell that is a value and nothing else (one cell per line), not a run of cells."""
     k = norm_key(text)
     if _QUAL_RUN.fullmatch(k) or is_deadline(k):
         return True
     return (
-        len(k) <= 14
+        len(k) <= VALUE_ALONE_MAX
         and is_value_like(k)
         and k[0] in "≥≤><=＞＜≧≦每0123456789不至大小低高一二两三四五六七八九十百千"
     )

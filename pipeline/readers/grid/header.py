@@ -172,6 +172,9 @@ def make_header(texts: list[str], rows: list[Row], cfg: Config) -> Header:
     return Header(cols, rows)
 
 
+GROUP_COLUMNS = 3  # columns a value group names under it at most (运算符号 | 单位 | 数值)
+
+
 def ungroup(header: Header) -> Header:
     """A header written one cell a line whose two rows ran into one (指标值 | 运算符号 |
     单位 | 数值: the group's name, then its columns): a value column followed by an
@@ -181,7 +184,7 @@ def ungroup(header: Header) -> Header:
     for j, c in enumerate(cols):
         if c.named != "value":
             continue
-        after = cols[j + 1 : j + 4]
+        after = cols[j + 1 : j + 1 + GROUP_COLUMNS]
         parts = []
         for a in after:
             if a.named in ("op", "unit") or a.named is None:

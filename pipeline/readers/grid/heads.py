@@ -36,6 +36,11 @@ def _starts_row(text: str, cfg: Config) -> bool:
     return _is_label(text, cfg) or _execution_label(text, cfg) in _AMOUNT_FIELDS
 
 
+# a value at most this wide (display columns) so far sits in a narrow column that wraps it
+# (阶段 | 性项 | 目)
+NARROW_VALUE = 12
+
+
 def _narrow_tail(cur: Row, text: str, cfg: Config) -> bool:
     """A header field's value wrapped in a narrow column (项目性质 | 阶段 | 性项 | 目): a
     line after a short value (at most 12 columns wide) that is no wider than the value so
@@ -47,7 +52,10 @@ def _narrow_tail(cur: Row, text: str, cfg: Config) -> bool:
     if f is None or f[0].startswith("budget") or f[0] in ("phone", "annual_goal", "plan"):
         return False
     width = display_width(cur.cells[1].text)  # the value so far, a short one
-    return display_width(text) <= width <= 12 and not any(ch.isdigit() for ch in text)
+    return display_width(text) <= width <= NARROW_VALUE and not any(ch.isdigit() for ch in text)
+
+
+ONE_WORD = 3  # a line this short is one word: no label and value ran together in it
 
 
 def head_rows(rows: list[Row], cfg: Config, widths: set[int] | None = None) -> list[Row]:
@@ -68,7 +76,7 @@ def head_rows(rows: list[Row], cfg: Config, widths: set[int] | None = None) -> l
                 texts[i + 1] = joined
                 i += 1
                 continue
-        pieces = cfg.split_vocab(text) if len(text) > 3 else [text]
+        pieces = cfg.split_vocab(text) if len(text) > ONE_WORD else [text]
         if len(pieces) > 1 or _starts_row(text, cfg) or cfg.is_section(text):
             if cur is not None:
                 out.append(cur)

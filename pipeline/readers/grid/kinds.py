@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ...config import Config, heading_key, norm_key
+from ...config import EXACT_MATCH, Config, heading_key, norm_key
 from ...normalize import looks_numeric
 from ...vocabulary import VOCAB
 
@@ -58,7 +58,7 @@ PROSE = "prose"  # a sentence: an explanation, a deviation, a remark
 @dataclass(frozen=True, slots=True)
 class Kind:
     kind: str
-    heading_score: float = 0.0  # match score of a heading (100 exact)
+    heading_score: float = 0.0  # match score of a heading (EXACT_MATCH: exact)
     chars: int = 0  # length of the text (normalized)
     level1: float = 0.0  # a heading's match score as a level-1 and as a level-2 (成本指标 is
     level2: float = 0.0  # both: a level-2 under 产出指标 and a level-1 in newer forms)
@@ -84,6 +84,8 @@ SHORT_MAX = 10  # worded targets are short (按会议方案、调研方案); exp
 LONG_VALUE = 8  # a target with a number longer than this may as well be an explanation
 VALUE_MAX = 16  # a target with a number is short: longer text holding one is a phrase
 OUTSIDE_HEADING_SCORE = 70.0  # a heading outside the schema fits a level column less well
+ITEM_MARK = 3  # characters an item number takes (1、, (2)): sentence marks are looked for after
+PUNCTUATED_MAX = 12  # text with a comma or colon this short is still a name; longer is a sentence
 
 
 @lru_cache(maxsize=200_000)
@@ -124,7 +126,7 @@ def kind_of(text: str, cfg: Config) -> Kind:
         return Kind(HEADING1, OUTSIDE_HEADING_SCORE, n, OUTSIDE_HEADING_SCORE)
     if is_unit(k):
         return Kind(UNIT, chars=n)
-    if ITEM_PREFIX.match(k) and 3 < n <= NAME_MAX and not _SENTENCE.search(k[3:]):
+    if ITEM_PREFIX.match(k) and ITEM_MARK < n <= NAME_MAX and not _SENTENCE.search(k[ITEM_MARK:]):
         return Kind(ITEM, chars=n)
     if _value_alone(k) and any(ch.isdigit() for ch in k):
         return Kind(VALUE, chars=n)
@@ -132,7 +134,12 @@ def kind_of(text: str, cfg: Config) -> Kind:
         return Kind(WORDED, chars=n)
     if n <= VALUE_MAX and looks_numeric(k) and not _SENTENCE.search(k):
         return Kind(VALUE, chars=n)
-    if n > NAME_MAX or (_SENTENCE.search(k) and n > 12) or k[0] in _SIGNS or _FORMULA.search(k):
+    if (
+        n > NAME_MAX
+        or (_SENTENCE.search(k) and n > PUNCTUATED_MAX)
+        or k[0] in _SIGNS
+        or _FORMULA.search(k)
+    ):
         return Kind(PROSE, chars=n)  # a sentence, a formula, or text opening with a sign
     if n <= FRAGMENT_MAX and _CJK.fullmatch(k):
         return Kind(FRAGMENT, chars=n)
@@ -153,6 +160,9 @@ def _worded(k: str) -> bool:
     return any(k.endswith(w) for w in _QUAL_WORDS if len(w) >= 2 or len(k) <= 2)
 
 
+UNIT_MAX = 8  # a unit is short, its per's included (元/人/月, 万元/平方米)
+
+
 def is_unit(k: str) -> bool:
     """A unit alone (%, 人次, 万元, 元/人/月, 元每人每月, 平方米), or the 无 / - a unit column
     holds for a worded target: known units, 万/千/亿 before one, joined by / or 每."""
@@ -164,7 +174,7 @@ def is_unit(k: str) -> bool:
     parts = [p for p in re.split(r"[/／每.·]", k) if p]
     return (
         bool(parts)
-        and len(k) <= 8
+        and len(k) <= UNIT_MAX
         and all(p in units or (p[0] in "万千亿" and p[1:] in units) for p in parts)
     )
 
@@ -279,12 +289,12 @@ def fit(kind: Kind, role: str) -> float:
         # only by likeness)
         score = kind.level1 if role == "level1" else kind.level2
         if score > 0:
-            return -(100 - score) / 20 - (max(kind.level1, kind.level2) - score) / 10
+            return -(EXACT_MATCH - score) / 20 - (max(kind.level1, kind.level2) - score) / 10
     f = _FIT[kind.kind].get(role, _NEVER)
     if kind.kind == VALUE and kind.chars > LONG_VALUE and role in ("explanation", "deviation"):
         f = -1.5  # a phrase holding a number: a target, or an explanation's clause
-    if kind.kind in (HEADING1, HEADING2) and kind.heading_score < 100 and f == 0.0:
-        f = -(100 - kind.heading_score) / 20
+    if kind.kind in (HEADING1, HEADING2) and kind.heading_score < EXACT_MATCH and f == 0.0:
+        f = -(EXACT_MATCH - kind.heading_score) / 20
     return f
 
 

@@ -30,7 +30,8 @@ import re
 
 from ...config import Config, norm_key
 from ...vocabulary import VOCAB
-from .cells import _QUAL_RUN, _SENTENCE, value_span, worded_tail
+from .cells import _QUAL_RUN, _QUAL_TAIL_MAX, _SENTENCE, value_span, worded_tail
+from .kinds import WORDED_MAX
 
 SHORT_ROLES = ("weight", "actual", "score")  # short numeric columns after the value
 
@@ -44,6 +45,16 @@ _UNIT_AFTER = re.compile(r"%|‰|[^\d.\s，。；;：:,、]{1,2}(?=\d)")  # 100%
 _SENTENCE_MARK = re.compile(r"[，。；;：:,、]")
 _PLACEHOLDER_OPS = ("定性", "定量", "无")
 _PLACEHOLDER_UNITS = ("无", "/", "-")
+FULL_MARKS = 100  # a 自评表 scores out of 100: no weight or score is more
+RATE_MAX = 100  # a rate in percent is at most 100: a target above it is no rate
+WORDED_ACTUAL_MAX = 6  # a worded 完成值 up to the next number is a short word (较健全, 基本完成)
+# a name run together with its target or explanation has four characters at least: a
+# shorter head cut off would read a word of the text as a name
+RUN_NAME_MIN = 4
+RESTATED_MIN = 3  # a target an explanation restates is a word of three characters or more
+# a heading cut short by its cell's width is a long one, seven characters left at least
+# (shorter prefixes open other names too)
+TRUNCATED_MIN = 7
 
 
 def _numbers_at(s: str, i: int) -> list[str]:
@@ -80,7 +91,7 @@ def _closeness(actual: str, target: float | None, percent: bool = False) -> floa
     if target is None or not m:
         return 0.0
     a = float(m.group(0))
-    readings = [a, a * 100] if percent and a < 1 < abs(target) <= 100 else [a]
+    readings = [a, a * 100] if percent and a < 1 < abs(target) <= RATE_MAX else [a]
     return min(abs(math.log((x + 0.01) / (abs(target) + 0.01))) for x in readings)
 
 
@@ -125,7 +136,7 @@ def _worded_actual(run: str, i: int, last: bool, value: str | None) -> list[str]
                 out.append(g + value)
     end = _WORD_END.search(run, i)
     j = end.start() if end else len(run)
-    if 0 < j - i <= 6 and run[i:j] not in out:
+    if 0 < j - i <= WORDED_ACTUAL_MAX and run[i:j] not in out:
         out.append(run[i:j])
     return out
 
@@ -144,9 +155,9 @@ def decode_short(
         got = dict(zip(roles, cells, strict=True))
         w = _num(got.get("weight"))
         sc = _num(got.get("score"))
-        if w is not None and not 0 < w <= 100:
+        if w is not None and not 0 < w <= FULL_MARKS:
             return
-        if sc is not None and not (0 <= sc <= (w if w is not None else 100)):
+        if sc is not None and not (0 <= sc <= (w if w is not None else FULL_MARKS)):
             return
         rest = run[end:]
         tgt = _num(got["value"]) if "value" in got else target
@@ -219,7 +230,7 @@ def split_placeholders(head: str, op_column: bool, unit_column: bool) -> tuple[s
         return None
     p, mark = best
     value = k[p + len(mark) :]
-    if not value or len(value) > 8 or re.search(r"\d", value):
+    if not value or len(value) > WORDED_MAX or re.search(r"\d", value):
         return None
     return k[:p], value
 
@@ -228,8 +239,11 @@ def _met_in_words(head: str, run: str, after: tuple[str, ...]) -> list[str] | No
     """A worded target at the end of ``head`` with no placeholders around it, told by the
     完成值 that meets it in the same words or a grade of them (资金使用合规性合规 | 10合规10…
     → 资金使用合规性, 合规, 10, 合规, 10): name, target, short columns, explanation."""
-    known = [n for n in range(8, 1, -1) if len(head) - n >= 2 and _QUAL_RUN.fullmatch(head[-n:])]
-    for n in known[:1] or [4, 3, 2]:  # a known worded target (保持稳定) or a short word
+    known = [
+        n for n in range(WORDED_MAX, 1, -1) if len(head) - n >= 2 and _QUAL_RUN.fullmatch(head[-n:])
+    ]
+    # a known worded target (保持稳定) or a short word
+    for n in known[:1] or range(_QUAL_TAIL_MAX, 1, -1):
         word = head[-n:]
         if len(head) - n < 2 or re.search(r"[\d%]", word):
             continue
@@ -297,7 +311,7 @@ def clause_start(head: str) -> int | None:
     clause 在规定时间结案率为 starts at 在); None when the text does not end that way.
     The name left before it has at least four characters."""
     m = _CLAUSE.search(head)
-    return m.start() if m and m.start() >= 4 else None
+    return m.start() if m and m.start() >= RUN_NAME_MIN else None
 
 
 _UNIT_NAME_END = re.compile(
@@ -309,7 +323,7 @@ PROSE_START = VOCAB.prose_start
 
 def _doubled(s: str) -> int:
     """Length of a name written twice at the start of ``s`` with more text after (0)."""
-    for n in range(len(s) // 2, 3, -1):
+    for n in range(len(s) // 2, RUN_NAME_MIN - 1, -1):
         if s[:n] == s[n : 2 * n] and len(s) > 2 * n:
             return n
     return 0
@@ -326,7 +340,7 @@ def worded_cells(s: str) -> list[str] | None:
     m = _UNIT_NAME_END.search(s)
     if m and m.start() >= 2 and len(s) > m.end() + 1:
         return [s[: m.end()], s[m.end() :]]
-    p = PROSE_START.search(s, 4)
+    p = PROSE_START.search(s, RUN_NAME_MIN)
     if p:
         return [s[: p.start()], s[p.start() :]]
     return restated(s)
@@ -341,8 +355,8 @@ def restated(s: str) -> list[str] | None:
         return None
     stop = _SENTENCE_MARK.search(s)
     end = stop.start() if stop else len(s)
-    for p in range(4, end - 2):
-        for n in range(min(8, end - p), 2, -1):
+    for p in range(RUN_NAME_MIN, end - RESTATED_MIN + 1):
+        for n in range(min(WORDED_MAX, end - p), RESTATED_MIN - 1, -1):
             word = s[p : p + n]
             if word in s[p + n :] and not re.search(r"[\d%]", word):
                 return [s[:p], word, s[p + n :]]
@@ -374,7 +388,7 @@ def truncated_heading(s: str, cfg: Config) -> str | None:
         for cut in (1, 2):
             k = key[:-cut]
             if (
-                len(k) >= 7
+                len(k) >= TRUNCATED_MIN
                 and k not in keys  # a name of its own is read as that name
                 and s.startswith(k)
                 and not s.startswith(key)
