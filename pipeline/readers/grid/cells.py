@@ -72,30 +72,6 @@ def is_value_like(text: str) -> bool:
 _MEASURE_END = ("度", "率", "性", "指标")  # 满意度, 知晓率, 合规性: measured, not a target
 
 
-def is_qualitative_value(text: str) -> bool:
-    """A short worded target (合规, 有所提升, 及时); a measure's name (满意度) is not."""
-    k = norm_key(text)
-    return (
-        1 <= len(k) <= 10
-        and not _SENTENCE.search(k)
-        and not k.endswith(_MEASURE_END)
-        and any(w in k for w in _QUAL_WORDS)
-    )
-
-
-def _is_op(text: str) -> bool:
-    return norm_key(text) in _OP_TOKEN
-
-
-def _is_unit(text: str) -> bool:
-    k = norm_key(text)
-    return 1 <= len(k) <= 5 and not re.search(r"\d", k) and not is_qualitative_value(k)
-
-
-def _is_number(text: str) -> bool:
-    return bool(re.fullmatch(r"-?\d+(\.\d+)?%?", norm_key(text)))
-
-
 _UNITS = VOCAB.units
 
 
@@ -365,12 +341,3 @@ def _num(text: str | None) -> float | None:
         return None
     m = _AMOUNT.search(norm_key(text))
     return float(m.group(0).replace(",", "")) if m else None
-
-
-def _is_unit_cell(text: str) -> bool:
-    k = norm_key(text)
-    return (
-        0 < len(k) <= 5
-        and not re.search(r"\d", k)
-        and (k in _UNITS or k[0] in "万千亿%‰" or "/" in k or k.endswith(tuple(_UNITS)))
-    )
