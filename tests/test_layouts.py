@@ -1364,3 +1364,53 @@ def test_level_labels_written_on_the_last_row_of_their_blocks(tmp_path: Path, cf
         ("效益指标", "社会效益指标", "服务人次"),
         ("满意度指标", "服务对象满意度指标", "群众满意度"),
     ]
+
+
+def test_grid_table_with_rows_wrapped_into_many_lines(tmp_path: Path, cfg: Config) -> None:
+    """Class: a grid table whose narrow columns wrap every row into four lines between two
+    rules (few rule lines among many), beside a box drawn round a body of one row a line
+    (numbered on every line): the first is a row per rule, the second a row per line."""
+    rule = "+----------+----------+------------+--------+------------+"
+    wrapped = [
+        "| 序号     | 一级指标 | 三级指标   | 指标值 | 指标解释   |",
+        rule.replace("-", "="),
+        "| 1        | 产出指标 | 巡查河道长 | ≥50公  | 全年日常巡 |",
+        "|          |          | 度         | 里     | 查覆盖的河 |",
+        "|          |          |            |        | 道总长度   |",
+        "|          |          |            |        |            |",
+        rule,
+        "| 2        | 产出指标 | 问题整改销 | ≥95%   | 已销号问题 |",
+        "|          |          | 号率       |        | 数/交办问  |",
+        "|          |          |            |        | 题数×100%  |",
+        "|          |          |            |        |            |",
+        rule,
+        "| 3        | 效益指标 | 河道水质达 | ≥90%   | 达标断面数 |",
+        "|          |          | 标率       |        | /监测断面  |",
+        "|          |          |            |        | 数×100%    |",
+        "|          |          |            |        |            |",
+        rule,
+    ]
+    box = [
+        "┌──────┬──────────┬──────────────┬────────┐",
+        "│ 序号 │ 一级指标 │ 三级指标     │ 指标值 │",
+        "├──────┼──────────┼──────────────┼────────┤",
+        "│ 1    │ 产出指标 │ 培训人次     │ ≥100   │",
+        "│ 2    │          │ 验收合格率   │ 100%   │",
+        "│ 3    │ 效益指标 │ 就业率       │ 提高   │",
+        "└──────┴──────────┴──────────────┴────────┘",
+    ]
+    text = "\n".join(
+        ["项目支出绩效目标表", "项目名称：河道管护", rule, *wrapped, ""]
+        + ["项目支出绩效目标表", "项目名称：教师培训", *box]
+    )
+    a, b = records(write(tmp_path, text + "\n"), cfg)
+    assert [(i.level1, i.level3, i.target.raw, i.explanation) for i in a.indicators] == [
+        (P, "巡查河道长度", "≥50公里", "全年日常巡查覆盖的河道总长度"),
+        (P, "问题整改销号率", "≥95%", "已销号问题数/交办问题数×100%"),
+        (B, "河道水质达标率", "≥90%", "达标断面数/监测断面数×100%"),
+    ]
+    assert [(i.level1, i.level3, i.target.raw) for i in b.indicators] == [
+        (P, "培训人次", "≥100"),
+        (P, "验收合格率", "100%"),
+        (B, "就业率", "提高"),
+    ]

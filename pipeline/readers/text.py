@@ -545,7 +545,7 @@ def _merge_ruled_rows(rows: list[Row]) -> list[Row]:
     group: list[Row] = []
 
     def flush() -> None:
-        if len(group) > 1 and len({len(r.cells) for r in group}) == 1:
+        if len(group) > 1 and len({len(r.cells) for r in group}) == 1 and _one_row(group, tall):
             cells = [
                 Cell(join_lines(r.cells[c].text for r in group)) for c in range(len(group[0].cells))
             ]
@@ -556,8 +556,9 @@ def _merge_ruled_rows(rows: list[Row]) -> list[Row]:
 
     bar = [r for r in rows if r.sep == "bar"]
     ruled = sum(1 for r in bar if r.end)
-    if not bar or ruled < RULED_SHARE * len(bar) or ruled == len(bar):
+    if not bar or ruled < max(MIN_RULES, TALL_RULED_SHARE * len(bar)) or ruled == len(bar):
         return rows
+    tall = ruled < RULED_SHARE * len(bar)
     for r in rows:
         if r.sep != "bar":
             flush()
@@ -570,7 +571,26 @@ def _merge_ruled_rows(rows: list[Row]) -> list[Row]:
     return out
 
 
-RULED_SHARE = 0.3  # rules under at least this share of bar lines: rows span several lines
+# rules under at least this share of bar lines (rows of up to three lines), or of rows
+# wrapped into up to eight lines (TALL_…), and at least this many rules: rows span lines
+def _one_row(group: list[Row], tall: bool) -> bool:
+    """Whether the lines between two rules are one row's (its cells wrapped), not rows
+    of their own inside a box drawn round a whole body: no line after the first starts
+    with a row number or fills as many cells as the first; where rows wrap into many lines
+    (``tall``: few rules among the lines) the lines after the first also leave the first
+    column empty."""
+    filled = [sum(1 for c in r.cells if c.text.strip()) for r in group]
+    for r, n in zip(group[1:], filled[1:], strict=True):
+        first = r.cells[0].text.strip()
+        if _ROW_NO.fullmatch(first) or n >= filled[0] or (tall and first):
+            return False
+    return True
+
+
+_ROW_NO = re.compile(r"\d{1,3}")
+RULED_SHARE = 0.3
+TALL_RULED_SHARE = 0.12
+MIN_RULES = 3
 
 
 def split_run_headers(rows: list[Row], cfg: Config) -> list[Row]:
