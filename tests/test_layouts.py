@@ -1414,3 +1414,44 @@ def test_grid_table_with_rows_wrapped_into_many_lines(tmp_path: Path, cfg: Confi
         (P, "验收合格率", "100%"),
         (B, "就业率", "提高"),
     ]
+
+
+def test_fixed_width_text_with_cells_wrapped_inside_their_columns(
+    tmp_path: Path, cfg: Config
+) -> None:
+    """Class: fixed-width text (``pdftotext -layout``) whose long names and explanations
+    wrap inside their columns onto the next lines, the row's short cells on its first
+    line.  A line whose every piece starts under a cell that filled its column goes on
+    that row; a line with a cell under a short one (a new name) starts a row."""
+    stops = [0, 12, 26, 46, 58]
+    rows_in = [
+        (P, QTY, "驻外人员数量", "≥20", "市政府驻北京办事处有在编在岗人员一人，驻大连办事处一人"),
+        ("", "", "引流到市考察投资企业批次", "≥100批次", "各联络处通过拜访引流"),
+        ("", QUAL, "出勤天数", "≥22天", "按照文件规定，每月驻外天数不少于二十二天。"),
+        (S, SAT, "群众满意度", "≥90%", "问卷调查"),
+    ]
+    lines = ["项目支出绩效目标表", "项目名称：驻外联络补助", ""]
+    lines.append(fixed(stops, ["一级指标", "二级指标", "三级指标", "目标值", "指标解释"]))
+    for l1, l2, name, value, expl in rows_in:
+        names, expls = wrapped(name, 8), wrapped(expl, 12)
+        for k in range(max(len(names), len(expls))):
+            first = k == 0
+            lines.append(
+                fixed(
+                    stops,
+                    [
+                        l1 if first else "",
+                        l2 if first else "",
+                        names[k] if k < len(names) else "",
+                        value if first else "",
+                        expls[k] if k < len(expls) else "",
+                    ],
+                )
+            )
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    assert rows(rec) == [
+        (P, QTY, "驻外人员数量", "≥20", rows_in[0][4]),
+        (P, QTY, "引流到市考察投资企业批次", "≥100批次", rows_in[1][4]),
+        (P, QUAL, "出勤天数", "≥22天", rows_in[2][4]),
+        (S, SAT, "群众满意度", "≥90%", "问卷调查"),
+    ]

@@ -395,7 +395,8 @@ def text_rows(
         if md_table is not None and (len(cells) < 2 or "|" not in line):
             md_table = None
         cs = [Cell(c) for c in cells]
-        if sep == "spaces":
+        if sep == "spaces" or (spaces == "spaces" and sep is None and line[:1].isspace()):
+            # where columns stand in fixed-width text, an indented line of one cell too
             cs = layout_cells(line, first_line + i, markup) or cs
         row = Row(cs, line=first_line + i, table_id=md_table, gap=gap)
         row.sep = sep or "cell"
@@ -403,6 +404,8 @@ def text_rows(
         gap = 0
         prev_line = i
     cfg = active_config()
+    if spaces == "spaces":
+        rows = join_layout_wraps(rows)
     rows = _merge_ruled_rows(rows)
     return split_run_headers(drop_running_headers(rows, cfg), cfg)
 
@@ -534,6 +537,70 @@ def _cjk_break(parts: list[str]) -> bool:
 MIN_BORDERED = 3  # bordered rows before a text counts as bordering its rows
 BORDERED_SHARE = 0.6  # share of bar rows closed by a bar before a text counts as bordering rows
 MAX_ROW_WRAP = 3  # lines one bordered row may be broken into
+
+
+LAYOUT_SLACK = 2  # display columns a cell's start may stray from its column's
+
+
+def join_layout_wraps(rows: list[Row]) -> list[Row]:
+    """Rows of fixed-width text (``pdftotext -layout``) whose long cells wrap inside their
+    column onto the next lines, the row's other cells on its first line: a line whose
+    every cell starts under a cell of the line before that filled its column (reached
+    the widest extent of that column's cells) goes on that row,
+    each piece joined to the cell above it.  A line with a cell under a short one, or in
+    a column the line before left empty, starts a row."""
+    laid = [r for r in rows if r.cells and all(c.bbox is not None for c in r.cells)]
+    if not laid:
+        return rows
+    # the right edge each column's cells reach at most (a wrapped column fills it)
+    reach: dict[int, float] = {}
+    for r in laid:
+        for c in r.cells:
+            x0 = round(c.bbox[0])  # type: ignore[index]
+            reach[x0] = max(reach.get(x0, 0.0), c.bbox[2])  # type: ignore[index]
+
+    def widest(x0: float) -> float:
+        return max((v for k, v in reach.items() if abs(k - x0) <= LAYOUT_SLACK), default=x0)
+
+    out: list[Row] = []
+    last: list[Cell] = []  # the cells of the line before, as laid out
+    for r in rows:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and last
+            and r.gap == 0
+            and r.cells
+            and all(c.bbox is not None for c in r.cells)
+            and _continues(r.cells, last, widest)
+        ):
+            for c in r.cells:
+                at = min(
+                    range(len(prev.cells)),
+                    key=lambda j: abs(prev.cells[j].bbox[0] - c.bbox[0]),  # type: ignore[index]
+                )
+                pc = prev.cells[at]
+                prev.cells[at] = Cell(join_lines([pc.text, c.text]), bbox=pc.bbox)
+            last = r.cells
+            continue
+        out.append(r)
+        last = list(r.cells) if all(c.bbox is not None for c in r.cells) else []
+    return out
+
+
+def _continues(cells: list[Cell], above: list[Cell], widest) -> bool:  # noqa: ANN001
+    """Every cell starts under a cell of the line above that filled its column."""
+    for c in cells:
+        x0 = c.bbox[0]  # type: ignore[index]
+        k = next((j for j, a in enumerate(above) if abs(a.bbox[0] - x0) <= LAYOUT_SLACK), None)  # type: ignore[index]
+        if k is None:
+            return False
+        a = above[k]
+        # filled: it reaches the widest extent of its column's cells (a cell wraps where
+        # its column ends)
+        if a.bbox[2] < widest(a.bbox[0]) - LAYOUT_SLACK:  # type: ignore[index]
+            return False
+    return True
 
 
 def _merge_ruled_rows(rows: list[Row]) -> list[Row]:
