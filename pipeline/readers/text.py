@@ -336,9 +336,11 @@ def text_rows(
     Each row records the evidence of its boundaries (``Row.sep``, ``gap``, ``closed``,
     ``end``): the separator between its cells, the blank lines before it, a bar closing a
     one-cell line and a line of bars ending a grid row.  No separator the text shows is
-    thrown away, and no line is joined to another here: where a line goes on in the next
-    (``满意度`` / ``指标 |``, an unclosed line where the text closes cells with bars) the
-    grid aligner decides from this evidence and what the cells hold.
+    thrown away.  Lines are joined here only where the layout itself shows one row broken
+    over lines (bar rows whose bars add up, the lines between two rules of a grid table,
+    fixed-width pieces under cells that filled their columns); where a one-cell line goes
+    on in the next (``满意度`` / ``指标 |``) the grid aligner decides from this evidence
+    and what the cells hold.
 
     A Markdown pipe table (a header row, a ``|---|`` separator, body rows) is a physical
     table: its rows share a ``table_id`` (an id made of the separator's line number), so
