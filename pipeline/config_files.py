@@ -161,6 +161,7 @@ class VocabularyFile(_Strict):
     operator_cells: list[str] = Field(default_factory=list)
     empty_marks: list[str] = Field(default_factory=list)
     prose_openers: list[str] = Field(default_factory=list)
+    target_clause_ends: list[str] = Field(default_factory=list)
     title_head_ends: list[str] = Field(default_factory=list)
 
     @field_validator(

@@ -31,6 +31,7 @@ class Vocabulary:
     operator_cells: frozenset[str]  # a cell holding only one of these is an operator
     empty_marks: frozenset[str]
     prose_start: re.Pattern[str]
+    target_clause_ends: tuple[str, ...]  # with worded_target_words
     title_head_ends: tuple[str, ...]
 
 
@@ -61,6 +62,7 @@ def read(path: Path) -> tuple[Vocabulary, bytes]:
             operator_cells=frozenset(words) | frozenset(f.operator_cells),
             empty_marks=frozenset(f.empty_marks),
             prose_start=re.compile("|".join(re.escape(w) for w in longest(f.prose_openers))),
+            target_clause_ends=(*f.target_clause_ends, *f.worded_target_words),
             title_head_ends=tuple(f.title_head_ends),
         ),
         raw,

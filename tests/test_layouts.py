@@ -1455,3 +1455,36 @@ def test_fixed_width_text_with_cells_wrapped_inside_their_columns(
         (P, QUAL, "出勤天数", "≥22天", rows_in[2][4]),
         (S, SAT, "群众满意度", "≥90%", "问卷调查"),
     ]
+
+
+def test_one_cell_per_line_type_column_garbled_level1_and_a_method_column(
+    tmp_path: Path, cfg: Config
+) -> None:
+    """Class: one cell per line under 指标类型 | 指标名称 | 年度指标值 | 考核方式: the level-1
+    garbled by OCR on its own row (严出指标 over 数量指标: 产出指标, from its child), and a
+    column of a few methods written again and again (问卷调查 / 查阅资料), which are no
+    names even where a row leaves it out."""
+    lines = ["项目支出绩效目标表", "项目名称", "示范项目"]
+    lines += ["指标类型", "指标名称", "年度指标值", "考核方式", "严出指标", "数量指标"]
+    lines += ["养老金标准", "≥200元每人每月", "问卷调查"]
+    lines += ["贷款金额", "5000万元", "查阅资料"]
+    lines += ["新增就业人数", "根据下达任务目标要求确定", "问卷调查"]
+    lines += ["促进创业人数", "根据下达任务目标要求确定", "查阅资料"]
+    lines += ["质量指标", "贷款还款率", "90%以上", "实地查看"]
+    lines += ["补贴发放准确率", "98%以上"]
+    lines += ["时效指标", "资金下达率", "100%", "实地查看"]
+    lines += ["资金支付规范性", "合规", "查阅资料", "实际资金支出率", "≥95%", "问卷调查"]
+    lines += ["成本指标", "成本控制率", "100%", "实地查看"]
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    assert [r[:4] for r in rows(rec)] == [
+        (P, QTY, "养老金标准", "≥200元每人每月"),
+        (P, QTY, "贷款金额", "5000万元"),
+        (P, QTY, "新增就业人数", "根据下达任务目标要求确定"),
+        (P, QTY, "促进创业人数", "根据下达任务目标要求确定"),
+        (P, QUAL, "贷款还款率", "90%以上"),
+        (P, QUAL, "补贴发放准确率", "98%以上"),
+        (P, TIME, "资金下达率", "100%"),
+        (P, TIME, "资金支付规范性", "合规"),
+        (P, TIME, "实际资金支出率", "≥95%"),
+        (P, COST, "成本控制率", "100%"),
+    ]

@@ -131,7 +131,7 @@ def update_tree(
         else:
             raw = h.l1_unknown or ""
             parent = cfg.parent_of(h.l2.canonical) if h.l2 else None
-            score = _similarity(raw, parent) if parent else 0.0
+            score = similarity(raw, parent) if parent else 0.0
             if parent and score >= cfg.garbled_threshold:
                 state.l1 = Level(parent, raw, score)
                 flags.append("level1_from_child")
@@ -168,7 +168,7 @@ def update_tree(
     return flags, notes
 
 
-def _similarity(a: str, b: str) -> float:
+def similarity(a: str, b: str) -> float:
     from rapidfuzz import fuzz
 
     return round(float(fuzz.ratio(norm_key(a), norm_key(b))), 1)

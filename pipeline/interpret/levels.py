@@ -35,6 +35,7 @@ from .headings import (
     heading_like,
     heading_of,
     only_child_worded_like,
+    similarity,
     update_tree,
 )
 
@@ -129,6 +130,30 @@ def _ambiguous_level1(heads: list[Headings], cfg: Config) -> None:
                 below.append(later.l2.canonical)
         if not any(c in children for c in below):
             h.l1, h.l2 = None, m2
+
+
+def _garbled_level1(heads: list[Headings], cfg: Config) -> None:
+    """A level-1 outside the schema whose first level-2 below it (before the next level-1)
+    has a parent it resembles (严出指标 over 数量指标: 产出指标) is that parent garbled by OCR
+    (SPEC section 1), read as it with a finding; the same row's level-2 is handled when
+    the tree is applied."""
+    for k, h in enumerate(heads):
+        if h.l1_unknown is None or h.l2 is not None:
+            continue
+        child = None
+        for later in heads[k + 1 :]:
+            if _has_l1(later):
+                break
+            if later.l2 is not None:
+                child = later.l2
+                break
+        parent = cfg.parent_of(child.canonical) if child is not None else None
+        if parent is None:
+            continue
+        score = similarity(h.l1_unknown, parent)
+        if score >= cfg.garbled_threshold:
+            h.l1 = HeadingMatch(parent, 1, score, h.l1_unknown)
+            h.l1_unknown = None
 
 
 def _has_l1(h: Headings) -> bool:
@@ -242,6 +267,7 @@ def assign_levels(
             carried = h.l1.canonical
         heads.append(h)
     _ambiguous_level1(heads, cfg)
+    _garbled_level1(heads, cfg)
     merged = (
         bool(rows)
         and all(r.spans for g in rows for r in g.rows)

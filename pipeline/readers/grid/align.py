@@ -304,6 +304,7 @@ class _Token:
     width: int = 0  # display width of the line
     paired: bool = False  # as wide as a neighbouring line of the same cell (see _pair_wraps)
     ends_cell: bool = False  # a line repeated before different lines (see _repeated_cells)
+    repeated: bool = False  # written again and again (see _repeated_cells)
 
     @property
     def empty(self) -> bool:
@@ -353,7 +354,8 @@ MIN_REPEATS = 3  # times a line recurs before its repeats say it is a whole cell
 
 
 def _repeated_cells(toks: list[_Token]) -> None:
-    """Mark lines that are whole cells by their repeats: a line written again and again
+    """Mark lines written again and again (``repeated``), and those that are whole cells
+    by their repeats: a line written again and again
     (a scoring rule on every row) before different lines is a cell of its own; the lines
     after it are other cells, not the rest of one sentence (a wrapped sentence that starts
     alike goes on alike)."""
@@ -364,8 +366,14 @@ def _repeated_cells(toks: list[_Token]) -> None:
             seen[a.text] = seen.get(a.text, 0) + 1
             after.setdefault(a.text, set()).add(b.text)
     for t in toks:
-        if seen.get(t.text, 0) >= MIN_REPEATS and len(after[t.text]) >= 2:
-            t.ends_cell = True
+        if seen.get(t.text, 0) >= MIN_REPEATS:
+            t.repeated = True
+            t.ends_cell = len(after[t.text]) >= 2
+
+
+# a line written again and again read as an indicator's name: names are each written
+# once, a column's few values (a source, a method, a worded target) again and again
+REPEATED_NAME = 2.5
 
 
 def _pair_wraps(toks: list[_Token]) -> None:
@@ -734,6 +742,7 @@ def _decode(
     best: list[dict[tuple[int, int, int], tuple[float, tuple | None]]] = [{} for _ in range(T + 1)]
     best[0][(-1, 0, 0)] = (0.0, None)
     seq_cols = {j for j, c in enumerate(cols) if c.named == "seq"}
+    name_cols = {j for j, c in enumerate(cols) if c.named == "level3"}
     lead, inside, trail, fill = costs.lead, costs.inside, costs.trail, costs.fill
     field_cols = {j for j, c in enumerate(cols) if c.named == "field"}
     prefix_cols = field_cols | {j for j, c in enumerate(cols) if c.named == "side"}
@@ -776,7 +785,10 @@ def _decode(
                     join = sum(
                         _join_cost(a, b, w, widths) for a, b in zip(seg, seg[1:], strict=False)
                     )
-                per_col.append(-f[jj] + fill[jj] + join + _split_cost(seg[-1], nxt, w, widths))
+                repeat = REPEATED_NAME if L == 1 and seg[0].repeated and jj in name_cols else 0.0
+                per_col.append(
+                    -f[jj] + fill[jj] + join + _split_cost(seg[-1], nxt, w, widths) + repeat
+                )
             number = _row_number(text) if seq_cols else 0
             for state, (c0, _) in states.items():
                 j, fl, last_no = state

@@ -141,12 +141,18 @@ def kind_of(text: str, cfg: Config) -> Kind:
         or _FORMULA.search(k)
     ):
         return Kind(PROSE, chars=n)  # a sentence, a formula, or text opening with a sign
+    if VOCAB.prose_start.match(k):
+        # 根据下达任务目标要求确定, 按照…执行: a worded target (it ends as one does) or an
+        # explanation, no name
+        target = n <= PHRASE_TARGET_MAX and k.endswith(VOCAB.target_clause_ends)
+        return Kind(WORDED if target else PROSE, chars=n)
     if n <= FRAGMENT_MAX and _CJK.fullmatch(k):
         return Kind(FRAGMENT, chars=n)
     return Kind(SHORT if n <= SHORT_MAX else NAME, chars=n)
 
 
 WORDED_MAX = 8  # a worded target is a few words: 有所提升, 进一步扩大, 不超支
+PHRASE_TARGET_MAX = 16  # a target that says how it is set (根据…确定) is one clause
 
 
 def _worded(k: str) -> bool:
