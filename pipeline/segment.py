@@ -67,10 +67,14 @@ def title_of(row: Row, cfg: Config) -> tuple[str, str] | None:
 NAME_LABEL_MAX = 40  # a name label with its value run on (项目名称：X): longer cells are prose
 
 
+_COLON = re.compile(r"[:：]")
+
+
 def _name_label(row: Row, cfg: Config) -> str | None:
     for c in row.cells:
         t = c.text
-        if not t or len(t) > NAME_LABEL_MAX:  # labels are short; long cells are prose
+        # labels are short, long cells prose, but for a line of label：value pairs
+        if not t or len(t) > LINE_MAX or (len(t) > NAME_LABEL_MAX and not _COLON.search(t)):
             continue
         f = cfg.field_of(t)
         if f and f[0] == "name":
@@ -486,7 +490,7 @@ FIELD_CELL_MAX = 24  # a field label, with a short value after its colon: longer
 def _field_row(row: Row, cfg: Config) -> bool:
     for t in row.texts:
         t = t.strip()
-        if t and len(t) <= FIELD_CELL_MAX:
+        if t and (len(t) <= FIELD_CELL_MAX or (len(t) <= LINE_MAX and _COLON.search(t))):
             f = cfg.field_of(t) or cfg.field_of(re.split(r"[:：]", t, maxsplit=1)[0])
             if f is not None and not f[0].startswith("_"):
                 return True

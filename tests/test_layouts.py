@@ -1488,3 +1488,21 @@ def test_one_cell_per_line_type_column_garbled_level1_and_a_method_column(
         (P, TIME, "实际资金支出率", "≥95%"),
         (P, COST, "成本控制率", "100%"),
     ]
+
+
+def test_a_long_line_of_label_value_pairs_opens_the_head(tmp_path: Path, cfg: Config) -> None:
+    """Class: the project's fields on one long line of label：value pairs (over forty
+    characters: 专项（项目）名称：… 预算资金（元）：…) right above an untitled grid; it is
+    the table's head, so the name and budget are read."""
+    grid = [
+        ["专项（项目）名称：市政府驻上海联络处房屋租赁费　　预算资金（元）：216,000.00", "", ""],
+        ["二级指标", "三级指标", "年度指标值"],
+        ["数量指标", "企业拜访率", "≥95%"],
+        ["服务对象满意度指标", "访问人员满意度", "≥90%"],
+    ]
+    rec = only(run(tmp_path, tabbed(grid), cfg))
+    assert (rec.name, rec.budget_yuan) == ("市政府驻上海联络处房屋租赁费", 216_000)
+    assert [r[:4] for r in rows(rec)] == [
+        (P, QTY, "企业拜访率", "≥95%"),
+        (S, SAT, "访问人员满意度", "≥90%"),
+    ]
