@@ -1506,3 +1506,20 @@ def test_a_long_line_of_label_value_pairs_opens_the_head(tmp_path: Path, cfg: Co
         (P, QTY, "企业拜访率", "≥95%"),
         (S, SAT, "访问人员满意度", "≥90%"),
     ]
+
+
+def test_side_label_written_over_two_columns(tmp_path: Path, cfg: Config) -> None:
+    """Class: a header whose first cell, merged over the headings' and the names' columns,
+    is written once per column (绩效指标 | 绩效指标 | 年度目标值 …), one cell per line:
+    the first is the headings' column, the second the names'."""
+    lines = ["项目支出绩效自评表", "项目名称", "示范项目"]
+    lines += ["绩效指标", "绩效指标", "年度目标值", "全年完成值", "权重"]
+    lines += ["产出指标", "数量指标", "1.培训人次", "≥100人次", "120", "10"]
+    lines += ["2.发放人数", "≥50人", "55", "10"]
+    lines += ["质量指标", "1.验收合格率", "100%", "100%", "10"]
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    assert [r[:4] for r in rows(rec)] == [
+        (P, QTY, "培训人次", "≥100人次"),
+        (P, QTY, "发放人数", "≥50人"),
+        (P, QUAL, "验收合格率", "100%"),
+    ]

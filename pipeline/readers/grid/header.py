@@ -160,6 +160,13 @@ def make_header(texts: list[str], rows: list[Row], cfg: Config) -> Header:
     cells = rows[0].cells if rows else []
     if rows and rows[0].sep == "spaces" and len(cells) >= len(cols):
         cols = [replace(c, x=_x(cells[i])) for i, c in enumerate(cols)]
+    # a side label written over two columns (绩效指标 | 绩效指标: a merged cell repeated
+    # in each column it spans) heads the headings' column and the names' column
+    for j in range(len(cols) - 1):
+        a, b = cols[j], cols[j + 1]
+        no_levels = not any(c.named in ("level1", "level2", "level12") for c in cols)
+        if a.named == "side" and b.named == "side" and a.text == b.text and no_levels:
+            cols[j] = Column(a.text, "level12", {"level12": 0.0, "side": -0.5})
     if not any(c.named == "level3" for c in cols):
         # no column named for the indicator's name: a section word heading a column
         # (绩效指标, 指标) may be it, where its cells are names
