@@ -1523,3 +1523,28 @@ def test_side_label_written_over_two_columns(tmp_path: Path, cfg: Config) -> Non
         (P, QTY, "发放人数", "≥50人"),
         (P, QUAL, "验收合格率", "100%"),
     ]
+
+
+def test_csv_whose_cell_line_breaks_are_not_quoted(tmp_path: Path, cfg: Config) -> None:
+    """Class: a CSV dump that wrote a cell's line break without quoting it, so a record
+    breaks into two lines of too few fields; where their fields add up to a whole row's
+    (the broken cell counted once) they are one row.  Label rows of two fields stay."""
+    text = (
+        "项目名称,示范项目,,,\n"
+        "一级指标,二级指标,三级指标,指标解释,指标值\n"
+        "产出指标,数量指标,培训人次,以签到表为准,≥100人次\n"
+        ",,基层调研,针对工作难点，\n"
+        "每月到基层开展调研,不少于10次/月\n"
+        ",,议事会议,按照议事规则，\n"
+        "每月召开会议,10次/月以上\n"
+        ",质量指标,验收合格率,验收报告,100%\n"
+        "效益指标,社会效益指标,就业率,统计报表,提高\n"
+    )
+    rec = only(run(tmp_path, text, cfg, name="doc.csv"))
+    assert rows(rec) == [
+        (P, QTY, "培训人次", "≥100人次", "以签到表为准"),
+        (P, QTY, "基层调研", "不少于10次/月", "针对工作难点，每月到基层开展调研"),
+        (P, QTY, "议事会议", "10次/月以上", "按照议事规则，每月召开会议"),
+        (P, QUAL, "验收合格率", "100%", "验收报告"),
+        (B, SOC, "就业率", "提高", "统计报表"),
+    ]

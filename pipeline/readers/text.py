@@ -758,13 +758,53 @@ def csv_rows(text: str, delimiter: str = ",") -> list[Row]:
     buf = io.StringIO(text)
     reader = csv.reader(buf, delimiter=delimiter)
     line = 1
+    records = []
     for rec in reader:
         start, line = line, reader.line_num + 1
+        records.append((start, rec))
+    for start, rec in _join_broken_records(records):
         cells = [clean_cell(join_lines(c.splitlines()) if "\n" in c else c) for c in rec]
         if any(cells):
             sep = "tab" if len(cells) > 1 else "cell"  # fields the text delimits, as tabs do
             rows.append(Row([Cell(c) for c in cells], line=start, sep=sep))
     return rows
+
+
+def _join_broken_records(
+    records: list[tuple[int, list[str]]],
+) -> list[tuple[int, list[str]]]:
+    """Records of a CSV dump that wrote a cell's line break without quoting it: a record
+    with fewer fields than the sheet's rows have, and the next ones, whose fields add up to
+    a whole row's (the broken cell counted once), are one record, the cell's pieces
+    joined (a cell broken inside its text: neither piece empty, the second no label).  A
+    whole row's width: the field count most records have (at least three)."""
+    counts: dict[int, int] = {}
+    for _, rec in records:
+        if len(rec) > 1:
+            counts[len(rec)] = counts.get(len(rec), 0) + 1
+    full = max(counts, key=lambda n: (counts[n], n), default=0)
+    if counts.get(full, 0) < MIN_BAR_LINES:
+        return records
+    cfg = active_config()
+    out: list[tuple[int, list[str]]] = []
+    k = 0
+    while k < len(records):
+        start, rec = records[k]
+        if 0 < len(rec) < full and rec[-1].strip():
+            joined, j = list(rec), k
+            while len(joined) < full and j + 1 < len(records) and j - k < MAX_ROW_WRAP:
+                j += 1
+                nxt = records[j][1]
+                if not nxt or not nxt[0].strip() or cfg.field_of(nxt[0].strip()):
+                    break  # the cell broke inside its text: a label opens a row of its own
+                joined = [*joined[:-1], join_lines([joined[-1], nxt[0]]), *nxt[1:]]
+            if len(joined) == full and j > k:
+                out.append((start, joined))
+                k = j + 1
+                continue
+        out.append((start, rec))
+        k += 1
+    return out
 
 
 _HTML_START = ("<!doctype html", "<html", "<?xml")
