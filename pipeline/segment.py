@@ -228,7 +228,10 @@ def header_at(rows: list[Row], i: int, cfg: Config) -> int:
     while j < len(rows) and rows[j].sep == "cell":
         t = _text1(rows[j]) or ""
         # the header has begun once two words of the vocabulary are read (序号 | 一级指标)
-        inside = sum(1 for x in texts if cfg.header_role(x)) >= MIN_EXACT_HEADER_WORDS
+        inside = (
+            sum(1 for x in texts if cfg.header_role(x) or cfg.is_section(x))
+            >= MIN_EXACT_HEADER_WORDS
+        )
         # the first cell may be a header word read loosely (一级指标名称) where an exact
         # one follows it
         loose_first = not texts and _next_exact(rows, j, cfg)

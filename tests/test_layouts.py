@@ -1548,3 +1548,28 @@ def test_csv_whose_cell_line_breaks_are_not_quoted(tmp_path: Path, cfg: Config) 
         (P, QUAL, "验收合格率", "100%", "验收报告"),
         (B, SOC, "就业率", "提高", "统计报表"),
     ]
+
+
+def test_header_of_side_labels_and_a_value_group(tmp_path: Path, cfg: Config) -> None:
+    """Class: a header written one cell a line whose only words the vocabulary names as
+    written are a side label twice and a value group (绩效指标 | 绩效指标 | 年度指标值 |
+    数值 | 运算符号 | 度量单位): the side labels count as header words."""
+    lines = [
+        "部门名称",
+        "某局",
+        "绩效指标",
+        "绩效指标",
+        "年度指标值",
+        "数值",
+        "运算符号",
+        "度量单位",
+    ]
+    lines += ["产出指标", "数量指标", "（1）养老金标准", "200", "≥", "元每人每月"]
+    lines += ["（2）贷款金额", "5000", "万元"]
+    lines += ["质量指标", "（3）还款率", "90", "≥", "%"]
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    assert [r[:4] for r in rows(rec)] == [
+        (P, QTY, "养老金标准", "≥200元每人每月"),
+        (P, QTY, "贷款金额", "5000万元"),
+        (P, QUAL, "还款率", "≥90%"),
+    ]

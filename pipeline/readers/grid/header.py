@@ -104,10 +104,13 @@ def header_score(texts: list[str], cfg: Config, loose: bool = False) -> int:
     """How many of ``texts`` are grid header words (0 unless they make a grid header:
     two or more words of the vocabulary as written, naming the level-3 name or the value,
     or both heading levels; with ``loose``, words read loosely (二级指标名称, 预期目标值)
-    count beside the two written ones)."""
+    count beside the two written ones, and a side label (绩效指标) counts as written)."""
     cells = [t for t in texts if t and t.strip()]
     exact = [cfg.header_role(t) for t in cells]
-    if sum(1 for r in exact if r) < MIN_EXACT_HEADER_WORDS:
+    written = sum(
+        1 for r, t in zip(exact, cells, strict=True) if r or (loose and cfg.is_section(t))
+    )
+    if written < MIN_EXACT_HEADER_WORDS:
         return 0
     roles = [
         r or (cfg.header_role(t, loose=True) if loose else None)
