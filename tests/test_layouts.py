@@ -1573,3 +1573,31 @@ def test_header_of_side_labels_and_a_value_group(tmp_path: Path, cfg: Config) ->
         (P, QTY, "贷款金额", "5000万元"),
         (P, QUAL, "还款率", "≥90%"),
     ]
+
+
+def test_fixed_width_grid_of_two_columns_under_a_vertical_side_label(
+    tmp_path: Path, cfg: Config
+) -> None:
+    """Class: fixed-width text whose grid has two text columns (name and target), the
+    headings on lines of their own, and a side label printed down its left edge one
+    character a line (绩 / 效 / 指 / 标); most lines hold two cells apart by a run of
+    spaces, so that is how the text separates cells, and one written header word beside
+    loose ones naming both the name and the value makes its header."""
+    lines = ["项目支出绩效目标表", "  项目名称：拆违经费", "  项目资金：349.80", ""]
+    lines += ["  绩  指标名称                    年度目标值（%）", ""]
+    lines += ["  效  成本指标", "", "  指  经济成本指标", ""]
+    lines += ["  标  (1)成本控制合理性           合理", ""]
+    lines += ["      产出指标", "", "      数量指标", ""]
+    lines += ["      (1)完成年度拆违计划         =100.00", ""]
+    lines += ["      (2)新增违建处置率           =100.00", ""]
+    lines += ["      满意度指标", "", "      服务对象满意度指标", ""]
+    lines += ["      (1)群众满意度               ≥90.00", ""]
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    assert [
+        (i.level1, i.level2, i.level3, i.target.raw, i.target.unit) for i in rec.indicators
+    ] == [
+        ("成本指标", "经济成本指标", "成本控制合理性", "合理", None),
+        (P, QTY, "完成年度拆违计划", "=100.00", "%"),
+        (P, QTY, "新增违建处置率", "=100.00", "%"),
+        (S, SAT, "群众满意度", "≥90.00", "%"),
+    ]

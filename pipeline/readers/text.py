@@ -189,7 +189,7 @@ def space_mode(lines: list[str]) -> str | None:
 
     A space after a punctuation mark (``判和分析, 逐步``) is typing, not a boundary, and
     page numbers (第 3 页) are page furniture."""
-    single = multi = texts = 0
+    single = multi = two = texts = 0
     furniture = drop_page_furniture(lines)
     for line, skip in zip(lines, furniture, strict=True):
         if skip or "\t" in line or "|" in line or not line.strip():
@@ -205,10 +205,12 @@ def space_mode(lines: list[str]) -> str | None:
             single += 1
         elif sum(1 for n in runs if n >= 2) >= 2:
             multi += 1
+        elif sum(1 for n in runs if n >= 2) == 1:
+            two += 1  # two cells apart (a grid of two text columns, or typing)
     enough = max(MIN_SPACED_LINES, SPACED_SHARE * texts)
     if single >= enough:
         return "space"
-    if multi >= enough:
+    if multi >= enough or (multi + two >= max(enough, TWO_CELL_SHARE * texts) and multi):
         return "spaces"
     return None
 
@@ -216,6 +218,9 @@ def space_mode(lines: list[str]) -> str | None:
 _TYPED_BEFORE_SPACE = ",，;；:：、.。!！?？"
 MIN_SPACED_LINES = 3  # lines that show a spacing convention before the document has one
 SPACED_SHARE = 0.1  # … and this share of its lines: a few spaced lines are typing
+# lines of two cells apart by a run of spaces, with a few of three or more, show columns
+# where they are this share of the lines (a grid of name and value, a side label beside)
+TWO_CELL_SHARE = 0.3
 
 
 def _join_spaced_out(tokens: list[str]) -> list[str]:
