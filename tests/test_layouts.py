@@ -1601,3 +1601,38 @@ def test_fixed_width_grid_of_two_columns_under_a_vertical_side_label(
         (P, QTY, "新增违建处置率", "=100.00", "%"),
         (S, SAT, "群众满意度", "≥90.00", "%"),
     ]
+
+
+def test_header_of_many_roles_without_name_or_value_words(tmp_path: Path, cfg: Config) -> None:
+    """Class: a 自评表 header that names neither the name nor the target column (序号 | 指标
+    | 评（扣）分标准 | 数值 | 符号 | 计量单位 | 全年实际值 | 自评得分 | 分值): words of four
+    roles or more make a grid header, the section word's column holds the names and the
+    column no word names (数值) the targets."""
+    head = [
+        "序号",
+        "指标",
+        "评（扣）分标准",
+        "数值",
+        "符号",
+        "计量单位",
+        "全年实际值",
+        "自评得分",
+        "分值",
+    ]
+    grid = [
+        ["项目名称", "示范项目", "", "", "", "", "", "", ""],
+        head,
+        ["", "产出指标", "", "", "", "", "", "", ""],
+        ["", "数量指标", "", "", "", "", "", "", ""],
+        ["1", "培训人次", "达到目标得满分", "100", "≥", "人次", "120", "10", "10"],
+        ["", "质量指标", "", "", "", "", "", "", ""],
+        ["2", "验收合格率", "按比例得分", "95", "≥", "%", "100", "10", "10"],
+    ]
+    rec = only(run(tmp_path, tabbed(grid), cfg))
+    assert [
+        (i.level1, i.level2, i.level3, i.target.raw, i.actual.raw if i.actual else None, i.weight)
+        for i in rec.indicators
+    ] == [
+        (P, QTY, "培训人次", "≥100人次", "120", 10),
+        (P, QUAL, "验收合格率", "≥95%", "100", 10),
+    ]

@@ -103,7 +103,7 @@ def _header_unit(text: str) -> str | None:
 def header_score(texts: list[str], cfg: Config, loose: bool = False) -> int:
     """How many of ``texts`` are grid header words (0 unless they make a grid header:
     two or more words of the vocabulary as written, naming the level-3 name or the value,
-    or both heading levels; with ``loose``, words read loosely (二级指标名称, 预期目标值)
+    or both heading levels, or four roles or more; with ``loose``, words read loosely (二级指标名称, 预期目标值)
     count beside the two written ones, and a side label (绩效指标) counts as written)."""
     cells = [t for t in texts if t and t.strip()]
     exact = [cfg.header_role(t) for t in cells]
@@ -117,9 +117,19 @@ def header_score(texts: list[str], cfg: Config, loose: bool = False) -> int:
         for r, t in zip(exact, cells, strict=True)
     ]
     named = {r for r in roles if r}
-    if "level3" in named or "value" in named or {"level1", "level2"} <= named:
+    if (
+        "level3" in named
+        or "value" in named
+        or {"level1", "level2"} <= named
+        or len(named) >= MANY_HEADER_ROLES
+    ):
         return len([r for r in roles if r])
     return 0
+
+
+# header words of this many roles make a grid header whatever they are (序号 | 评分标准 |
+# 符号 | 计量单位 | 全年实际值 | 得分: the name and target columns under words it lacks)
+MANY_HEADER_ROLES = 4
 
 
 MIN_EXACT_HEADER_WORDS = 2  # header words written as the vocabulary has them
@@ -170,6 +180,14 @@ def make_header(texts: list[str], rows: list[Row], cfg: Config) -> Header:
         no_levels = not any(c.named in ("level1", "level2", "level12") for c in cols)
         if a.named == "side" and b.named == "side" and a.text == b.text and no_levels:
             cols[j] = Column(a.text, "level12", {"level12": 0.0, "side": -0.5})
+    if not any(c.named in ("value", "multi_year") for c in cols):
+        # no column named for the target: a column no word names (数值) may well be it
+        cols = [
+            Column(c.text, c.named, {**c.priors, "value": VALUE_UNNAMED}, c.field, c.unit)
+            if c.named is None and c.text.strip()
+            else c
+            for c in cols
+        ]
     if not any(c.named == "level3" for c in cols):
         # no column named for the indicator's name: a section word heading a column
         # (绩效指标, 指标) may be it, where its cells are names
@@ -223,6 +241,7 @@ def with_outline(header: Header) -> Header:
 
 
 NAME_IN_SECTION = -1.0
+VALUE_UNNAMED = -0.5
 PADDING = 2  # empty header cells between its words that show a padded header
 
 
