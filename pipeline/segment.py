@@ -211,7 +211,7 @@ def _header_cell(text: str, cfg: Config, inside: bool) -> bool:
 def header_at(rows: list[Row], i: int, cfg: Config) -> int:
     """The number of rows the grid header starting at row ``i`` takes (0: none there).
     A header is a row of header words, or a run of one-cell lines that are."""
-    from .readers.grid.header import MIN_EXACT_HEADER_WORDS, header_score
+    from .readers.grid.header import header_score
 
     row = rows[i]
     if row.sep != "cell" or sum(1 for t in row.texts if t.strip()) > 1:
@@ -228,10 +228,9 @@ def header_at(rows: list[Row], i: int, cfg: Config) -> int:
     while j < len(rows) and rows[j].sep == "cell":
         t = _text1(rows[j]) or ""
         # the header has begun once two words of the vocabulary are read (序号 | 一级指标)
-        inside = (
-            sum(1 for x in texts if cfg.header_role(x) or cfg.is_section(x))
-            >= MIN_EXACT_HEADER_WORDS
-        )
+        # the header has begun once a word of the vocabulary is read as written
+        # (一级指标 | 二级指标名称 …): words read loosely may follow it
+        inside = any(cfg.header_role(x) for x in texts)
         # the first cell may be a header word read loosely (一级指标名称) where an exact
         # one follows it
         loose_first = not texts and _next_exact(rows, j, cfg)

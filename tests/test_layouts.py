@@ -1636,3 +1636,22 @@ def test_header_of_many_roles_without_name_or_value_words(tmp_path: Path, cfg: C
         (P, QTY, "培训人次", "≥100人次", "120", 10),
         (P, QUAL, "验收合格率", "≥95%", "100", 10),
     ]
+
+
+def test_loose_header_words_right_after_the_first_written_one(tmp_path: Path, cfg: Config) -> None:
+    """Class: a header written one cell a line whose first word is the vocabulary's as
+    written and the next ones only loosely (一级指标 | 二级指标名称 | 三级指标名称 | 指标值):
+    the loose words belong to the header once one written word opened it."""
+    lines = ["部门整体支出绩效目标表", "单位名称：某局"]
+    lines += ["一级指标", "二级指标名称", "三级指标名称", "指标值"]
+    lines += [P, QTY, "贷款金额", "6000万元", "新增就业人数", "≥3.2万人"]
+    lines += [S, SAT, "群众满意度", "≥90%"]
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    [table] = segment(read_document(path, cfg), cfg).tables
+    assert [r.texts[0] for r in table.header_rows] == lines[2:6]
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    assert [r[:4] for r in rows(rec)] == [
+        (P, QTY, "贷款金额", "6000万元"),
+        (P, QTY, "新增就业人数", "≥3.2万人"),
+        (S, SAT, "群众满意度", "≥90%"),
+    ]
