@@ -86,7 +86,7 @@ _MEASURED = ("value", "actual")
 
 def _bare_label(text: str, cfg: Config) -> bool:
     """A line that is a field label alone (its value on the next line), or a label run
-    into its value with no separator (项目名称拆违经费)."""
+    into its value with no separator (项目名称示范项目)."""
     if cfg.field_of(text):
         return True
     pieces = cfg.split_vocab(text)
