@@ -19,8 +19,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import cn2an
-
 from .model import Value
 from .vocabulary import VOCAB
 
@@ -171,6 +169,8 @@ def chinese_numeral(s: str) -> float | None:
     if not s or any(ch not in _CN_NUM_CHARS for ch in s):
         return None
     try:
+        import cn2an  # on first use: its import compiles patterns for a quarter second
+
         return float(cn2an.cn2an(s.replace("两", "二"), "strict"))
     except (ValueError, KeyError, IndexError):
         return None
