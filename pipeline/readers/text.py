@@ -25,6 +25,7 @@ import csv
 import html as _html
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ..common import doc_id_of, drop_page_furniture, join_lines
@@ -595,7 +596,7 @@ def join_layout_wraps(rows: list[Row]) -> list[Row]:
     return out
 
 
-def _continues(cells: list[Cell], above: list[Cell], widest) -> bool:  # noqa: ANN001
+def _continues(cells: list[Cell], above: list[Cell], widest: Callable[[float], float]) -> bool:
     """Every cell starts under a cell of the line above that filled its column."""
     for c in cells:
         x0 = c.bbox[0]  # type: ignore[index]
