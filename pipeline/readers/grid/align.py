@@ -73,10 +73,6 @@ NEW_PROJECT = 2.0  # a row (other than the first) that starts with a wide header
 # plain text: a wrapped cell's first lines fill the column and its last is no longer, so a
 # line that goes on a line at least as wide is a likely wrap, one that goes on a narrower
 # line an unlikely one
-JOIN_PLAIN = 1.2
-JOIN_WIDER = 3.0
-SPLIT_GROUP = 1.5
-SPLIT_CUT = 0.8  # a line that filled its column's width and the next: weaker evidence
 MAX_JOIN = 8  # lines one cell may span (a long explanation wrapped in a narrow column)
 # a cell fitting a column worse than this never goes there: a role missing from the table of
 # fits (``kinds._NEVER``, -9) is below it
@@ -422,7 +418,7 @@ MIN_CUT_CHARS = 6  # a line this short is a whole cell, whatever its width
 # (split): a line that filled its column (or leaves a clause open) goes on; a line that
 # goes on a narrower one rarely does (a wrapped cell's last line is its shortest)
 JOIN_CUT = 0.2
-SPLIT_CUT = 0.8
+SPLIT_CUT = 0.8  # a line that filled its column's width and the next: weaker evidence
 JOIN_PLAIN = 1.2
 JOIN_WIDER = 3.0
 SPLIT_GROUP = 1.5  # lines the text writes as one cell (a blank-delimited group), read as two

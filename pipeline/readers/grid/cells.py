@@ -256,7 +256,7 @@ def full_widths(texts: list[str]) -> set[int]:
         # the next line goes on with this cell when neither it nor the one after it is
         # a value (a level-3 name is followed by its value)
         nxt = texts[i + 1 : i + 1 + THEN_LINES]
-        if nxt and not any(_value_alone(x) or _worded(norm_key(x)) for x in nxt):
+        if nxt and not any(_value_alone(x) or is_worded(norm_key(x)) for x in nxt):
             then_text[n] = then_text.get(n, 0) + 1
     # a line that fills its column is at the width or one short of it (a wide character
     # that did not fit), so lengths are pooled in pairs
@@ -307,10 +307,17 @@ def is_deadline(text: str) -> bool:
     )
 
 
-def _worded(k: str) -> bool:
-    from .kinds import _worded as worded
+def is_worded(k: str) -> bool:
+    """A short worded target: a few words ending in a word of judgement or change
+    (合规, 有所提升, 按时完成, 明显改善); a name holding such a word (促进创业人数) ends
+    otherwise."""
+    if len(k) > WORDED_MAX or _SENTENCE_MARK.search(k):
+        return False
+    return any(k.endswith(w) for w in _QUAL_WORDS if len(w) >= 2 or len(k) <= 2)
 
-    return worded(k)
+
+WORDED_MAX = 8  # a worded target is a few words: 有所提升, 进一步扩大, 不超支
+_SENTENCE_MARK = re.compile(r"[，。；;,：:！？!?]")
 
 
 VALUE_ALONE_MAX = 14  # a value on a line of its own is short: longer lines hold more cells

@@ -23,6 +23,7 @@ from functools import lru_cache
 from ...config import EXACT_MATCH, Config, heading_key, norm_key
 from ...normalize import looks_numeric
 from ...vocabulary import VOCAB
+from .cells import _SENTENCE_MARK, _UNITS, _value_alone, is_worded
 
 # column roles a grid knows (``configs/labels.yaml`` grid_header names them)
 INDICATOR_ROLES = ("level1", "level2", "level12", "level3", "value")
@@ -74,7 +75,7 @@ ITEM_PREFIX = re.compile(
     r"^(?:指标\s*\d{1,3}\s*[：:.、．]?|\d{1,2}\s*[：:、．]|\d{1,2}\.(?!\d)|[(（]\d{1,2}[)）])\s*(?=\D)"
 )
 _SIGNS = "≥≤><=＞＜≧≦"
-_SENTENCE = re.compile(r"[，。；;,：:！？!?]")
+_SENTENCE = _SENTENCE_MARK
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 # a formula: words multiplied, divided or equated (实际接种人数÷应接种人数×100%, 拜访率=…)
 _FORMULA = re.compile(r"[\u4e00-\u9fff)][÷×=][\u4e00-\u9fff\d(]")
@@ -92,7 +93,6 @@ PUNCTUATED_MAX = 12  # text with a comma or colon this short is still a name; lo
 def kind_of(text: str, cfg: Config) -> Kind:
     """What ``text`` holds (see the module docstring)."""
     from ...interpret.headings import heading_like
-    from .cells import _value_alone
 
     k = norm_key(text)
     n = len(k)
@@ -130,7 +130,7 @@ def kind_of(text: str, cfg: Config) -> Kind:
         return Kind(ITEM, chars=n)
     if _value_alone(k) and any(ch.isdigit() for ch in k):
         return Kind(VALUE, chars=n)
-    if _value_alone(k) or _worded(k):
+    if _value_alone(k) or is_worded(k):
         return Kind(WORDED, chars=n)
     if n <= VALUE_MAX and looks_numeric(k) and not _SENTENCE.search(k):
         return Kind(VALUE, chars=n)
@@ -151,19 +151,7 @@ def kind_of(text: str, cfg: Config) -> Kind:
     return Kind(SHORT if n <= SHORT_MAX else NAME, chars=n)
 
 
-WORDED_MAX = 8  # a worded target is a few words: 有所提升, 进一步扩大, 不超支
 PHRASE_TARGET_MAX = 16  # a target that says how it is set (根据…确定) is one clause
-
-
-def _worded(k: str) -> bool:
-    """A short worded target: a few words ending in a word of judgement or change
-    (合规, 有所提升, 按时完成, 明显改善); a name holding such a word (促进创业人数) ends
-    otherwise."""
-    from .cells import _QUAL_WORDS
-
-    if len(k) > WORDED_MAX or _SENTENCE.search(k):
-        return False
-    return any(k.endswith(w) for w in _QUAL_WORDS if len(w) >= 2 or len(k) <= 2)
 
 
 UNIT_MAX = 8  # a unit is short, its per's included (元/人/月, 万元/平方米)
@@ -172,8 +160,6 @@ UNIT_MAX = 8  # a unit is short, its per's included (元/人/月, 万元/平方�
 def is_unit(k: str) -> bool:
     """A unit alone (%, 人次, 万元, 元/人/月, 元每人每月, 平方米), or the 无 / - a unit column
     holds for a worded target: known units, 万/千/亿 before one, joined by / or 每."""
-    from .cells import _UNITS
-
     units = set(_UNITS) | set(VOCAB.period_units)
     if len(k) > 2 and k[0] == "(" and k[-1] == ")":
         k = k[1:-1]  # a unit in brackets: (%), (万元)

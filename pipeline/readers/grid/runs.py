@@ -30,8 +30,7 @@ import re
 
 from ...config import Config, norm_key
 from ...vocabulary import VOCAB
-from .cells import _QUAL_RUN, _QUAL_TAIL_MAX, _SENTENCE, value_span, worded_tail
-from .kinds import WORDED_MAX
+from .cells import _QUAL_RUN, _QUAL_TAIL_MAX, _SENTENCE, WORDED_MAX, value_span, worded_tail
 
 SHORT_ROLES = ("weight", "actual", "score")  # short numeric columns after the value
 
