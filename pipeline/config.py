@@ -146,6 +146,12 @@ class Config:
         words (``项目负责人邓婕联系电话8261896`` → 项目负责人 | 邓婕 | 联系电话 | 8261896)."""
         return _split_vocab(self, text)
 
+    def label_run(self, text: str) -> list[str] | None:
+        """The pieces of text that opens with a field label run into its value (项目名称示范
+        项目项目联系人王明 → 项目名称 | 示范项目 | 项目联系人 | 王明), else None."""
+        pieces = self.split_vocab(text)
+        return pieces if len(pieces) > 1 and self.field_of(pieces[0]) is not None else None
+
 
 def _read_yaml(path: Path) -> tuple[dict, bytes]:
     try:

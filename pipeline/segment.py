@@ -482,8 +482,7 @@ def _run_label(row: Row, cfg: Config) -> bool:
     t = _text1(row)
     if t is None or len(t) > LINE_MAX or title_of(row, cfg) is not None:
         return False
-    pieces = cfg.split_vocab(t)
-    return len(pieces) > 1 and cfg.field_of(pieces[0]) is not None
+    return cfg.label_run(t) is not None
 
 
 FIELD_CELL_MAX = 24  # a field label, with a short value after its colon: longer cells are content

@@ -89,12 +89,8 @@ def _bare_label(text: str, cfg: Config) -> bool:
     into its value with no separator (项目名称示范项目)."""
     if cfg.field_of(text):
         return True
-    pieces = cfg.split_vocab(text)
-    return (
-        len(pieces) > 1
-        and cfg.field_of(pieces[0]) is not None
-        and text[len(pieces[0]) : len(pieces[0]) + 1] not in ":："
-    )
+    pieces = cfg.label_run(text)
+    return pieces is not None and text[len(pieces[0]) : len(pieces[0]) + 1] not in ":："
 
 
 def _text(row: Row) -> str:

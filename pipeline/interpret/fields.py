@@ -309,8 +309,8 @@ def read_fields(row: Row, cfg: Config, st: FieldState) -> bool:
     filled = [t for t in texts if t]
     if len(filled) == 1 and len(filled[0]) <= LINE_MAX:
         texts = split_pairs(filled[0], cfg)
-        pieces = cfg.split_vocab(filled[0])
-        if len(texts) == 1 and len(pieces) > 1 and cfg.field_of(pieces[0]) is not None:
+        pieces = cfg.label_run(filled[0]) if len(texts) == 1 else None
+        if pieces is not None:
             texts = pieces  # labels run into their values (项目名称示范项目项目联系人王明)
     if _take_pending(row, cfg, st) or _take_below(row, cfg, st):
         return True
