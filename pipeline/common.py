@@ -51,6 +51,7 @@ def clean_text(text: str) -> str:
 
 # A page number or page footer line: "- 3 -", "— 8 —", "第 3 页", "第3页/共12页", "3/12",
 # "共12页第3页"
+BARE_NUMBER = re.compile(r"\d{1,3}")  # a row or page number written alone
 PAGE_NUMBER = re.compile(
     r"\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[/／，,]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*[/／]\s*\d{1,4}\s*页?|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页)\s*"

@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from ..common import doc_id_of, drop_page_furniture, join_lines
+from ..common import BARE_NUMBER, doc_id_of, drop_page_furniture, join_lines
 from ..config import Config, norm_key
 from ..model import Cell, Finding, ReadError, Row, SourceDoc
 from .base import Reader, active_config
@@ -657,12 +657,11 @@ def _one_row(group: list[Row], tall: bool) -> bool:
     filled = [sum(1 for c in r.cells if c.text.strip()) for r in group]
     for r, n in zip(group[1:], filled[1:], strict=True):
         first = r.cells[0].text.strip()
-        if _ROW_NO.fullmatch(first) or n >= filled[0] or (tall and first):
+        if BARE_NUMBER.fullmatch(first) or n >= filled[0] or (tall and first):
             return False
     return True
 
 
-_ROW_NO = re.compile(r"\d{1,3}")
 RULED_SHARE = 0.3
 TALL_RULED_SHARE = 0.12
 MIN_RULES = 3
@@ -689,7 +688,6 @@ MIN_HEADER_CELLS = 3  # a grid header names three columns at least (a name, a va
 
 
 _YEAR = re.compile(r"(?:19|20)\d{2}年")
-_PAGE_ALONE = re.compile(r"\d{1,3}")  # a bare page number
 
 
 RUNNING_HEADER_MAX = 30  # a running header is a short line; a longer one is text
@@ -721,7 +719,7 @@ def drop_running_headers(rows: list[Row], cfg: Config) -> list[Row]:
         return 0 <= j < len(rows) and header[j] and abs(rows[i].line - rows[j].line) == 1
 
     for i, t in enumerate(texts):
-        if _PAGE_ALONE.fullmatch(norm_key(t)) and (beside(i, i - 1) or beside(i, i + 1)):
+        if BARE_NUMBER.fullmatch(norm_key(t)) and (beside(i, i - 1) or beside(i, i + 1)):
             drop[i] = True
     pages = [int(norm_key(t)) for t, d, h in zip(texts, drop, header, strict=True) if d and not h]
     if pages and texts and norm_key(texts[-1]) == str(pages[-1] + 1):

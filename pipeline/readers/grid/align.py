@@ -28,10 +28,9 @@ only headings.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
-from ...common import join_lines
+from ...common import BARE_NUMBER, join_lines
 from ...config import EXACT_MATCH, Config
 from ...model import BBox, Cell, Row
 from .cells import MIN_WRAPPED
@@ -665,24 +664,22 @@ def _drop_cost(t: _Token, last: bool) -> float:
     other text much."""
     if t.empty or t.kind.kind == "section":
         return DROP_EMPTY
-    if last and t.kind.kind == "number" and _PAGE_NUMBER.fullmatch(t.text.strip()):
+    if last and t.kind.kind == "number" and BARE_NUMBER.fullmatch(t.text.strip()):
         return DROP_PAGE_NUMBER
     return DROP_CELL
 
 
-_PAGE_NUMBER = re.compile(r"\d{1,3}")
 DROP_PAGE_NUMBER = 1.5
 
 
 SEQ_BREAK = 2.0  # a row number that does not follow the last one (1, 2, then 5)
 SEQ_NEXT_ELSEWHERE = 1.0  # the next row number (3 after 2) read as a cell of another column
-_ROW_NUMBER = re.compile(r"\d{1,3}")
 
 
 def _row_number(text: str) -> int:
     """The row number a cell holds (0: none)."""
     t = text.strip()
-    return int(t) if _ROW_NUMBER.fullmatch(t) else 0
+    return int(t) if BARE_NUMBER.fullmatch(t) else 0
 
 
 def _column_widths(toks: list[_Token], segs: list[tuple[int, int, int]]) -> dict[int, int]:
