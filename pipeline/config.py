@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from rapidfuzz import fuzz, process
 
-from .config_files import ConfigError, LabelsFile, SchemaFile, validated
+from .config_files import LabelsFile, SchemaFile, read_yaml, validated
 
 
 def default_config_dir() -> Path:
@@ -153,21 +152,11 @@ class Config:
         return pieces if len(pieces) > 1 and self.field_of(pieces[0]) is not None else None
 
 
-def _read_yaml(path: Path) -> tuple[dict, bytes]:
-    try:
-        data = path.read_bytes()
-        return yaml.safe_load(data.decode("utf-8")) or {}, data
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{path}: not valid YAML: {e}") from None
-
-
 def load_config(directory: str | Path | None = None) -> Config:
     """Read and validate the config directory (``ConfigError`` names file and key)."""
     d = Path(directory) if directory else DEFAULT_DIR
-    schema, b1 = _read_yaml(d / "schema.yaml")
-    labels, b2 = _read_yaml(d / "labels.yaml")
+    schema, b1 = read_yaml(d / "schema.yaml")
+    labels, b2 = read_yaml(d / "labels.yaml")
     schema = validated(SchemaFile, schema, d / "schema.yaml").model_dump()
     labels = validated(LabelsFile, labels, d / "labels.yaml").model_dump()
     directions = d / "directions.yaml"  # read by direction.py; part of the config all the same

@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from .config import DEFAULT_DIR
-from .config_files import DirectionsFile, validated
+from .config_files import DirectionsFile, read_yaml, validated
 from .model import DocResult
 from .normalize import normalize_value
 
@@ -75,8 +73,8 @@ def load_directions(path: str | Path | None = None) -> Vocabulary:
 
 @lru_cache(maxsize=8)
 def _load(p: Path) -> Vocabulary:
-    data = p.read_bytes()
-    doc = validated(DirectionsFile, yaml.safe_load(data.decode("utf-8")), p).model_dump()
+    parsed, data = read_yaml(p)
+    doc = validated(DirectionsFile, parsed, p).model_dump()
     rules: list[Rule] = []
     for n, spec in enumerate(doc.get("rules") or [], 1):
         direction = (spec or {}).get("direction")

@@ -17,9 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
-import yaml
 
 from .config import DEFAULT_DIR
+from .config_files import read_yaml
 from .write import SCHEMAS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,7 @@ class Column:
 
 @lru_cache(maxsize=4)
 def _names(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return read_yaml(path)[0] or {}
 
 
 def about(dataset: str, path: Path = COLUMN_NAMES) -> str:

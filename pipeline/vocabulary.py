@@ -13,9 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from .config_files import ConfigError, VocabularyFile, validated
+from .config_files import ConfigError, VocabularyFile, read_yaml, validated
 
 FILE = "vocabulary.yaml"
 
@@ -37,13 +35,7 @@ class Vocabulary:
 
 def read(path: Path) -> tuple[Vocabulary, bytes]:
     """The vocabulary in ``path`` and the file's bytes (``ConfigError`` naming the file)."""
-    try:
-        raw = path.read_bytes()
-        data = yaml.safe_load(raw.decode("utf-8"))
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{path}: not valid YAML: {e}") from None
+    data, raw = read_yaml(path)
     f = validated(VocabularyFile, data, path)
     longest = lambda ws: tuple(sorted(dict.fromkeys(ws), key=len, reverse=True))  # noqa: E731
     ops = tuple((op, tuple(ws)) for op, ws in f.operators.items())
