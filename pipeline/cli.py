@@ -269,7 +269,9 @@ def ingest(
         from .forkserver import start
 
         start()
-    import pandas  # noqa: F401  (pyarrow imports it at the first table: now, not after a result)
+    from .write import arrow_without_pandas
+
+    arrow_without_pandas()
     from rich.markup import escape
     from rich.progress import (
         BarColumn,

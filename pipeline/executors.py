@@ -51,7 +51,7 @@ from .config import Config
 from .readers.budget import budget_seconds, pages_of, set_deadline
 from .readers.limits import Limits, limits, set_limits
 from .run import process_file
-from .write import doc_tables, to_ipc
+from .write import arrow_without_pandas, doc_tables, to_ipc
 
 Outcome = dict[str, bytes]  # dataset name -> Arrow IPC record batch of the document's rows
 MAX_TASKS_PER_WORKER = 500  # a worker is replaced after this many files (bounds leaks)
@@ -96,6 +96,7 @@ def cap_memory(mb: int) -> bool:
 def _init_worker(cfg: Config, threads: int | None = None, lim: Limits | None = None) -> None:
     global _CFG
     _CFG = cfg
+    arrow_without_pandas()
     if lim is not None:
         set_limits(lim)  # the parent's limits (options, environment) hold in the worker
     cap_memory(limits().max_memory_mb)

@@ -6,10 +6,11 @@ which launches that server now.
 
 Forking the parent directly is unsafe once it runs threads (progress bar, OCR runtime,
 pool managers); a worker spawned afresh would import the pipeline again.  The server is a
-clean, single-threaded process that imports the stages once.  ``jixiao ingest`` calls
-``start()`` before it imports anything heavy itself, so the server's imports (about half
-a second) run while the parent loads, plans and hashes, not after.  This module imports
-nothing of the pipeline.
+clean, single-threaded process that imports the stages once, then freezes what it
+imported (``_preloaded``: the workers share those pages and their collections skip them).
+``jixiao`` calls ``start()`` before it imports the CLI (``__main__``), so the server's
+imports (0.4 s) run while the parent loads, plans and hashes, not after.  This module
+imports nothing of the pipeline.
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ from __future__ import annotations
 import multiprocessing
 from typing import Any
 
-# what a worker needs: the per-document function and the stages it runs, and pandas,
-# which pyarrow imports the first time a process builds or reads a table (0.25 s)
+# what a worker needs: the per-document function and the stages it runs (not pandas: the
+# workers build their tables without it, write.arrow_without_pandas; the readers that use
+# it import it with their libraries)
 PRELOAD = [
     "pipeline.executors",
     "pipeline.segment",
     "pipeline.interpret",
     "pipeline.direction",
-    "pandas",
+    "pebble",  # its worker loop is what the server forks into
+    "pipeline._preloaded",  # last: freezes the objects above (gc.freeze)
 ]
 
 _CONTEXT: Any = None

@@ -342,6 +342,30 @@ def file_schema(name: str) -> pa.Schema:
     return SCHEMAS[name]
 
 
+def arrow_without_pandas() -> None:
+    """Let pyarrow convert Python lists in this process without importing pandas.
+
+    The first time pyarrow converts a Python list (``pa.array``) it asks whether pandas is
+    installed, by importing it: 0.3 s of start-up and 0.1 s of exit in every process that
+    ingests, for a library the ingest never hands to pyarrow.  Asked once while ``import
+    pandas`` fails, pyarrow notes that it has no pandas and converts lists directly; it
+    still imports pandas when pandas objects are asked for (``to_pandas``,
+    ``from_pandas``), and a reader that uses pandas itself imports it as usual.  Called by
+    the ingest command and by each worker, never on import; does nothing when pandas is
+    already loaded or pyarrow has already asked."""
+    import sys
+
+    if "pandas" in sys.modules:
+        return
+    sys.modules["pandas"] = None  # type: ignore[assignment]  # `import pandas` fails now
+    try:
+        pa.lib._pandas_api.have_pandas  # noqa: B018  (the question pyarrow asks once)
+    except AttributeError:  # another pyarrow: it asks (and imports) when it needs to
+        pass
+    finally:
+        del sys.modules["pandas"]
+
+
 def to_table(name: str, rows: list[dict]) -> pa.Table:
     """Rows (dicts) → a table of ``SCHEMAS[name]``, built column by column."""
     schema = SCHEMAS[name]

@@ -281,3 +281,38 @@ def test_version_and_help_import_no_pipeline_stage_nor_dataframe_library():
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert res.stdout.strip().splitlines()[-1] == "[]", res.stdout
+
+
+def test_an_ingest_of_text_never_imports_pandas_and_pandas_still_reads_its_output(tmp_path):
+    # pyarrow imports pandas the first time it converts a list, unless told it has none
+    # (write.arrow_without_pandas): 0.3 s of every ingest process, for nothing
+    out = tmp_path / "o"
+    code = (
+        "import sys\nfrom pipeline.__main__ import main\n"
+        f"sys.argv = ['jixiao', 'ingest', {str(SAMPLE)!r}, '-o', {str(out)!r}, '-q',"
+        " '--executor', 'inline']\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "print('pandas' in sys.modules)\n"
+        "from pipeline.write import read_dataset\n"
+        "df = read_dataset(sys.argv[4], 'indicators').to_pandas()\n"
+        "print(type(df).__name__, len(df) > 0)"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert res.stdout.split() == ["False", "DataFrame", "True"], res.stdout + res.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "word"),
+    [
+        (["ingest", "a.txt"], "ingest"),
+        (["--debug", "ingest", "a.txt", "-o", "out"], "ingest"),
+        (["--version"], None),
+        (["query", "SELECT 1"], "query"),
+    ],
+)
+def test_the_command_word_is_the_first_word_that_is_not_a_flag(args, word):
+    from pipeline.__main__ import command_word
+
+    assert command_word(args) == word
