@@ -223,6 +223,15 @@ def header_at(rows: list[Row], i: int, cfg: Config) -> int:
         return n
     if not _leads_header(rows, i, cfg):
         return 0
+    n = _header_lines(rows, i, cfg)
+    return n or _sparse_lines(rows, i, cfg)
+
+
+def _header_lines(rows: list[Row], i: int, cfg: Config) -> int:
+    """The rows of a header written one cell per line from row ``i`` on, read by its words
+    (0: none there)."""
+    from .readers.grid.header import header_score
+
     texts: list[str] = []
     j = i
     while j < len(rows) and rows[j].sep == "cell":
@@ -343,6 +352,38 @@ def _sparse_header(rows: list[Row], i: int, cfg: Config) -> bool:
     return any(is_heading(k) or k.kind in (VALUE, NUMBER, WORDED) for k in kinds)
 
 
+SPARSE_LINES = 6  # header cells of a one-cell-per-line header read by their shape, at most
+
+
+def _sparse_lines(rows: list[Row], i: int, cfg: Config) -> int:
+    """The rows of a header written one cell per line whose words the vocabulary knows in
+    part (指标 / 预期目标值 / 考核方式), as ``_sparse_header`` reads such a row: two or more
+    label lines, each a header word read loosely or a section word, one of them naming
+    the value or the name, that end right before the grid's first heading (一、产出指标).
+    0 when the lines from ``i`` are not one."""
+    from .readers.grid.kinds import is_heading, kind_of
+
+    j = i
+    while j < len(rows) and j - i < SPARSE_LINES and rows[j].sep == "cell":
+        t = _text1(rows[j]) or ""
+        if (
+            not _label_like(_BRACKETED.sub("", norm_key(t)))
+            or not (cfg.header_role(t, loose=True) or cfg.is_section(t))
+            or is_heading(kind_of(t, cfg))
+        ):
+            break
+        j += 1
+    texts = [_text1(r) or "" for r in rows[i:j]]
+    if len(texts) < 2 or j >= len(rows) or any(_field_label(t, cfg) for t in texts):
+        return 0
+    roles = {cfg.header_role(t) or cfg.header_role(t, loose=True) for t in texts}
+    nxt = _text1(rows[j])
+    if not roles & {"value", "level3"} or nxt is None:
+        return 0
+    k = kind_of(nxt, cfg)
+    return j - i if is_heading(k) and k.heading_score >= EXACT_MATCH else 0
+
+
 def _lower_header(row: Row, cfg: Config) -> bool:
     """The lower row of a two-row header (目标值 | 实际完成值 under 年度指标值, 计量单位 |
     数值): labels only, one at least a header word, no heading."""
@@ -357,9 +398,12 @@ def _lower_header(row: Row, cfg: Config) -> bool:
     )
 
 
-def _grid_end(rows: list[Row], start: int, stream: bool, cfg: Config) -> int:
+def _grid_end(
+    rows: list[Row], start: int, stream: bool, cfg: Config, head: list[str] | None = None
+) -> int:
     """Where the grid whose body starts at ``start`` ends: at a stop line (notes, totals,
-    signatures, page chrome), the next table's head or header, or, in a grid whose rows
+    signatures, page chrome), the next table's head or header (its own header ``head``
+    repeated, as on the next page, too), or, in a grid whose rows
     are lines of several cells, at a line of one cell that no grid row follows.  A line
     such as 附表2 between rows of one grid (more projects' rows under the same header)
     does not end it."""
@@ -368,7 +412,7 @@ def _grid_end(rows: list[Row], start: int, stream: bool, cfg: Config) -> int:
     k = start
     while k < len(rows):
         r = rows[k]
-        if header_at(rows, k, cfg):
+        if header_at(rows, k, cfg) or _repeated(rows, k, head):
             return k
         if _is_stop_row(r, cfg) or _starts_table(r, cfg):
             if stream or not _goes_on(rows, k, cfg):
@@ -415,19 +459,31 @@ MIN_ROW_CELLS = 3  # a grid row holds a name, a value and more; fewer cells are 
 def find_grids(rows: list[Row], cfg: Config) -> list[tuple[int, int, int]]:
     """Every indicator grid in the rows: (header start, header rows, end)."""
     out: list[tuple[int, int, int]] = []
+    head: list[str] | None = None  # the last grid's header cells, one line each
     i = 0
     while i < len(rows):
-        n = header_at(rows, i, cfg)
+        n = header_at(rows, i, cfg) or _repeated(rows, i, head)
         if n == 0:
             i += 1
             continue
         # a grid whose rows are lines of one cell (one cell per line, or cells run
         # together under a run-together header) has no multi-cell rows to end at
         stream = rows[i].sep == "run" or (rows[i].sep == "cell" and _text1(rows[i]) is not None)
-        end = _grid_end(rows, i + n, stream, cfg)
+        one_each = [_text1(r) for r in rows[i : i + n]]
+        head = [t for t in one_each if t] if n > 1 and all(one_each) else None
+        end = _grid_end(rows, i + n, stream, cfg, head)
         out.append((i, n, end))
         i = max(end, i + n)
     return out
+
+
+def _repeated(rows: list[Row], i: int, head: list[str] | None) -> int:
+    """The rows of a header written one cell per line (``head``) repeated from row ``i``
+    on, as a page break repeats it, whatever the vocabulary knows of its words; else 0."""
+    if not head or i + len(head) > len(rows):
+        return 0
+    same = all(_text1(r) == t for r, t in zip(rows[i : i + len(head)], head, strict=True))
+    return len(head) if same else 0
 
 
 def _head_start(block: list[Row], cfg: Config) -> int | None:

@@ -1655,3 +1655,33 @@ def test_loose_header_words_right_after_the_first_written_one(tmp_path: Path, cf
         (P, QTY, "新增就业人数", "≥3.2万人"),
         (S, SAT, "群众满意度", "≥90%"),
     ]
+
+
+def test_one_cell_per_line_header_the_vocabulary_knows_in_part(tmp_path: Path, cfg: Config) -> None:
+    """Class: a header written one cell a line of which the vocabulary knows one word as
+    written at most (指标 / 预期目标值 / 考核方式), right above the grid's first heading;
+    repeated after a page break before a row that is no heading.  Read by its shape, as
+    such a header written across a row is: labels naming the value, then a heading."""
+    head = ["指标", "预期目标值", "考核方式"]
+    lines = ["部门整体绩效目标表（2025年度）", "部门（单位）名称：", "某市档案局", *head]
+    lines += ["一、产出指标", "（一）数量指标", "（1）档案接收数量", "≥3000卷", "查阅资料"]
+    lines += ["（2）数字化扫描页数", "120万页", "实地查看"]
+    lines += ["- 2 -", *head]
+    lines += ["（3）开放档案件数", "≥500件", "抽样检查"]
+    lines += [
+        "二、满意度指标",
+        "（一）服务对象满意度指标",
+        "（1）查档群众满意度",
+        "≥90%",
+        "问卷调查",
+    ]
+    text = "\n".join(lines) + "\n"
+    [table] = segment(read_document(write(tmp_path, text), cfg), cfg).tables
+    assert [r.texts[0] for r in table.header_rows] == head
+    rec = only(run(tmp_path, text, cfg))
+    assert [r[:4] for r in rows(rec)] == [
+        (P, QTY, "档案接收数量", "≥3000卷"),
+        (P, QTY, "数字化扫描页数", "120万页"),
+        (P, QTY, "开放档案件数", "≥500件"),
+        (S, SAT, "查档群众满意度", "≥90%"),
+    ]
