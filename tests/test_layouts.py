@@ -1685,3 +1685,32 @@ def test_one_cell_per_line_header_the_vocabulary_knows_in_part(tmp_path: Path, c
         (P, QTY, "开放档案件数", "≥500件"),
         (S, SAT, "查档群众满意度", "≥90%"),
     ]
+
+
+def test_bar_rows_without_outer_bars_whose_last_cell_is_empty(tmp_path: Path, cfg: Config) -> None:
+    """Class: bar-separated rows without outer bars, a row whose last cells are empty
+    ending in a bar (一、产出指标 |  |  | ): two lines of the table's own bar count are two
+    rows, not the halves of one (the first ends without a bar only because its last cell
+    is written)."""
+    grid = [
+        ["指标", "年度指标值", "", ""],
+        ["", "符号", "度量单位", "数值"],
+        ["一、产出指标", "", "", ""],
+        ["（一）数量指标", "", "", ""],
+        ["道路保洁面积", "≥", "万平方米", "320"],
+        ["垃圾清运量", "=", "万吨", "12.5"],
+        ["（二）质量指标", "", "", ""],
+        ["道路保洁达标率", "≥", "%", "95"],
+        ["二、满意度指标", "", "", ""],
+        ["（一）服务对象满意度指标", "", "", ""],
+        ["群众满意度", "≥", "%", "92"],
+    ]
+    text = "项目绩效目标表\n项目名称：道路保洁服务\n" + barred(grid)
+    rec = only(run(tmp_path, text, cfg))
+    assert rec.name == "道路保洁服务"
+    assert [r[:4] for r in rows(rec)] == [
+        (P, QTY, "道路保洁面积", "≥320万平方米"),
+        (P, QTY, "垃圾清运量", "=12.5万吨"),
+        (P, QUAL, "道路保洁达标率", "≥95%"),
+        (S, SAT, "群众满意度", "≥92%"),
+    ]

@@ -484,10 +484,15 @@ def _join_short_rows(lines: list[str]) -> list[str]:
     if not seen:
         return lines
     # a row broken inside a cell shows its bars in two lines, the first not ending in one:
-    # their sum counts as a whole row's (where rows are mostly broken, few lines show it)
+    # their sum counts as a whole row's (where rows are mostly broken, few lines show it).
+    # Two lines of as many bars are two whole rows of a table without outer bars as much
+    # as the halves of one: they count as one row only where their count is no line's
+    # that is commonly seen alone
     pairs: dict[int, int] = {}
     closed_pairs: dict[int, int] = {}
     for a, b, ca, cb in zip(lines, lines[1:], counts, counts[1:], strict=False):
+        if ca == cb and seen.get(ca, 0) >= MIN_BAR_LINES:
+            continue
         if ca >= 1 and cb >= 1 and not a.rstrip().endswith("|") and not _rule_line(b):
             pairs[ca + cb] = pairs.get(ca + cb, 0) + 1
             closed_pairs[ca + cb] = closed_pairs.get(ca + cb, 0) + b.rstrip().endswith("|")
