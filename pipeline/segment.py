@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .common import BARE_NUMBER, PAGE_NUMBER
 from .config import EXACT_MATCH, Config, norm_key
 from .model import Cell, Row, SourceDoc, Table
 from .vocabulary import VOCAB
@@ -399,7 +400,12 @@ def _lower_header(row: Row, cfg: Config) -> bool:
 
 
 def _grid_end(
-    rows: list[Row], start: int, stream: bool, cfg: Config, head: list[str] | None = None
+    rows: list[Row],
+    start: int,
+    stream: bool,
+    cfg: Config,
+    head: list[str] | None = None,
+    recurring: frozenset[str] = frozenset(),
 ) -> int:
     """Where the grid whose body starts at ``start`` ends: at a stop line (notes, totals,
     signatures, page chrome), the next table's head or header (its own header ``head``
@@ -420,12 +426,55 @@ def _grid_end(
         one = _text1(r)
         if not stream and one is not None and r.sep == "cell":
             # one cell in a grid of rows: a heading row (一、产出指标) or a wrapped line
-            # inside the grid; other text after the last grid row ends it
-            nxt = rows[k + 1 : k + 1 + NEXT_ROWS]
+            # inside the grid, or page furniture between two of its rows (a page number,
+            # a running header, 续表); other text after the last grid row ends it
+            f = k
+            while f < len(rows) and _furniture(rows[f], cfg, recurring):
+                f += 1
+            nxt = rows[f + (f == k) : f + (f == k) + NEXT_ROWS]
             if not is_heading(kind_of(one, cfg)) and not any(x.sep != "cell" for x in nxt):
                 return k
         k += 1
     return k
+
+
+def _furniture(row: Row, cfg: Config, recurring: frozenset[str] = frozenset()) -> bool:
+    """A line of page furniture that may stand between two rows of one grid: a page
+    number (5, 第 5 页, - 5 -), a running header (2024年度预算公开, or any line of the
+    text's ``recurring`` ones) or a continuation mark (续表, 续表：, （续）)."""
+    from .readers.text import is_running_header
+
+    t = _text1(row)
+    if t is None:
+        return False
+    k = norm_key(t).rstrip(":")
+    return bool(
+        BARE_NUMBER.fullmatch(k)
+        or PAGE_NUMBER.fullmatch(k)
+        or is_running_header(t, cfg)
+        or _CONTINUED.fullmatch(k)
+        or k in recurring
+    )
+
+
+RECURRING_MAX = 30  # a running header is a short line; a longer one is text
+
+
+def printed_again(rows: list[Row], first_line: int) -> frozenset[str]:
+    """Short lines of one cell printed before the text's first grid (whose header is at
+    line ``first_line``) and again after it starts: a page's running header, which the
+    first page prints too.  Between two rows of a grid of several cells they are page
+    furniture, wherever the vocabulary does not know their words."""
+
+    def lines(part: list[Row]) -> set[str]:
+        return {
+            norm_key(t).rstrip(":")
+            for r in part
+            if (t := _text1(r)) and len(norm_key(t)) <= RECURRING_MAX
+        }
+
+    before = [r for r in rows if r.line < first_line]
+    return frozenset(lines(before) & lines(rows[len(before) :]))
 
 
 def _goes_on(rows: list[Row], k: int, cfg: Config) -> bool:
@@ -456,9 +505,23 @@ def _goes_on(rows: list[Row], k: int, cfg: Config) -> bool:
 MIN_ROW_CELLS = 3  # a grid row holds a name, a value and more; fewer cells are a field line
 
 
-def find_grids(rows: list[Row], cfg: Config) -> list[tuple[int, int, int]]:
-    """Every indicator grid in the rows: (header start, header rows, end)."""
-    out: list[tuple[int, int, int]] = []
+@dataclass(frozen=True, slots=True)
+class GridSpan:
+    """Where a grid lies in the rows: its header's first row and row count, its end, and
+    the rows of page furniture between its rows (a page number, a running header, 续表),
+    which are none of its rows."""
+
+    start: int
+    header_rows: int
+    end: int
+    furniture: frozenset[int] = frozenset()
+
+
+def find_grids(rows: list[Row], cfg: Config, lines: list[Row] | None = None) -> list[GridSpan]:
+    """Every indicator grid in the rows (``lines``: the text's rows as read, before a
+    title's lines were joined, where its running header is looked for)."""
+    out: list[GridSpan] = []
+    recurring: frozenset[str] | None = None
     head: list[str] | None = None  # the last grid's header cells, one line each
     i = 0
     while i < len(rows):
@@ -466,13 +529,18 @@ def find_grids(rows: list[Row], cfg: Config) -> list[tuple[int, int, int]]:
         if n == 0:
             i += 1
             continue
+        if recurring is None:
+            recurring = printed_again(lines or rows, rows[i].line)
         # a grid whose rows are lines of one cell (one cell per line, or cells run
         # together under a run-together header) has no multi-cell rows to end at
         stream = rows[i].sep == "run" or (rows[i].sep == "cell" and _text1(rows[i]) is not None)
         one_each = [_text1(r) for r in rows[i : i + n]]
         head = [t for t in one_each if t] if n > 1 and all(one_each) else None
-        end = _grid_end(rows, i + n, stream, cfg, head)
-        out.append((i, n, end))
+        end = _grid_end(rows, i + n, stream, cfg, head, recurring)
+        furniture = frozenset(
+            k for k in range(i + n, end) if not stream and _furniture(rows[k], cfg, recurring)
+        )
+        out.append(GridSpan(i, n, end, furniture))
         i = max(end, i + n)
     return out
 
@@ -622,15 +690,19 @@ def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
         tuple[str | None, str | None, list[Row], int | None, int, int | None, str | None]
     ] = []
     prev = 0
-    for start, n, end in find_grids(rows, cfg):
+    for span in find_grids(rows, cfg, doc.rows):
+        start, n, end = span.start, span.header_rows, span.end
         block = rows[prev:start]
         hs = _head_start(block, cfg)
         if blocks and _continued(block, blocks[-1][0], cfg):
             hs = None
+        grid = rows[start : start + n] + [
+            r for k, r in enumerate(rows[start + n : end], start + n) if k not in span.furniture
+        ]
         if hs is None and blocks:
             # no title, no field: the grid goes on (its header repeated after a break)
             title, kind, trows, h0, hn, _, intro = blocks[-1]
-            trows.extend(block + rows[start + n : end])
+            trows.extend(block + grid[n:])
             blocks[-1] = (title, kind, trows, h0, hn, len(trows), intro)
             prev = end
             continue
@@ -642,7 +714,7 @@ def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
         head = block[hs:]
         titles = [t for r in head if (t := title_of(r, cfg)) is not None]
         title, kind = titles[-1] if titles else (None, None)
-        trows = head + rows[start:end]
+        trows = head + grid
         intro = intro_name(block[:hs] + [r for r in head if title_of(r, cfg) is not None])
         blocks.append((title, kind, trows, len(head), n, len(trows), intro))
         prev = end

@@ -1714,3 +1714,33 @@ def test_bar_rows_without_outer_bars_whose_last_cell_is_empty(tmp_path: Path, cf
         (P, QUAL, "道路保洁达标率", "≥95%"),
         (S, SAT, "群众满意度", "≥92%"),
     ]
+
+
+def test_page_furniture_between_the_rows_of_a_grid(tmp_path: Path, cfg: Config) -> None:
+    """Class: a grid of several cells a row broken over pages, with the page's furniture
+    between two of its rows: the page number, the running header the first page prints
+    too (whatever its words), a 续表 line; in Markdown each page's part is a pipe table of
+    its own whose first row is a data row.  The furniture ends the grid nowhere and is
+    none of its rows (an empty level-2 stays empty where level-1 is written on every row)."""
+    run_head = "2025年度市级部门绩效目标公开"
+    head = "| 序号 | 一级指标 | 二级指标 | 三级指标 | 指标值 |\n|---|---|---|---|---|\n"
+
+    def page(n: int, body: list[str]) -> str:
+        return "".join(f"| {r} |\n" if k else f"| {r} |\n|---|---|---|---|---|\n"
+                       for k, r in enumerate(body)) + f"\n{n}\n\n{run_head}\n\n续表：\n\n"  # fmt: skip
+
+    text = f"{run_head}\n\n**项目支出绩效目标表**\n\n项目名称：城市书房运营\n\n" + head
+    text += "| 1 | 产出指标 | 数量指标 | 新建城市书房 | ≥5个 |\n"
+    text += "| 2 | 产出指标 |  | 图书借阅量 | ≥2万册次 |\n\n1\n\n" + f"{run_head}\n\n续表：\n\n"
+    text += page(
+        2, ["3 | 产出指标 |  | 开放时长 | ≥10小时/天", "4 | 效益指标 |  | 读者人次 | ≥8万"]
+    )
+    text += "| 5 | 满意度指标 |  | 读者满意度 | ≥90% |\n|---|---|---|---|---|\n"
+    rec = only(run(tmp_path, text, cfg, "doc.md"))
+    assert [r[:4] for r in rows(rec)] == [
+        (P, QTY, "新建城市书房", "≥5个"),
+        (P, None, "图书借阅量", "≥2万册次"),
+        (P, None, "开放时长", "≥10小时/天"),
+        (B, None, "读者人次", "≥8万"),
+        (S, None, "读者满意度", "≥90%"),
+    ]
