@@ -1744,3 +1744,42 @@ def test_page_furniture_between_the_rows_of_a_grid(tmp_path: Path, cfg: Config) 
         (B, None, "读者人次", "≥8万"),
         (S, None, "读者满意度", "≥90%"),
     ]
+
+
+def test_tab_rows_broken_at_a_paragraph_break_inside_a_cell(tmp_path: Path, cfg: Config) -> None:
+    """Class: a word processor's plain text (tabs between cells, every cell written) where a
+    paragraph break inside a cell ends the line, so a row runs over two lines whose tabs
+    add up to a whole row's; two tables of different widths in one text, each read by its
+    own width."""
+    one = [
+        ["一级指标", "二级指标", "三级指标", "指标值", "评分标准", "分值"],
+        [P, QTY, "（1）新建社区书屋", "≥12个", "完成得满分", "10"],
+        [P, QTY, "（2）图书配送", "≥3万册", "完成得满分", "10"],
+        [P, QUAL, "（3）书屋达标率", "≥95%", "完成得满分", "10"],
+        [S, SAT, "（4）居民满意度", "≥90%", "完成得满分", "10"],
+    ]
+    text = "项目绩效目标表\n项目名称：社区书屋建设\n" + tabbed(one)
+    text = text.replace("（2）图书配送", "（2）图书\n配送").replace(
+        "完成得满分\t10\n" + S, "完成得\n满分\t10\n" + S
+    )
+    two = [
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        [P, QTY, "（1）培训场次", "≥20场"],
+        [P, TIME, "（2）按期完成率", "100%"],
+        [B, SOC, "（3）受益人数", "≥5000人"],
+    ]
+    text += "\n填报说明：无\n\n项目绩效目标表\n项目名称：阅读推广活动\n" + tabbed(two)
+    text = text.replace("（3）受益人数", "（3）受益\n人数")
+    res = run(tmp_path, text, cfg)
+    first, second = res.tables
+    assert [r[:4] for r in rows(first)] == [
+        (P, QTY, "新建社区书屋", "≥12个"),
+        (P, QTY, "图书配送", "≥3万册"),
+        (P, QUAL, "书屋达标率", "≥95%"),
+        (S, SAT, "居民满意度", "≥90%"),
+    ]
+    assert [r[:4] for r in rows(second)] == [
+        (P, QTY, "培训场次", "≥20场"),
+        (P, TIME, "按期完成率", "100%"),
+        (B, SOC, "受益人数", "≥5000人"),
+    ]

@@ -443,7 +443,7 @@ def _join_row_wraps(lines: list[str]) -> list[str]:
     one that closes; where they are not, lines with fewer bars than the table's rows have
     go on in the next lines until the bars add up (the wrap falls inside a cell, whose
     pieces join).  The joined lines leave empty lines behind, so line numbers stay."""
-    lines = _join_short_rows(lines)
+    lines = _join_short_rows(_join_short_rows(lines, "\t"), "|")
     opened = [x.strip().startswith("|") for x in lines]
     both = sum(1 for x, o in zip(lines, opened, strict=True) if o and x.strip().endswith("|"))
     if both < MIN_BORDERED or both < BORDERED_SHARE * max(1, sum(opened)):
@@ -475,8 +475,35 @@ MIN_BAR_LINES = 3  # lines of bar-separated cells before a text counts as separa
 MOST_BORDERED = 0.5  # most bar lines open with a bar: bordered rows, joined by their closing bars
 
 
-def _join_short_rows(lines: list[str]) -> list[str]:
-    counts = [x.count("|") for x in lines]
+def _join_short_rows(lines: list[str], sep: str = "|") -> list[str]:
+    """Rows broken inside a cell (a wrap, a paragraph break a word processor wrote as a line
+    break): lines with fewer separators (``sep``: bars, or tabs) than the table's whole
+    rows, whose counts add up to a whole row's, are one row.  Each table of the text (a
+    block of lines with separators, apart from the next by two lines or more without
+    one) has its own width."""
+    out = list(lines)
+    start: int | None = None
+    bare = 0  # lines without a separator in a row
+    for k, line in enumerate([*lines, ""]):
+        if sep in line:
+            start = k if start is None else start
+            bare = 0
+            continue
+        bare += 1
+        if start is not None and (bare >= TABLE_GAP or k == len(lines)):
+            end = k - bare + 1
+            out[start:end] = _join_block(lines[start:end], sep)
+            start = None
+    return out
+
+
+# lines without a separator between two tables (a title, a name line, blank lines); one
+# alone is the middle line of a row broken over three, or a blank line between rows
+TABLE_GAP = 2
+
+
+def _join_block(lines: list[str], sep: str) -> list[str]:
+    counts = [x.count(sep) for x in lines]
     seen: dict[int, int] = {}
     for c, x in zip(counts, lines, strict=True):
         if c >= 2 and not _rule_line(x):
@@ -490,53 +517,100 @@ def _join_short_rows(lines: list[str]) -> list[str]:
     # that is commonly seen alone
     pairs: dict[int, int] = {}
     closed_pairs: dict[int, int] = {}
+    halves: dict[int, int] = {}  # pairs of lines of as many bars, counted apart
     for a, b, ca, cb in zip(lines, lines[1:], counts, counts[1:], strict=False):
-        if ca == cb and seen.get(ca, 0) >= MIN_BAR_LINES:
-            continue
-        if ca >= 1 and cb >= 1 and not a.rstrip().endswith("|") and not _rule_line(b):
+        if ca >= 1 and cb >= 1 and not _ends_with(a, sep) and not _rule_line(b):
+            if ca == cb and seen.get(ca, 0) >= MIN_BAR_LINES:
+                halves[ca + cb] = halves.get(ca + cb, 0) + 1
+                continue
             pairs[ca + cb] = pairs.get(ca + cb, 0) + 1
-            closed_pairs[ca + cb] = closed_pairs.get(ca + cb, 0) + b.rstrip().endswith("|")
-    # a whole row's bars: the most seen at least three times (wrapped rows have fewer)
-    full = max(
-        (c for c in set(seen) | set(pairs) if seen.get(c, 0) + pairs.get(c, 0) >= MIN_BAR_LINES),
-        default=0,
-    )
-    n = seen.get(full, 0) + pairs.get(full, 0)
-    bordered = sum(
-        1 for x, c in zip(lines, counts, strict=True) if c >= 2 and x.strip().startswith("|")
-    )
-    if n < MIN_BAR_LINES or bordered > MOST_BORDERED * sum(seen.values()):
-        return lines  # bordered rows are joined by their closing bars
-    closing = closed_pairs.get(full, 0) + sum(
-        1 for x, c in zip(lines, counts, strict=True) if c == full and x.rstrip().endswith("|")
-    )
-    if closing < BORDERED_SHARE * n:
-        return lines  # whole rows do not close with a bar: a short row is no broken one
+            closed_pairs[ca + cb] = closed_pairs.get(ca + cb, 0) + _ends_with(b, sep)
+    # a whole row's bars: the count most lines show, alone or as a pair of lines (at least
+    # three times; of two as common, the larger: wrapped rows have fewer)
+    support = {c: seen.get(c, 0) + pairs.get(c, 0) for c in set(seen) | set(pairs)}
+    full = max((c for c, m in support.items() if m >= MIN_BAR_LINES), default=0,
+               key=lambda c: (support[c], c))  # fmt: skip
+    n = support.get(full, 0)
+    if n < MIN_BAR_LINES:
+        return lines
+    if sep == "|":
+        bordered = sum(
+            1 for x, c in zip(lines, counts, strict=True) if c >= 2 and x.strip().startswith("|")
+        )
+        if bordered > MOST_BORDERED * sum(seen.values()):
+            return lines  # bordered rows are joined by their closing bars
+        closing = closed_pairs.get(full, 0) + sum(
+            1 for x, c in zip(lines, counts, strict=True) if c == full and _ends_with(x, sep)
+        )
+        if closing < BORDERED_SHARE * n:
+            return lines  # whole rows do not close with a bar: a short row is no broken one
+    elif (
+        seen.get(full, 0) < MIN_BAR_LINES
+        or max(counts) > full
+        or seen[full] + 2 * (pairs.get(full, 0) + halves.get(full, 0))
+        < WHOLE_SHARE * sum(1 for c in counts if c)
+    ):
+        # tab rows of varied length (a row leaves out the cells a merged one covers): a
+        # short row is no broken one.  Rows broken at paragraph breaks show the table's
+        # width whole in the rows that are not, and in no line more
+        return lines
     out = list(lines)
     k = 0
     while k < len(out):
         c = counts[k]
         # a short line ending in a bar broke at a cell boundary: it goes on where the next
         # line, short too, does not close as the table's rows do (the row's last cells)
-        at_bar = out[k].rstrip().endswith("|")
+        at_bar = _ends_with(out[k], sep)
         tail = k + 1 < len(out) and 0 < counts[k + 1] < full
-        if 0 < c < full and (not at_bar or (tail and not out[k + 1].rstrip().endswith("|"))):
+        if 0 < c < full and (not at_bar or (tail and not _ends_with(out[k + 1], sep))):
             total, j = c, k
             while total < full and j + 1 < len(out) and j - k < MAX_ROW_WRAP and out[j + 1].strip():
                 j += 1
                 total += counts[j]
             if total == full and j > k:
-                out[k] = (
-                    join_lines(out[k : j + 1])
-                    if _cjk_break(out[k : j + 1])
-                    else " ".join(x.strip() for x in out[k : j + 1])
-                )
+                parts = out[k : j + 1]
+                if sep == "\t":  # the tabs are the cells' boundaries: none stripped
+                    out[k] = "".join(
+                        _glued(a, b) for a, b in zip(["", *parts], parts, strict=False)
+                    )
+                elif _cjk_break(parts):
+                    out[k] = join_lines(parts)
+                else:
+                    out[k] = " ".join(x.strip() for x in parts)
                 for m in range(k + 1, j + 1):
                     out[m] = ""
                 k = j + 1
                 continue
         k += 1
     return out
+
+
+def _glued(before: str, line: str) -> str:
+    """``line`` as it goes on ``before`` across a break inside a cell: a space only
+    between two Latin letters or digits (Chinese breaks anywhere)."""
+    line = line.strip(" ")
+    b = before.rstrip(" ")
+    if (
+        b
+        and line
+        and b[-1].isascii()
+        and b[-1].isalnum()
+        and line[0].isascii()
+        and line[0].isalnum()
+    ):
+        return " " + line
+    return line
+
+
+def _ends_with(line: str, sep: str) -> bool:
+    """The line ends at a separator (the cell after it empty or none)."""
+    return line.rstrip(" ").endswith(sep) if sep == "\t" else line.rstrip().endswith(sep)
+
+
+# most lines holding tabs hold as many as the table's whole rows, alone or with the line
+# after them: the text writes every row's cells, empty ones too (a word processor's or a
+# spreadsheet's plain text)
+WHOLE_SHARE = 0.6
 
 
 def _cjk_break(parts: list[str]) -> bool:
