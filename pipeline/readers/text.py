@@ -562,7 +562,11 @@ def _join_block(lines: list[str], sep: str) -> list[str]:
         # line, short too, does not close as the table's rows do (the row's last cells)
         at_bar = _ends_with(out[k], sep)
         tail = k + 1 < len(out) and 0 < counts[k + 1] < full
-        if 0 < c < full and (not at_bar or (tail and not _ends_with(out[k + 1], sep))):
+        if (
+            0 < c < full
+            and (not at_bar or (tail and not _ends_with(out[k + 1], sep)))
+            and not (k + 1 < len(out) and _header_line(out[k + 1], sep))
+        ):
             total, j = c, k
             while total < full and j + 1 < len(out) and j - k < MAX_ROW_WRAP and out[j + 1].strip():
                 j += 1
@@ -583,6 +587,14 @@ def _join_block(lines: list[str], sep: str) -> list[str]:
                 continue
         k += 1
     return out
+
+
+def _header_line(line: str, sep: str) -> bool:
+    """A grid's header row (一级指标 | 二级指标 …): a row of its own, never the rest of a
+    row broken above it (a header shorter than the rows under it, a field line above)."""
+    from .grid.header import header_score
+
+    return header_score([c.strip() for c in line.split(sep)], active_config()) > 0
 
 
 def _glued(before: str, line: str) -> str:
