@@ -1783,3 +1783,20 @@ def test_tab_rows_broken_at_a_paragraph_break_inside_a_cell(tmp_path: Path, cfg:
         (P, TIME, "按期完成率", "100%"),
         (B, SOC, "受益人数", "≥5000人"),
     ]
+
+
+def test_csv_sheet_of_two_columns_under_loose_header_words(tmp_path: Path, cfg: Config) -> None:
+    """Class: a sheet saved as CSV whose header names its two columns in words the
+    vocabulary knows only loosely (指标,预期目标值), with the headings as rows padded to the
+    sheet's width (产出指标,): a CSV by its shape (most lines as wide as the sheet)."""
+    lines = ["项目名称：河道保洁服务,", "预算资金：120.5 万元,", "指标,预期目标值"]
+    lines += [f"{P},", f"{QTY},", "河道保洁长度,≥35(公里)", "垃圾打捞量,＝１２００(吨)"]
+    lines += [f"{QUAL},", "水面保洁达标率,≥95%", f"{S},", f"{SAT},", "沿岸居民满意度,90%以上"]
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg, "sheet.txt"))
+    assert rec.name == "河道保洁服务"
+    assert [r[:4] for r in rows(rec)] == [
+        (P, QTY, "河道保洁长度", "≥35(公里)"),
+        (P, QTY, "垃圾打捞量", "＝１２００(吨)"),
+        (P, QUAL, "水面保洁达标率", "≥95%"),
+        (S, SAT, "沿岸居民满意度", "90%以上"),
+    ]

@@ -820,11 +820,13 @@ def drop_running_headers(rows: list[Row], cfg: Config) -> list[Row]:
 
 def looks_csv(text: str) -> bool:
     """Text that is a CSV sheet dump whatever its suffix: a line whose comma-separated
-    fields are a grid header (一级指标,二级指标,三级指标,指标值)."""
+    fields are a grid header (一级指标,二级指标,三级指标,指标值), or a sheet whose rows
+    are padded to its width (``_padded_sheet``)."""
     from .grid.header import header_score
 
     cfg = active_config()
-    for line in text.splitlines()[:MAX_CSV_HEADER_LINE]:
+    lines = text.splitlines()[:MAX_CSV_HEADER_LINE]
+    for line in lines:
         if line.count(",") < MIN_HEADER_CELLS - 1 or "\t" in line or "|" in line:
             continue
         fields = next(csv.reader([line]), [])
@@ -833,7 +835,32 @@ def looks_csv(text: str) -> bool:
             and header_score([clean_cell(f) for f in fields], cfg) > 0
         ):
             return True
-    return False
+    return _padded_sheet(lines, cfg)
+
+
+CSV_SHARE = 0.6  # lines of a padded sheet holding its width in fields, at least
+
+
+def _padded_sheet(lines: list[str], cfg: Config) -> bool:
+    """A sheet saved as CSV, however narrow its header's words (指标,预期目标值): most
+    lines hold the same number of comma-separated fields, two or more (a spreadsheet
+    writes every row as wide as the sheet, empty fields too: ``成本指标,``), and a line
+    of them names the value column."""
+    written = [x for x in lines if x.strip() and "\t" not in x and "|" not in x]
+    rows = [next(csv.reader([x]), []) for x in written]
+    widths: dict[int, int] = {}
+    for r in rows:
+        widths[len(r)] = widths.get(len(r), 0) + 1
+    width = max(widths, key=lambda w: widths[w], default=0)
+    if width < 2 or widths[width] < max(MIN_CSV_ROWS, CSV_SHARE * len(rows)):
+        return False
+    return any(
+        len(r) == width and any(cfg.header_role(clean_cell(f), loose=True) == "value" for f in r)
+        for r in rows
+    )
+
+
+MIN_CSV_ROWS = 5  # rows of a padded sheet, at least
 
 
 MAX_CSV_HEADER_LINE = 400  # lines searched for a CSV grid header
