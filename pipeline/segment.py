@@ -646,7 +646,8 @@ def join_split_titles(rows: list[Row], cfg: Config) -> list[Row]:
         if (
             t is not None
             and prev is not None
-            and len(norm_key(t)) <= SPLIT_TITLE_TAIL
+            # the form's name, a bracketed note after it aside (（2024年度）)
+            and len(_TRAILING_NOTE.sub("", norm_key(t))) <= SPLIT_TITLE_TAIL
             and len(norm_key(prev)) <= SPLIT_TITLE_HEAD
             and title_of(r, cfg) is not None
             and title_of(out[-1], cfg) is None

@@ -1800,3 +1800,27 @@ def test_csv_sheet_of_two_columns_under_loose_header_words(tmp_path: Path, cfg: 
         (P, QUAL, "水面保洁达标率", "≥95%"),
         (S, SAT, "沿岸居民满意度", "90%以上"),
     ]
+
+
+def test_title_split_over_two_lines_with_the_year_in_brackets(tmp_path: Path, cfg: Config) -> None:
+    """Class: a title broken over two lines whose second line adds the year in brackets
+    (某局2024年 / 部门整体绩效目标表（2024年度）); a department table with no name field
+    is named by the issuer its title names."""
+    grid = [
+        ["基本支出（万元）：310.2", "", ""],
+        ["项目支出（万元）：95.8", "", ""],
+        ["三级指标名称", "年度目标值", "数据来源"],
+        [P, "", ""],
+        [QTY, "", ""],
+        ["档案数字化页数", "≥50万页", "统计报表"],
+        [S, "", ""],
+        [SAT, "", ""],
+        ["查档群众满意度", "≥90%", "问卷调查"],
+    ]
+    text = "某市档案馆2024年\n部门整体绩效目标表（2024年度）\n" + barred(grid)
+    rec = only(run(tmp_path, text, cfg))
+    assert (rec.kind, rec.year, rec.name) == ("department", 2024, "某市档案馆")
+    assert [r[:4] for r in rows(rec)] == [
+        (P, QTY, "档案数字化页数", "≥50万页"),
+        (S, SAT, "查档群众满意度", "≥90%"),
+    ]
