@@ -1824,3 +1824,33 @@ def test_title_split_over_two_lines_with_the_year_in_brackets(tmp_path: Path, cf
         (P, QTY, "档案数字化页数", "≥50万页"),
         (S, SAT, "查档群众满意度", "≥90%"),
     ]
+
+
+def test_two_column_table_of_one_bar_a_row(tmp_path: Path, cfg: Config) -> None:
+    """Class: a table of two columns written one bar a row, without outer bars (指标｜指标值,
+    一、产出指标｜), as CMS editors and IME-typed tables do: a bar table all the same."""
+    lines = [
+        "某区档案馆部门整体绩效目标表（2024年度）",
+        "部门（单位）名称：某区档案馆",
+        "指标｜指标值",
+    ]
+    lines += [
+        "一、产出指标｜",
+        "（一）数量指标｜",
+        "（1）接收进馆档案｜≥3000卷",
+        "（2）数字化页数｜50万页",
+    ]
+    lines += [
+        "（二）质量指标｜",
+        "（3）档案完好率｜100%",
+        "二、满意度指标｜",
+        "（一）服务对象满意度指标｜",
+    ]
+    lines += ["（4）查档群众满意度｜≥90%"]
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    assert [r[:4] for r in rows(rec)] == [
+        (P, QTY, "接收进馆档案", "≥3000卷"),
+        (P, QTY, "数字化页数", "50万页"),
+        (P, QUAL, "档案完好率", "100%"),
+        (S, SAT, "查档群众满意度", "≥90%"),
+    ]

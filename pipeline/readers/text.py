@@ -360,7 +360,11 @@ def text_rows(
     lines = _join_row_wraps([("" if f else x) for x, f in zip(lines, furniture, strict=True)])
     spaces = None if delimiter else space_mode(lines)
     bar_lines = [x.strip() for x in lines if x.count("|") >= 2]
-    bars = delimiter is None and len(bar_lines) >= MIN_BAR_LINES
+    # a table of two columns writes one bar a row (指标｜指标值, 一、产出指标｜)
+    one_bar = sum(1 for x in lines if x.count("|") == 1 and not _rule_line(x))
+    bars = delimiter is None and (
+        len(bar_lines) >= MIN_BAR_LINES or (not bar_lines and one_bar >= MIN_ONE_BAR_LINES)
+    )
     # rows bordered on both sides, most of them (| a | b |), or bars only between cells
     bordered = (
         sum(1 for x in bar_lines if x.startswith("|") and x.endswith("|"))
@@ -634,6 +638,7 @@ def _cjk_break(parts: list[str]) -> bool:
 
 
 MIN_BORDERED = 3  # bordered rows before a text counts as bordering its rows
+MIN_ONE_BAR_LINES = 5  # lines of one bar each before a text counts as a two-column bar table
 BORDERED_SHARE = 0.6  # share of bar rows closed by a bar before a text counts as bordering rows
 MAX_ROW_WRAP = 3  # lines one bordered row may be broken into
 
