@@ -1854,3 +1854,29 @@ def test_two_column_table_of_one_bar_a_row(tmp_path: Path, cfg: Config) -> None:
         (P, QUAL, "档案完好率", "100%"),
         (S, SAT, "查档群众满意度", "≥90%"),
     ]
+
+
+def test_bordered_bar_rows_broken_next_to_a_bar(tmp_path: Path, cfg: Config) -> None:
+    """Class: bordered bar rows (| a | b |) wrapped at a width right next to a bar: before
+    it (the rest of the row opens with a bar: ``| 10 |``) or after it (the rest opens with
+    none: ``…率 | 95% |``).  The pieces are one row where their bars add up to a whole
+    row's, as wide as the text's unbroken rows."""
+    lines = [
+        "项目绩效目标表",
+        "项目名称：社区养老服务",
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 | 分值 |",
+        f"| {P} | {QTY} | 助餐服务人次 | ≥2万人次 ",
+        "| 10 |",
+        f"| {P} | {QUAL} | 服务",
+        "投诉处理率 | 100% | 10 |",
+        f"| {P} | {TIME} | 补贴发放及时率 | ",
+        "≥95% | 10 |",
+        f"| {S} | {SAT} | 老年人满意度 | ≥90% | 10 |",
+    ]
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    assert [r[:4] for r in rows(rec)] == [
+        (P, QTY, "助餐服务人次", "≥2万人次"),
+        (P, QUAL, "服务投诉处理率", "100%"),
+        (P, TIME, "补贴发放及时率", "≥95%"),
+        (S, SAT, "老年人满意度", "≥90%"),
+    ]

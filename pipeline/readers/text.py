@@ -444,34 +444,81 @@ def _join_row_wraps(lines: list[str]) -> list[str]:
     """Rows of a bar-separated table broken over lines (a converter or a mail client that
     wraps long lines at a width): where rows are bordered on both sides (| a | b |), a line
     that opens with a bar and does not close with one goes on in the next lines, up to the
-    one that closes; where they are not, lines with fewer bars than the table's rows have
-    go on in the next lines until the bars add up (the wrap falls inside a cell, whose
-    pieces join).  The joined lines leave empty lines behind, so line numbers stay."""
+    one that closes, and a row that breaks right after a bar goes on in the line after it
+    that opens with none (their bars add up to a whole row's); where they are not, lines
+    with fewer bars than the table's rows have go on in the next lines until the bars add
+    up (the wrap falls inside a cell, whose pieces join).  The joined lines leave empty
+    lines behind, so line numbers stay."""
     lines = _join_short_rows(_join_short_rows(lines, "\t"), "|")
     opened = [x.strip().startswith("|") for x in lines]
+    whole = _whole_bars(lines)
     both = sum(1 for x, o in zip(lines, opened, strict=True) if o and x.strip().endswith("|"))
     if both < MIN_BORDERED or both < BORDERED_SHARE * max(1, sum(opened)):
         return lines
     out: list[str] = []
     k = 0
     while k < len(lines):
-        line = lines[k]
-        s = line.strip()
-        if s.startswith("|") and not s.endswith("|") and not _rule_line(s):
-            j = k + 1
-            parts = [s]
-            while j < len(lines) and j - k <= MAX_ROW_WRAP and lines[j].strip():
-                parts.append(lines[j].strip())
-                if lines[j].strip().endswith("|"):
-                    break
-                j += 1
-            if parts[-1].endswith("|") and len(parts) > 1:
-                out.append(" ".join(parts))
-                out.extend([""] * (len(parts) - 1))  # line numbers stay those of the source
-                k += len(parts)
-                continue
-        out.append(line)
+        s = lines[k].strip()
+        j = _row_close(lines, k, whole) if s.startswith("|") and not _rule_line(s) else None
+        if j is not None and j > k:
+            parts = [x.strip() for x in lines[k : j + 1]]  # a break inside Chinese text: no space
+            out.append("".join(_glued(a, b) for a, b in zip(["", *parts], parts, strict=False)))
+            out.extend([""] * (j - k))  # line numbers stay those of the source
+            k = j + 1
+            continue
+        out.append(lines[k])
         k += 1
+    return _join_after_bar(out)
+
+
+def _whole_bars(lines: list[str]) -> frozenset[int]:
+    """The bar counts of whole bordered rows: those two lines or more opening and closing
+    with a bar show (a text's tables may differ in width)."""
+    widths: dict[int, int] = {}
+    for x in lines:
+        t = x.strip()
+        if t.startswith("|") and t.endswith("|") and not _rule_line(t):
+            widths[t.count("|")] = widths.get(t.count("|"), 0) + 1
+    return frozenset(w for w, n in widths.items() if n >= 2)
+
+
+def _row_close(lines: list[str], k: int, whole: frozenset[int]) -> int | None:
+    """The line that closes the bordered row opened at line ``k``: that line where it
+    ends with a bar, else the next one within ``MAX_ROW_WRAP`` lines that does.  A line
+    opening with a bar goes on the row only where it closes it as wide as whole rows are
+    (``whole``: the break fell right before a bar); else it opens a row of its own."""
+    if lines[k].strip().endswith("|"):
+        return k
+    bars = lines[k].count("|")
+    j = k + 1
+    while j < len(lines) and j - k <= MAX_ROW_WRAP and lines[j].strip():
+        t = lines[j].strip()
+        bars += t.count("|")
+        if t.startswith("|"):
+            return j if t.endswith("|") and bars in whole else None
+        if t.endswith("|"):
+            return j
+        j += 1
+    return None
+
+
+def _join_after_bar(lines: list[str]) -> list[str]:
+    """Bordered rows broken right after a bar (| a | b | / c | d |): a line opening and
+    closing with a bar but short of a whole row's bars, and the line after it, opening
+    with no bar, whose bars make up the rest."""
+    whole = _whole_bars(lines)
+    out = list(lines)
+    for k in range(len(out) - 1):
+        s, nxt = out[k].strip(), out[k + 1].strip()
+        if (
+            s.startswith("|")
+            and s.endswith("|")
+            and s.count("|") not in whole
+            and nxt.endswith("|")
+            and not nxt.startswith("|")
+            and s.count("|") + nxt.count("|") in whole
+        ):
+            out[k], out[k + 1] = f"{s} {nxt}", ""
     return out
 
 
@@ -486,6 +533,15 @@ def _join_short_rows(lines: list[str], sep: str = "|") -> list[str]:
     block of lines with separators, apart from the next by two lines or more without
     one) has its own width."""
     out = list(lines)
+    for a, b in _tables(lines, sep):
+        out[a:b] = _join_block(lines[a:b], sep)
+    return out
+
+
+def _tables(lines: list[str], sep: str) -> list[tuple[int, int]]:
+    """The line ranges of the text's tables drawn with ``sep``: blocks of lines holding
+    it, apart from the next by ``TABLE_GAP`` lines or more without one."""
+    out: list[tuple[int, int]] = []
     start: int | None = None
     bare = 0  # lines without a separator in a row
     for k, line in enumerate([*lines, ""]):
@@ -495,8 +551,7 @@ def _join_short_rows(lines: list[str], sep: str = "|") -> list[str]:
             continue
         bare += 1
         if start is not None and (bare >= TABLE_GAP or k == len(lines)):
-            end = k - bare + 1
-            out[start:end] = _join_block(lines[start:end], sep)
+            out.append((start, k - bare + 1))
             start = None
     return out
 
