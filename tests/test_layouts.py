@@ -1880,3 +1880,23 @@ def test_bordered_bar_rows_broken_next_to_a_bar(tmp_path: Path, cfg: Config) -> 
         (P, TIME, "补贴发放及时率", "≥95%"),
         (S, SAT, "老年人满意度", "≥90%"),
     ]
+
+
+def test_fixed_width_field_lines_aligned_in_the_same_columns(tmp_path: Path, cfg: Config) -> None:
+    """Class: fixed-width text whose head writes its fields as label / value lines aligned
+    in the same columns (专项（项目）名称   X / 项目资金   67300000): a line that opens
+    with a field label is a row of its own, never the wrapped rest of the line above,
+    however exactly its cells stand under that line's."""
+    stops = [4, 23, 44, 57]
+    lines = ["2024年项目支出绩效目标表", "单位：元"]
+    lines.append(fixed([4, 64], ["专项（项目）名称", "社区养老服务"]))
+    lines.append(fixed([4, 64], ["项目资金", "850000"]))
+    lines.append(fixed(stops, ["一级指标", "二级指标", "三级指标", "指标值"]))
+    lines.append(fixed(stops, [P, QTY, "助餐服务人次", "≥2万人次"]))
+    lines.append(fixed(stops, [S, SAT, "老年人满意度", "≥90%"]))
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    assert (rec.name, rec.budget_yuan) == ("社区养老服务", 850000)
+    assert [r[:4] for r in rows(rec)] == [
+        (P, QTY, "助餐服务人次", "≥2万人次"),
+        (S, SAT, "老年人满意度", "≥90%"),
+    ]

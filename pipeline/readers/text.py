@@ -721,6 +721,7 @@ def join_layout_wraps(rows: list[Row]) -> list[Row]:
     def widest(x0: float) -> float:
         return max((v for k, v in reach.items() if abs(k - x0) <= LAYOUT_SLACK), default=x0)
 
+    cfg = active_config()
     out: list[Row] = []
     last: list[Cell] = []  # the cells of the line before, as laid out
     for r in rows:
@@ -732,6 +733,7 @@ def join_layout_wraps(rows: list[Row]) -> list[Row]:
             and r.cells
             and all(c.bbox is not None for c in r.cells)
             and _continues(r.cells, last, widest)
+            and not _field_line(r, cfg)
         ):
             for c in r.cells:
                 at = min(
@@ -745,6 +747,13 @@ def join_layout_wraps(rows: list[Row]) -> list[Row]:
         out.append(r)
         last = list(r.cells) if all(c.bbox is not None for c in r.cells) else []
     return out
+
+
+def _field_line(row: Row, cfg: Config) -> bool:
+    """A line that opens with a field label (项目资金 67300000, 联系电话 …): a row of the
+    table's head of its own, never the wrapped rest of the line above."""
+    f = cfg.field_of(row.cells[0].text) if row.cells else None
+    return f is not None and not f[0].startswith("_")
 
 
 def _continues(cells: list[Cell], above: list[Cell], widest: Callable[[float], float]) -> bool:
