@@ -405,6 +405,9 @@ def test_a_name_that_fills_its_column_is_not_continued_by_a_value(tmp_path, cfg)
         ("1.部门项目 □ 2.公共项目 □√", "公共项目"),
         ("☑延续项目 □新增项目", "延续项目"),
         ("□新增项目 ■延续项目", "延续项目"),
+        # a tick written in its box's place, with no box of its own
+        ("√延续性项目 □阶段性项目", "延续性项目"),
+        ("□阶段性项目 √延续性项目", "延续性项目"),
         ("特定目标类", "特定目标类"),
     ],
 )

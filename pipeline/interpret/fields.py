@@ -377,10 +377,12 @@ _ENUM = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十])[.、．]\s
 
 def checked_option(text: str) -> str:
     """The option ticked in a check-box field (``1.部门项目 □ 2.公共项目 □√`` → 公共项目,
-    ``☑延续项目 □新增项目`` → 延续项目); other text as it is."""
+    ``☑延续项目 □新增项目`` → 延续项目, ``√延续项目 □新增项目`` → 延续项目: a tick with
+    no box of its own stands in its box's place); other text as it is."""
     if not any(b in text for b in _BOX + "☑☒■") or not any(c in text for c in _CHECKED):
         return text
     t = re.sub(rf"[{_BOX}]\s*[√✓✔]", "☑", text)
+    t = re.sub(r"[√✓✔]", "☑", t)
     marks = [i for i, ch in enumerate(t) if ch in _BOX or ch in "☑☒■"]
     before = t.lstrip()[:1] in _BOX + "☑☒■"  # boxes lead their options
     cuts = [-1, *marks, len(t)]
