@@ -561,7 +561,8 @@ def _head_start(block: list[Row], cfg: Config) -> int | None:
     that kind right above it.  None when the block holds none of these (the rows before a
     grid that goes on, its header repeated)."""
     names = [i for i, r in enumerate(block) if _name_label(r, cfg) is not None]
-    fields = [i for i, r in enumerate(block) if _field_row(r, cfg)]
+    # a signature line (审核人： 经办人：) ends the table before; it opens no head
+    fields = [i for i, r in enumerate(block) if _field_row(r, cfg) and not _is_stop_row(r, cfg)]
     titles = [i for i, r in enumerate(block) if title_of(r, cfg) is not None]
     anchor = names[0] if names else (fields[0] if fields else None)
     if anchor is not None:

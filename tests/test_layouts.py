@@ -1900,3 +1900,18 @@ def test_fixed_width_field_lines_aligned_in_the_same_columns(tmp_path: Path, cfg
         (P, QTY, "助餐服务人次", "≥2万人次"),
         (S, SAT, "老年人满意度", "≥90%"),
     ]
+
+
+def test_signature_line_ends_a_table_and_opens_no_head(tmp_path: Path, cfg: Config) -> None:
+    """Class: a table's signature line (审核人：  经办人：) right before the next table's
+    introducing line (关于“X”项目…的公开说明) and fields: it ends the table before and
+    opens no head, so the introducing line names the next project."""
+    grid = [["一级指标", "二级指标", "三级指标", "指标值"], [P, QTY, "巡查次数", "≥4次/月"]]
+    text = "项目支出绩效目标表\n项目名称：应急值守\n" + tabbed(grid)
+    text += "审核人：\t经办人：\n关于“专班工作经费”项目支出绩效目标的公开说明\n"
+    text += "填报单位（盖章）：某市政府办公室\n项目金额：50.00万元\n"
+    text += tabbed([grid[0], [S, SAT, "服务对象满意度", "≥90%"]])
+    first, second = run(tmp_path, text, cfg).tables
+    assert (first.name, second.name) == ("应急值守", "专班工作经费")
+    assert second.budget_yuan == 500_000
+    assert [r[:4] for r in rows(second)] == [(S, SAT, "服务对象满意度", "≥90%")]
