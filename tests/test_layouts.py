@@ -1915,3 +1915,28 @@ def test_signature_line_ends_a_table_and_opens_no_head(tmp_path: Path, cfg: Conf
     assert (first.name, second.name) == ("应急值守", "专班工作经费")
     assert second.budget_yuan == 500_000
     assert [r[:4] for r in rows(second)] == [(S, SAT, "服务对象满意度", "≥90%")]
+
+
+def test_level1_on_every_row_and_level2_atop_each_block(tmp_path: Path, cfg: Config) -> None:
+    """Class: a grid that writes level-1 on every row and level-2 once atop each of its
+    blocks, two or more under one level-1 (数量指标 … 质量指标 under 产出指标): the level-2
+    holds for the rows below it.  (Where a level-2 column writes one label under a level-1
+    at most, an empty cell beside a written level-1 stays empty: the real-table quirk.)"""
+    grid = [
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        [P, QTY, "新建书屋", "≥12个"],
+        [P, "", "配送图书", "≥3万册"],
+        [P, QUAL, "书屋达标率", "≥95%"],
+        [P, "", "图书完好率", "≥98%"],
+        [S, SAT, "居民满意度", "≥90%"],
+        [S, "", "读者满意度", "≥90%"],
+    ]
+    rec = only(run(tmp_path, "项目绩效目标表\n项目名称：社区书屋\n" + tabbed(grid), cfg))
+    assert [r[:3] for r in rows(rec)] == [
+        (P, QTY, "新建书屋"),
+        (P, QTY, "配送图书"),
+        (P, QUAL, "书屋达标率"),
+        (P, QUAL, "图书完好率"),
+        (S, SAT, "居民满意度"),
+        (S, SAT, "读者满意度"),
+    ]

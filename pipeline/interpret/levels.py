@@ -309,7 +309,16 @@ def _filled_style(rows: list[GridRow], cols: dict[str, int]) -> bool:
     named = [g for g in rows if any(c is not None and c.text.strip() for c in g.cells[c2 + 1 :])]
     if len(named) < MIN_FILLED_ROWS:
         return False
-    return sum(1 for g in named if g.text(c1)) >= FILLED_SHARE * len(named)
+    if sum(1 for g in named if g.text(c1)) < FILLED_SHARE * len(named):
+        return False
+    # but a level-2 column that writes a label atop each of its blocks, two or more under
+    # one level-1 (数量指标 … 质量指标 … under 产出指标), writes each once and means it
+    # for the rows below (it fills no merge)
+    labels: dict[str, int] = {}
+    for g in rows:
+        if g.text(c2):
+            labels[g.text(c1)] = labels.get(g.text(c1), 0) + 1
+    return not any(n >= 2 for n in labels.values())
 
 
 def _top_down(
