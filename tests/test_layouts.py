@@ -1940,3 +1940,35 @@ def test_level1_on_every_row_and_level2_atop_each_block(tmp_path: Path, cfg: Con
         (S, SAT, "居民满意度"),
         (S, SAT, "读者满意度"),
     ]
+
+
+def test_level2_labels_at_the_middle_of_their_blocks_without_level1(
+    tmp_path: Path, cfg: Config
+) -> None:
+    """Class: a grid with no level-1 column whose level-2 labels sit at the middle of their
+    blocks, as text copied from a rendered table writes a merged cell: a row with content
+    before the first label says so (level-1 from the tree)."""
+    grid = [
+        ["二级指标", "三级指标", "指标值"],
+        ["", "新建书屋", "≥12个"],
+        [QTY, "配送图书", "≥3万册"],
+        ["", "培训馆员", "≥50人"],
+        ["", "书屋达标率", "≥95%"],
+        [QUAL, "图书完好率", "≥98%"],
+        ["", "台账规范率", "100%"],
+        ["", "居民满意度", "≥90%"],
+        [SAT, "读者满意度", "≥90%"],
+        ["", "馆员满意度", "≥85%"],
+    ]
+    rec = only(run(tmp_path, "项目绩效目标表\n项目名称：社区书屋\n" + tabbed(grid), cfg))
+    assert [r[:3] for r in rows(rec)] == [
+        (P, QTY, "新建书屋"),
+        (P, QTY, "配送图书"),
+        (P, QTY, "培训馆员"),
+        (P, QUAL, "书屋达标率"),
+        (P, QUAL, "图书完好率"),
+        (P, QUAL, "台账规范率"),
+        (S, SAT, "居民满意度"),
+        (S, SAT, "读者满意度"),
+        (S, SAT, "馆员满意度"),
+    ]

@@ -37,7 +37,10 @@ def is_centred(rows: list[tuple[Headings, bool]], cfg: Config) -> bool:
     when a level-2 between two level-1 labels belongs to the later one."""
     first = next((i for i, (h, _) in enumerate(rows) if _l1(h)), None)
     if first is None:
-        return False
+        # no level-1 label (a grid that leaves its level-1 out): the level-2 labels tell
+        # the same way, a row with content before the first of them
+        first2 = next((i for i, (h, _) in enumerate(rows) if h.l2 is not None), None)
+        return first2 is not None and any(c for _, c in rows[:first2])
     if any(c for _, c in rows[:first]):
         label = rows[first][0].l1
         for h, _ in rows[:first]:
