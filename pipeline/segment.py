@@ -337,7 +337,8 @@ def _sparse_header(rows: list[Row], i: int, cfg: Config) -> bool:
     (one holding a heading or a value)."""
     from .readers.grid.kinds import NUMBER, VALUE, WORDED, is_heading, kind_of
 
-    texts = [t for t in rows[i].texts if t.strip()]
+    # a character of a side label printed down the grid (绩 / 效 …) is no header cell
+    texts = [t for t in rows[i].texts if t.strip() and not _ONE_CJK.fullmatch(t.strip())]
     bare = [_BRACKETED.sub("", norm_key(t)) for t in texts]  # 绩效指标值（%）: a unit noted
     if len(texts) < 2 or not all(_label_like(t) or cfg.is_section(t) for t in bare):
         return False
@@ -431,8 +432,14 @@ def _grid_end(
             f = k
             while f < len(rows) and _furniture(rows[f], cfg, recurring):
                 f += 1
-            nxt = rows[f + (f == k) : f + (f == k) + NEXT_ROWS]
-            if not is_heading(kind_of(one, cfg)) and not any(x.sep != "cell" for x in nxt):
+            after = range(f + (f == k), min(len(rows), f + (f == k) + NEXT_ROWS))
+            # a grid row goes on after it, not a field line or the header of the next table
+            if not is_heading(kind_of(one, cfg)) and not any(
+                rows[x].sep != "cell"
+                and not _field_row(rows[x], cfg)
+                and not header_at(rows, x, cfg)
+                for x in after
+            ):
                 return k
         k += 1
     return k
@@ -571,7 +578,10 @@ def _head_start(block: list[Row], cfg: Config) -> int | None:
     elif titles:
         start = titles[-1]
     else:
-        opening = [i for i, r in enumerate(block) if _starts_table(r, cfg)]
+        # a line that opens a table, or one that introduces it naming its project
+        opening = [
+            i for i, r in enumerate(block) if _starts_table(r, cfg) or intro_name([r]) is not None
+        ]
         if not opening:
             return None
         start = opening[-1]
@@ -717,7 +727,12 @@ def segment(doc: SourceDoc, cfg: Config) -> Segmentation:
         titles = [t for r in head if (t := title_of(r, cfg)) is not None]
         title, kind = titles[-1] if titles else (None, None)
         trows = head + grid
-        intro = intro_name(block[:hs] + [r for r in head if title_of(r, cfg) is not None])
+        # the line introducing the table: before its head, or the line that opens it
+        intro = intro_name(
+            block[:hs]
+            + [r for r in head[:1] if not _field_row(r, cfg)]
+            + [r for r in head[1:] if title_of(r, cfg) is not None]
+        )
         blocks.append((title, kind, trows, len(head), n, len(trows), intro))
         prev = end
     if blocks:

@@ -1972,3 +1972,32 @@ def test_level2_labels_at_the_middle_of_their_blocks_without_level1(
         (S, SAT, "读者满意度"),
         (S, SAT, "馆员满意度"),
     ]
+
+
+def test_sparse_header_beside_a_side_label_printed_down_the_grid(
+    tmp_path: Path, cfg: Config
+) -> None:
+    """Class: fixed-width text whose grid has a side label printed down its left edge one
+    character a line (绩 / 效 / 指 / 标) and a header the vocabulary knows in part
+    (绩效指标 | 预期目标值), after another table whose last row is followed by the next
+    table's introducing line and field line (关于“X”…的公示 / 预算资金 12.00): the
+    introducing line ends the grid above (a field line is no grid row going on) and names
+    the project; the side label's characters are no header cells."""
+    stops = [4, 20, 40]
+    lines = ["项目支出绩效目标表", "项目名称：春节慰问"]
+    lines.append(fixed(stops, ["一级指标", "三级指标", "指标值"]))
+    lines.append(fixed(stops, [P, "慰问户数", "≥500户"]))
+    lines.append(fixed(stops, [S, "慰问对象满意度", "≥95%"]))
+    lines += ["          关于“政府公报编印”项目绩效目标的公示", "预算资金   12.00"]
+    lines.append(fixed([0, 5, 37], ["绩", "绩效指标", "预期目标值"]))
+    lines.append(fixed([0, 5, 37], ["效", P, ""]))
+    lines.append(fixed([0, 5, 37], ["指", QTY, ""]))
+    lines.append(fixed([0, 5, 37], ["标", "公报成刊", "12期"]))
+    lines.append(fixed([0, 5, 37], ["", "每期单价", "≤15元/册"]))
+    first, second = run(tmp_path, "\n".join(lines) + "\n", cfg).tables
+    assert [r[2] for r in rows(first)] == ["慰问户数", "慰问对象满意度"]
+    assert second.name == "政府公报编印"
+    assert [r[:4] for r in rows(second)] == [
+        (P, QTY, "公报成刊", "12期"),
+        (P, QTY, "每期单价", "≤15元/册"),
+    ]
