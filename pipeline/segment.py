@@ -421,6 +421,8 @@ def _grid_end(
         r = rows[k]
         if header_at(rows, k, cfg) or _repeated(rows, k, head):
             return k
+        if _introduces(r) and k + 1 < len(rows) and _starts_table(rows[k + 1], cfg):
+            return k  # a line introducing a project right above the next table's head
         if _is_stop_row(r, cfg) or _starts_table(r, cfg):
             if stream or not _goes_on(rows, k, cfg):
                 return k
@@ -579,9 +581,7 @@ def _head_start(block: list[Row], cfg: Config) -> int | None:
         start = titles[-1]
     else:
         # a line that opens a table, or one that introduces it naming its project
-        opening = [
-            i for i, r in enumerate(block) if _starts_table(r, cfg) or intro_name([r]) is not None
-        ]
+        opening = [i for i, r in enumerate(block) if _starts_table(r, cfg) or _introduces(r)]
         if not opening:
             return None
         start = opening[-1]
@@ -646,6 +646,17 @@ def intro_name(rows: list[Row]) -> str | None:
             if m:
                 return m.group(1).strip()
     return None
+
+
+# a line introducing a table: 关于“X”…, or “X”项目… (a quoted word inside a cell, 政务服务
+# “好差评”系统评价, is none)
+_INTRODUCING = re.compile(r"^关于|[”\"」』]\s*项目")
+
+
+def _introduces(row: Row) -> bool:
+    """A line that introduces a table naming its project (关于“X”项目支出绩效目标的公开说明)."""
+    t = _text1(row)
+    return t is not None and bool(_INTRODUCING.search(t)) and intro_name([row]) is not None
 
 
 def join_split_titles(rows: list[Row], cfg: Config) -> list[Row]:

@@ -2001,3 +2001,28 @@ def test_sparse_header_beside_a_side_label_printed_down_the_grid(
         (P, QTY, "公报成刊", "12期"),
         (P, QTY, "每期单价", "≤15元/册"),
     ]
+
+
+def test_introducing_line_ends_a_one_cell_per_line_grid(tmp_path: Path, cfg: Config) -> None:
+    """Class: one cell per line, a table's last row followed by the line introducing the
+    next table (关于“X”项目…的公开说明) right above its head (单位：万元, fields): that line
+    ends the grid above and names the next project.  A quoted word inside a cell
+    (政务服务“好差评”系统评价) introduces nothing."""
+    lines = [
+        "项目支出绩效目标表",
+        "项目名称：公报编印",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+    ]
+    lines += ["指标解释", P, QTY, "成刊期数", "12期", "全年出刊", S, SAT, "读者满意度", "≥90%"]
+    lines += ["政务服务“好差评”系统评价"]
+    lines += ["关于“常务会议经费”项目支出绩效目标的公开说明", "单位：万元", "预算资金：38.00"]
+    lines += ["一级指标", "二级指标", "三级指标", "指标值", "指标解释", P, QTY, "会议次数"]
+    lines += ["≥12次", "全年召开", S, SAT, "参会人员满意度", "≥90%", "问卷调查"]
+    first, second = run(tmp_path, "\n".join(lines) + "\n", cfg).tables
+    assert first.name == "公报编印"
+    assert first.indicators[-1].explanation == "政务服务“好差评”系统评价"
+    assert (second.name, second.budget_yuan) == ("常务会议经费", 380_000)
+    assert [r[2] for r in rows(second)] == ["会议次数", "参会人员满意度"]
