@@ -2026,3 +2026,31 @@ def test_introducing_line_ends_a_one_cell_per_line_grid(tmp_path: Path, cfg: Con
     assert first.indicators[-1].explanation == "政务服务“好差评”系统评价"
     assert (second.name, second.budget_yuan) == ("常务会议经费", 380_000)
     assert [r[2] for r in rows(second)] == ["会议次数", "参会人员满意度"]
+
+
+def test_bar_rows_without_outer_bars_broken_after_a_bar(tmp_path: Path, cfg: Config) -> None:
+    """Class: bar rows without outer bars whose whole rows end in a cell's text (… | 财务资料),
+    wrapped at a width right before or after a bar (… | 指标值 / | 数据来源, … | 1600人 | /
+    | 统计报表) or inside a cell (… | 财务 / 资料): the pieces add up to a whole row's bars,
+    and the table's width is whole in the rows that are not broken, in no line more."""
+    lines = [
+        "项目绩效目标表",
+        "项目名称：就业补助",
+        "序号 | 一级指标 | 二级指标 | 三级指标 | 比较符 | 数值 ",
+        "| 度量单位 | 数据来源",
+        f"1 | {P} | {QTY} | 城镇新增就业人数 | = | 25000 | 人 | 财务资料",
+        "2 |  |  | 再就业人数及带动人数 |  | 1600人、200人 |",
+        "  | 统计报表",
+        "3 |  |  | 社会保障卡发卡量 | = | 7 | 万张 | 财务",
+        "资料",
+        f"4 |  | {QUAL} | 培训合格率 | = | 100 | % | 业务台账",
+        f"5 | {S} | {SAT} | 群众满意度 | ≥ | 90 | % | 问卷调查",
+    ]
+    rec = only(run(tmp_path, "\n".join(lines) + "\n", cfg))
+    assert [r[:4] for r in rows(rec)] == [
+        (P, QTY, "城镇新增就业人数", "=25000人"),
+        (P, QTY, "再就业人数及带动人数", "1600人、200人"),
+        (P, QTY, "社会保障卡发卡量", "=7万张"),
+        (P, QUAL, "培训合格率", "=100%"),
+        (S, SAT, "群众满意度", "≥90%"),
+    ]

@@ -592,17 +592,15 @@ def _join_block(lines: list[str], sep: str) -> list[str]:
     n = support.get(full, 0)
     if n < MIN_BAR_LINES:
         return lines
-    if sep == "|":
-        bordered = sum(
-            1 for x, c in zip(lines, counts, strict=True) if c >= 2 and x.strip().startswith("|")
-        )
-        if bordered > MOST_BORDERED * sum(seen.values()):
-            return lines  # bordered rows are joined by their closing bars
-        closing = closed_pairs.get(full, 0) + sum(
-            1 for x, c in zip(lines, counts, strict=True) if c == full and _ends_with(x, sep)
-        )
-        if closing < BORDERED_SHARE * n:
-            return lines  # whole rows do not close with a bar: a short row is no broken one
+    closing = closed_pairs.get(full, 0) + sum(
+        1 for x, c in zip(lines, counts, strict=True) if c == full and _ends_with(x, sep)
+    )
+    if sep == "|" and sum(
+        1 for x, c in zip(lines, counts, strict=True) if c >= 2 and x.strip().startswith("|")
+    ) > MOST_BORDERED * sum(seen.values()):
+        return lines  # bordered rows are joined by their closing bars
+    if sep == "|" and closing >= BORDERED_SHARE * n:
+        pass  # whole rows close with a bar: a short row that does not is a broken one
     elif (
         seen.get(full, 0) < MIN_BAR_LINES
         or max(counts) > full
