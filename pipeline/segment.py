@@ -466,20 +466,18 @@ def _furniture(row: Row, cfg: Config, recurring: frozenset[str] = frozenset()) -
     )
 
 
-RECURRING_MAX = 30  # a running header is a short line; a longer one is text
-
-
 def printed_again(rows: list[Row], first_line: int) -> frozenset[str]:
     """Short lines of one cell printed before the text's first grid (whose header is at
     line ``first_line``) and again after it starts: a page's running header, which the
     first page prints too.  Between two rows of a grid of several cells they are page
     furniture, wherever the vocabulary does not know their words."""
+    from .readers.text import RUNNING_HEADER_MAX
 
     def lines(part: list[Row]) -> set[str]:
         return {
             norm_key(t).rstrip(":")
             for r in part
-            if (t := _text1(r)) and len(norm_key(t)) <= RECURRING_MAX
+            if (t := _text1(r)) and len(norm_key(t)) <= RUNNING_HEADER_MAX
         }
 
     before = [r for r in rows if r.line < first_line]

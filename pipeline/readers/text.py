@@ -599,17 +599,18 @@ def _join_block(lines: list[str], sep: str) -> list[str]:
         1 for x, c in zip(lines, counts, strict=True) if c >= 2 and x.strip().startswith("|")
     ) > MOST_BORDERED * sum(seen.values()):
         return lines  # bordered rows are joined by their closing bars
-    if sep == "|" and closing >= BORDERED_SHARE * n:
-        pass  # whole rows close with a bar: a short row that does not is a broken one
-    elif (
-        seen.get(full, 0) < MIN_BAR_LINES
-        or max(counts) > full
-        or seen[full] + 2 * (pairs.get(full, 0) + halves.get(full, 0))
-        < WHOLE_SHARE * sum(1 for c in counts if c)
-    ):
-        # tab rows of varied length (a row leaves out the cells a merged one covers): a
-        # short row is no broken one.  Rows broken at paragraph breaks show the table's
-        # width whole in the rows that are not, and in no line more
+    # where whole rows close with a bar, a short row that does not is a broken one; else
+    # (tab rows, bar rows ending in a cell's text) the table must show its width whole in
+    # the rows that are not broken, and in no line more: rows of varied length (a row
+    # leaving out the cells a merged one covers) are whole as they stand
+    closes = sep == "|" and closing >= BORDERED_SHARE * n
+    even = (
+        seen.get(full, 0) >= MIN_BAR_LINES
+        and max(counts) <= full
+        and seen[full] + 2 * (pairs.get(full, 0) + halves.get(full, 0))
+        >= WHOLE_SHARE * sum(1 for c in counts if c)
+    )
+    if not (closes or even):
         return lines
     out = list(lines)
     k = 0
