@@ -421,7 +421,11 @@ def _grid_end(
         r = rows[k]
         if header_at(rows, k, cfg) or _repeated(rows, k, head):
             return k
-        if _introduces(r) and k + 1 < len(rows) and _starts_table(rows[k + 1], cfg):
+        if (
+            _introduces(r)
+            and k + 1 < len(rows)
+            and (_starts_table(rows[k + 1], cfg) or _field_row(rows[k + 1], cfg))
+        ):
             return k  # a line introducing a project right above the next table's head
         if _is_stop_row(r, cfg) or _starts_table(r, cfg):
             if stream or not _goes_on(rows, k, cfg):

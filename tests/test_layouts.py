@@ -2054,3 +2054,21 @@ def test_bar_rows_without_outer_bars_broken_after_a_bar(tmp_path: Path, cfg: Con
         (P, QUAL, "培训合格率", "=100%"),
         (S, SAT, "群众满意度", "≥90%"),
     ]
+
+
+def test_introducing_line_above_a_field_line_in_a_csv_sheet(tmp_path: Path, cfg: Config) -> None:
+    """Class: a CSV sheet where the line introducing the next table (关于“X”项目…) stands
+    right above that table's first field line (预算资金,25.00 万元): it ends the grid above
+    even with no title or unit line between, so the next table is no continuation of it."""
+    lines = ["项目支出绩效目标表,,,", "项目名称,公报编印,,", "一级指标,二级指标,三级指标,指标值"]
+    lines += [f"{P},{QTY},成刊期数,12期", f"{S},{SAT},读者满意度,≥90%", ",,,"]
+    lines += ["关于“招商引资工作经费”项目支出绩效目标的公开说明,,,", "预算资金,25.00 万元,,"]
+    lines += [
+        "一级指标,二级指标,三级指标,指标值",
+        f"{P},{QTY},专题推介活动,≥4次",
+        f"{S},{SAT},企业满意度,≥85%",
+    ]
+    first, second = run(tmp_path, "\n".join(lines) + "\n", cfg, "sheet.csv").tables
+    assert (first.name, len(first.indicators)) == ("公报编印", 2)
+    assert (second.name, second.budget_yuan) == ("招商引资工作经费", 250_000)
+    assert [r[2] for r in rows(second)] == ["专题推介活动", "企业满意度"]
