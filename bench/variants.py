@@ -1390,13 +1390,30 @@ def box_rule(widths: list[int], left: str, mid: str, right: str) -> str:
     return left + mid.join("─" * (w + 2) for w in widths) + right
 
 
-def ser_box(g: Grid, st: dict) -> list[str]:
-    out: list[str] = []
-    seg: list[tuple[str, list[str]]] = []
+Block = list[tuple[str, list[str]]]  # a run of rows between raw lines: (kind, cells)
 
-    def flush() -> None:
-        if not seg:
-            return
+
+def by_block(g: Grid, render: Callable[[Block], list[str]]) -> list[str]:
+    """The lines of ``g``: raw lines as they are, the rows between them in blocks (field
+    rows apart from grid rows), each block's lines as ``render`` draws them."""
+    out: list[str] = []
+    seg: Block = []
+    for k, c in g.items:
+        if seg and (k == "raw" or (seg[-1][0] == "f") != (k == "f")):
+            out += render(seg)
+            seg = []
+        if k == "raw":
+            out.append(c)
+        else:
+            seg.append((k, c))
+    if seg:
+        out += render(seg)
+    return out
+
+
+def ser_box(g: Grid, st: dict) -> list[str]:
+    def block(seg: Block) -> list[str]:
+        out: list[str] = []
         n = max(len(c) for _, c in seg)
         rows = [[x.replace("\n", "") for x in c] + [""] * (n - len(c)) for _, c in seg]
         widths = [max(dw(r[i]) for r in rows) for i in range(n)]
@@ -1412,27 +1429,16 @@ def ser_box(g: Grid, st: dict) -> list[str]:
             if not last and (st["rules"] == "every" or (k == "h" and nxt != "h")):
                 out.append(box_rule(widths, "├", "┼", "┤"))
         out.append(box_rule(widths, "└", "┴", "┘"))
-        seg.clear()
+        return out
 
-    for k, c in g.items:
-        if k == "raw" or (seg and (seg[-1][0] == "f") != (k == "f")):
-            flush()
-        if k == "raw":
-            out.append(c)
-        else:
-            seg.append((k, c))
-    flush()
-    return out
+    return by_block(g, block)
 
 
 def ser_grid(g: Grid, st: dict) -> list[str]:
-    out: list[str] = []
-    seg: list[tuple[str, list[str]]] = []
     cap = st["cap"]
 
-    def flush() -> None:
-        if not seg:
-            return
+    def block(seg: Block) -> list[str]:
+        out: list[str] = []
         n = max(len(c) for _, c in seg)
         rows = [c + [""] * (n - len(c)) for _, c in seg]
         nat = [max(max(dw(p) for p in r[i].split("\n")) for r in rows) for i in range(n)]
@@ -1455,17 +1461,9 @@ def ser_grid(g: Grid, st: dict) -> list[str]:
                 )
             nxt = seg[i + 1][0] if i + 1 < len(seg) else ""
             out.append(hrule if k == "h" and nxt != "h" else rule)
-        seg.clear()
+        return out
 
-    for k, c in g.items:
-        if k == "raw" or (seg and (seg[-1][0] == "f") != (k == "f")):
-            flush()
-        if k == "raw":
-            out.append(c)
-        else:
-            seg.append((k, c))
-    flush()
-    return out
+    return by_block(g, block)
 
 
 def ser_md(g: Grid, st: dict) -> list[str]:

@@ -147,7 +147,7 @@ class Config:
 
     def label_run(self, text: str) -> list[str] | None:
         """The pieces of text that opens with a field label run into its value (项目名称示范
-        项目项目联系人王明 → 项目名称 | 示范项目 | 项目联系人 | 王明), else None."""
+        项目项目负责人王明 → 项目名称 | 示范项目 | 项目负责人 | 王明), else None."""
         pieces = self.split_vocab(text)
         return pieces if len(pieces) > 1 and self.field_of(pieces[0]) is not None else None
 

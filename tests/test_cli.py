@@ -269,6 +269,14 @@ def test_an_unchanged_rerun_claims_no_rate(tmp_path: Path):
 # --- 9. start-up: what --version imports -------------------------------------------------
 
 
+def fresh_python(code: str) -> str:
+    """What ``code`` prints, run in a fresh interpreter (what a process imports is per
+    process); stderr is in the error when it fails."""
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0, res.stderr
+    return res.stdout
+
+
 def test_version_and_help_import_no_pipeline_stage_nor_dataframe_library():
     code = (
         "import sys\nfrom pipeline.cli import app\n"
@@ -277,10 +285,8 @@ def test_version_and_help_import_no_pipeline_stage_nor_dataframe_library():
         "heavy = ('pandas', 'pyarrow', 'duckdb', 'numpy', 'pipeline.run', 'pipeline.interpret')\n"
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
-    res = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    assert res.stdout.strip().splitlines()[-1] == "[]", res.stdout
+    out = fresh_python(code)
+    assert out.strip().splitlines()[-1] == "[]", out
 
 
 def test_an_ingest_of_text_never_imports_pandas_and_pandas_still_reads_its_output(tmp_path):
@@ -297,10 +303,7 @@ def test_an_ingest_of_text_never_imports_pandas_and_pandas_still_reads_its_outpu
         "df = read_dataset(sys.argv[4], 'indicators').to_pandas()\n"
         "print(type(df).__name__, len(df) > 0)"
     )
-    res = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    assert res.stdout.split() == ["False", "DataFrame", "True"], res.stdout + res.stderr
+    assert fresh_python(code).split() == ["False", "DataFrame", "True"]
 
 
 @pytest.mark.parametrize(

@@ -309,7 +309,7 @@ def is_deadline(text: str) -> bool:
 
 def is_worded(k: str) -> bool:
     """A short worded target: a few words ending in a word of judgement or change
-    (合规, 有所提升, 按时完成, 明显改善); a name holding such a word (促进创业人数) ends
+    (合规, 有所提升, 按时完成, 明显改善); a name holding such a word (提升培训人次) ends
     otherwise."""
     if len(k) > WORDED_MAX or _SENTENCE_MARK.search(k):
         return False
